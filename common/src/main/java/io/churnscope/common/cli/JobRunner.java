@@ -1,0 +1,65 @@
+package io.churnscope.common.cli;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterException;
+import io.churnscope.common.spark.Sessions;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The thin {@code main} every job shares: parse the flags, validate, build the session, run, stop.
+ *
+ * <p>A {@link UserError} or a bad flag prints one line, {@code churnscope <command>: <what to fix>},
+ * and exits with status 2. Any other failure propagates, so spark-submit reports it and exits
+ * non-zero; a failed run has published nothing (every table write is one atomic Delta commit).
+ */
+public final class JobRunner {
+  /** What a job does once its flags are parsed and its session exists. */
+  @FunctionalInterface
+  public interface Job<A extends JobArgs> {
+    void run(SparkSession spark, A args) throws Exception;
+  }
+
+  private JobRunner() {}
+
+  public static <A extends JobArgs> void main(String command, String[] argv, A args, Job<A> job)
+      throws Exception {
+    if (!parse(command, argv, args)) {
+      return;
+    }
+    SparkSession spark = Sessions.create("churnscope " + command, args.config());
+    try {
+      job.run(spark, args);
+    } catch (UserError e) {
+      exitWithUserError(command, e);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
+   * Parses and validates; prints usage and returns false for {@code --help}. Exits with status 2
+   * on a bad flag or configuration value.
+   */
+  public static <A extends JobArgs> boolean parse(String command, String[] argv, A args) {
+    JCommander commander = JCommander.newBuilder().programName("churnscope " + command).addObject(args).build();
+    try {
+      commander.parse(argv);
+      if (args.help) {
+        commander.usage();
+        return false;
+      }
+      args.validate();
+      return true;
+    } catch (ParameterException e) {
+      exitWithUserError(command, new UserError(e.getMessage() + " (see churnscope " + command + " --help)"));
+    } catch (UserError e) {
+      exitWithUserError(command, e);
+    }
+    return false;
+  }
+
+  private static void exitWithUserError(String command, UserError e) {
+    System.err.println("churnscope " + command + ": " + e.getMessage());
+    System.exit(2);
+  }
+}

@@ -1,0 +1,43 @@
+package io.churnscope.common.lake;
+
+/**
+ * The lake's layout: one root, one folder per zone, data flowing one way.
+ *
+ * <pre>
+ *   raw/        what sources deliver, by source and delivery date (dt=YYYY-MM-DD); never modified
+ *   staged/     typed, de-duplicated, UTC, pseudonymized Delta tables, by event date
+ *   quarantine/ every rejected record with its reason and source file
+ *   marts/      metrics (subscriptions, engagement, health)
+ *   cube/       conformed dimensions, facts, rollups
+ *   hotspots/   churn hot-spots and their members
+ *   _runs/      the run manifest and the state a nightly needs to be incremental
+ * </pre>
+ *
+ * @param root a local path or a URI ({@code s3a://}, {@code abfss://}, {@code hdfs://}); no trailing slash
+ */
+public record Lake(String root) {
+  public Lake {
+    while (root.endsWith("/") && root.length() > 1) {
+      root = root.substring(0, root.length() - 1);
+    }
+  }
+
+  /** The folder a raw source delivers into, e.g. {@code raw/clickstream}. */
+  public String raw(String source) {
+    return root + "/raw/" + source;
+  }
+
+  /** One delivery of a raw source: {@code raw/<source>/dt=<date>}. */
+  public String rawDelivery(String source, java.time.LocalDate deliveryDate) {
+    return raw(source) + "/dt=" + deliveryDate;
+  }
+
+  public String path(TableSpec table) {
+    return root + "/" + table.zone() + "/" + table.name();
+  }
+
+  /** Files the generator writes beside the zones (parameters, planted ground truth). */
+  public String generatorDir() {
+    return root + "/_generator";
+  }
+}

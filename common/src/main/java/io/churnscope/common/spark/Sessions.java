@@ -1,0 +1,43 @@
+package io.churnscope.common.spark;
+
+import io.churnscope.common.config.ChurnscopeConfig;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the one SparkSession a job uses.
+ *
+ * <p>The master is never set here: spark-submit sets it on a cluster, and {@code bin/churnscope}
+ * passes {@code -Dspark.master=local[*]} locally. Delta's extension and catalog are always on,
+ * the session time zone is UTC (every staged timestamp is UTC), and each key under
+ * {@code spark.conf} in the configuration is applied unless spark-submit already set it.
+ */
+public final class Sessions {
+  private Sessions() {}
+
+  public static SparkSession create(String appName, ChurnscopeConfig config) {
+    SparkConf submitted = new SparkConf(true);
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    for (Map.Entry<String, String> entry : deltaAndUtc().entrySet()) {
+      builder.config(entry.getKey(), entry.getValue());
+    }
+    if (config.has("spark.conf")) {
+      for (var entry : config.raw().getConfig("spark.conf").entrySet()) {
+        String key = "spark." + entry.getKey();
+        if (!submitted.contains(key)) {
+          builder.config(key, String.valueOf(entry.getValue().unwrapped()));
+        }
+      }
+    }
+    return builder.getOrCreate();
+  }
+
+  /** The settings without which Churnscope is not correct: Delta, and UTC everywhere. */
+  public static Map<String, String> deltaAndUtc() {
+    return Map.of(
+        "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        "spark.sql.session.timeZone", "UTC");
+  }
+}

@@ -1,0 +1,72 @@
+package io.churnscope.common.testing;
+
+import io.churnscope.common.spark.Sessions;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The one SparkSession of a test JVM ({@code local[2]}, 2 shuffle partitions, UI off), shared by
+ * every test class that extends this base. Surefire runs one fork per module, so the session is
+ * built once; it is stopped by the JVM's exit.
+ */
+public abstract class SparkTestBase {
+  private static SparkSession spark;
+
+  protected static synchronized SparkSession spark() {
+    if (spark == null) {
+      SparkSession.Builder builder = SparkSession.builder()
+          .master("local[2]")
+          .appName("churnscope-tests")
+          .config("spark.sql.shuffle.partitions", "2")
+          .config("spark.default.parallelism", "2")
+          .config("spark.ui.enabled", "false")
+          .config("spark.sql.adaptive.enabled", "true")
+          .config("spark.databricks.delta.snapshotPartitions", "2")
+          .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
+          .config("spark.sql.warehouse.dir", tempDir("warehouse").getAbsolutePath());
+      for (Map.Entry<String, String> entry : Sessions.deltaAndUtc().entrySet()) {
+        builder.config(entry.getKey(), entry.getValue());
+      }
+      spark = builder.getOrCreate();
+      spark.sparkContext().setLogLevel("WARN");
+    }
+    return spark;
+  }
+
+  /** A small frame from literal rows and an explicit schema. */
+  protected static Dataset<Row> rows(StructType schema, Object[]... values) {
+    List<Row> list = java.util.Arrays.stream(values).map(RowFactory::create).toList();
+    return spark().createDataFrame(list, schema);
+  }
+
+  protected static Dataset<Row> sql(String query, Object... args) {
+    return spark().sql(String.format(query, args));
+  }
+
+  private static File tempDir(String prefix) {
+    try {
+      File dir = Files.createTempDirectory("churnscope-" + prefix).toFile();
+      dir.deleteOnExit();
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code ../shared}, where the real datasets live. */
+  protected static File sharedDir() {
+    String configured = System.getProperty("churnscope.shared.dir");
+    File dir = configured != null ? new File(configured) : new File("../../shared");
+    if (!dir.isDirectory()) {
+      dir = new File("../shared");
+    }
+    return dir;
+  }
+}
