@@ -1,0 +1,48 @@
+package io.churnscope.common.schema;
+
+import static io.churnscope.common.schema.Columns.optional;
+import static io.churnscope.common.schema.Columns.required;
+import static io.churnscope.common.schema.Columns.schema;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
+
+import io.churnscope.common.lake.TableSpec;
+import java.util.List;
+
+/** Quarantine and the {@code _runs} zone: what was rejected, and what each run did. */
+public final class RunTables {
+  private RunTables() {}
+
+  public static final TableSpec QUARANTINE = new TableSpec("quarantine", "records", schema(
+      required("source", StringType, "Raw source the record came from (clickstream, invoices, ...)."),
+      required("ingest_date", DateType, "Delivery date of the record."),
+      required("source_file", StringType, "Raw file the record was read from."),
+      required("record", StringType, "The record exactly as delivered (a JSON or CSV line)."),
+      required("reason", StringType, "Why it was rejected: malformed_json, malformed_csv, missing_field, wrong_type, duplicate, unknown_account, unresolved_account, negative_amount, unknown_currency, too_late, future_timestamp, invalid_value."),
+      optional("detail", StringType, "The field or value at fault."),
+      required("run_id", StringType, "Run that quarantined it.")),
+      List.of(), "Every rejected record, with its reason and source file. Nothing is dropped silently.");
+
+  public static final TableSpec RUN_MANIFEST = new TableSpec("_runs", "run_manifest", schema(
+      required("run_id", StringType, "Run identifier (run date and start time)."),
+      required("run_date", DateType, "Business date the run processed."),
+      required("stage", StringType, "Stage name."),
+      required("status", StringType, "succeeded, failed or skipped."),
+      required("started_at", TimestampType, "Stage start, UTC."),
+      required("duration_ms", LongType, "Stage wall time."),
+      required("rows_in", LongType, "Records read."),
+      required("rows_out", LongType, "Rows published."),
+      required("rows_quarantined", LongType, "Records sent to quarantine."),
+      optional("input_files", createArrayType(StringType), "Raw partitions or tables read."),
+      optional("message", StringType, "What happened, in a sentence (the error, for a failed stage).")),
+      List.of(), "One row per stage per nightly run.");
+
+  public static final TableSpec INGEST_WATERMARKS = new TableSpec("_runs", "ingest_watermarks", schema(
+      required("source", StringType, "Raw source."),
+      required("ingested_through", DateType, "Latest delivery date ingested."),
+      required("run_id", StringType, "Run that last moved it.")),
+      List.of(), "How far each raw source has been ingested: the next nightly reads only newer deliveries.");
+}

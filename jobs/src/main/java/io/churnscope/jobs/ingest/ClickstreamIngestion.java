@@ -1,0 +1,161 @@
+package io.churnscope.jobs.ingest;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.lake.Lake;
+import io.churnscope.common.run.RunContext;
+import io.churnscope.common.run.StageResult;
+import io.churnscope.common.schema.StagedTables;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Segment clickstream → staged. {@code track} and {@code page} calls become usage events,
+ * {@code group} calls user-to-account memberships, {@code identify} calls user identities (their
+ * traits are PII and are never read). An event without {@code context.groupId} takes the account
+ * of its user's latest group call at or before the event; with none it is quarantined as
+ * {@code unresolved_account}.
+ */
+final class ClickstreamIngestion {
+  private static final Logger LOG = LoggerFactory.getLogger(ClickstreamIngestion.class);
+
+  static final StructType SCHEMA = new StructType()
+      .add("type", StringType).add("messageId", StringType).add("userId", StringType)
+      .add("anonymousId", StringType).add("timestamp", StringType).add("event", StringType)
+      .add("name", StringType).add("groupId", StringType)
+      .add("properties", DataTypes.createMapType(StringType, StringType))
+      .add("context", new StructType().add("groupId", StringType));
+
+  static final RawSource SOURCE = RawSource.json("clickstream", "clickstream", SCHEMA,
+      List.of(
+          Field.required("event_id", "messageId", StringType),
+          Field.required("message_type", "type", StringType),
+          Field.optional("user_id", "userId", StringType),
+          Field.optional("anonymous_id", "anonymousId", StringType),
+          Field.required("event_ts", "timestamp", TimestampType),
+          Field.optional("event", "event", StringType),
+          Field.optional("page_name", "name", StringType),
+          Field.optional("group_id", "groupId", StringType),
+          Field.optional("context_group_id", "context.groupId", StringType)),
+      List.of("event_id"));
+
+  StageResult run(SparkSession spark, RunContext run) {
+    IngestWindow window = IngestWindow.plan(spark, run, SOURCE);
+    if (window.isEmpty()) {
+      return StageResult.nothingToDo("clickstream: no new deliveries");
+    }
+    spark.sparkContext().setJobDescription("ingest clickstream " + window.from() + ".." + window.to());
+    ChurnscopeConfig config = run.config();
+    Dataset<Row> typed = SourceIngestion.readTyped(spark, run.lake(), SOURCE, window)
+        .withColumn("user_key", Pseudonyms.key(
+            coalesce(col("user_id"), expr("'anon:' || anonymous_id")), config));
+    // Cached: the parse is the expensive part; resolution, counts and every write read it.
+    Dataset<Row> checked = Check.classify(typed, messageChecks(config)).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> resolved = resolveAccounts(spark, run.lake(), checked, window);
+    Dataset<Row> known = SourceIngestion.markUnknownAccounts(resolved, SourceIngestion.knownAccounts(spark, run.lake()));
+    Dataset<Row> classified = SourceIngestion.markDuplicates(known, SOURCE.keys(), earlierIds(spark, run, window))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      IngestCounts counts = IngestCounts.of(classified);
+      checked.unpersist();
+      Dataset<Row> good = classified.where(Check.isGood());
+      SourceIngestion.publish(spark, run.lake(), StagedTables.USAGE_EVENTS, "source = 'clickstream'",
+          events(good.where(col("message_type").isin("track", "page")), config), window);
+      SourceIngestion.publish(spark, run.lake(), StagedTables.USER_ACCOUNTS,
+          good.where(col("message_type").equalTo("group")).withColumn("valid_from", col("event_ts")), window);
+      SourceIngestion.publish(spark, run.lake(), StagedTables.USER_IDENTITIES,
+          good.where(col("message_type").equalTo("identify")).withColumn("identified_at", col("event_ts")), window);
+      SourceIngestion.quarantine(spark, run, SOURCE.name(), classified.where(Check.isGood().unary_$bang()), window);
+      window.advance(spark, run);
+      LOG.info(counts.describe(SOURCE.name()));
+      return new StageResult(counts.in(), counts.out(), counts.quarantined(),
+          SourceIngestion.inputs(run.lake(), SOURCE, window), counts.describe(SOURCE.name()));
+    } finally {
+      classified.unpersist();
+      checked.unpersist();
+    }
+  }
+
+  static List<Check> messageChecks(ChurnscopeConfig config) {
+    List<Check> checks = new java.util.ArrayList<>(List.of(
+        new Check("invalid_value", "type", col("message_type").isin("track", "page", "identify", "group").unary_$bang()),
+        new Check("missing_field", "userId", col("user_id").isNull().and(col("anonymous_id").isNull())),
+        new Check("missing_field", "event", col("message_type").equalTo("track").and(col("event").isNull())),
+        new Check("missing_field", "groupId", col("message_type").equalTo("group").and(col("group_id").isNull()))));
+    checks.addAll(EventTime.checks(config));
+    return checks;
+  }
+
+  /**
+   * Gives every message an {@code account_id}: a group call's own groupId; an event's
+   * {@code context.groupId}; else the account of the user's latest group call at or before the
+   * event (from earlier deliveries and this batch).
+   */
+  static Dataset<Row> resolveAccounts(SparkSession spark, Lake lake, Dataset<Row> messages, IngestWindow window) {
+    Dataset<Row> direct = messages.withColumn("account_id", coalesce(
+        org.apache.spark.sql.functions.when(col("message_type").equalTo("group"), col("group_id")),
+        col("context_group_id")));
+    Dataset<Row> batchMemberships = direct
+        .where(Check.isGood().and(col("message_type").equalTo("group")))
+        .select(col("user_key"), col("group_id").as("member_of"), col("event_ts").as("valid_from"));
+    Dataset<Row> earlierMemberships = DeltaIO.readOrEmpty(spark, lake, StagedTables.USER_ACCOUNTS)
+        .where(col("ingest_date").lt(lit(java.sql.Date.valueOf(window.from()))))
+        .select(col("user_key"), col("account_id").as("member_of"), col("valid_from"));
+    Dataset<Row> memberships = earlierMemberships.unionByName(batchMemberships);
+
+    Dataset<Row> needLookup = direct.where(Check.isGood().and(col("account_id").isNull())
+        .and(col("message_type").isin("track", "page")));
+    Dataset<Row> looked = needLookup.select("event_id", "user_key", "event_ts").distinct()
+        .join(memberships, "user_key")
+        .where(col("valid_from").leq(col("event_ts")))
+        .groupBy("event_id")
+        .agg(max_by(col("member_of"), col("valid_from")).as("looked_up"));
+    Dataset<Row> withLookup = direct.join(looked, scala.jdk.javaapi.CollectionConverters.asScala(List.of("event_id")).toSeq(), "left")
+        .withColumn("account_id", coalesce(col("account_id"), col("looked_up")))
+        .drop("looked_up");
+    return Check.classify(withLookup, List.of(new Check("unresolved_account", "no groupId and no earlier group call for the user",
+        col("account_id").isNull().and(col("message_type").isin("track", "page")))));
+  }
+
+  /** Message ids staged by earlier deliveries, as far back as a late event can reach. */
+  private static Dataset<Row> earlierIds(SparkSession spark, RunContext run, IngestWindow window) {
+    Column before = col("ingest_date").lt(lit(java.sql.Date.valueOf(window.from())));
+    Dataset<Row> events = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.USAGE_EVENTS)
+        .where(col("event_date").geq(EventTime.oldestEventDate(window, run.config())).and(before)
+            .and(col("source").equalTo("clickstream")))
+        .select("event_id");
+    Dataset<Row> groups = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.USER_ACCOUNTS).where(before).select("event_id");
+    Dataset<Row> identities = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.USER_IDENTITIES).where(before).select("event_id");
+    return events.unionByName(groups).unionByName(identities);
+  }
+
+  /** Track and page calls as usage events, with PII keys removed from their properties. */
+  static Dataset<Row> events(Dataset<Row> good, ChurnscopeConfig config) {
+    String piiKeys = config.strings("privacy.pii-keys").stream().map(k -> "'" + k + "'").collect(Collectors.joining(","));
+    return good
+        .withColumn("source", lit("clickstream"))
+        .withColumn("event_type", col("message_type"))
+        .withColumn("event_name", coalesce(col("event"), col("page_name"), lit("page")))
+        .withColumn("feature", col("r.properties").getItem("feature"))
+        .withColumn("event_date", to_date(col("event_ts")))
+        .withColumn("properties", expr("map_filter(r.properties, (k, v) -> NOT array_contains(array(" + piiKeys + "), lower(k)))"));
+  }
+}

@@ -1,0 +1,32 @@
+package io.churnscope.jobs.ingest;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Records in, published and quarantined for one batch, with the quarantine broken down by reason.
+ * Counted from the classified batch itself, so in = out + quarantined holds by construction and the
+ * end-to-end test checks it against the raw files independently.
+ */
+public record IngestCounts(long in, long out, long quarantined, Map<String, Long> byReason) {
+  public static IngestCounts of(Dataset<Row> classified) {
+    Map<String, Long> byReason = new TreeMap<>();
+    long out = 0;
+    for (Row row : classified.groupBy(Check.REASON).count().collectAsList()) {
+      if (row.isNullAt(0)) {
+        out = row.getLong(1);
+      } else {
+        byReason.put(row.getString(0), row.getLong(1));
+      }
+    }
+    long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
+    return new IngestCounts(out + quarantined, out, quarantined, byReason);
+  }
+
+  public String describe(String source) {
+    return source + ": " + in + " in, " + out + " staged, " + quarantined + " quarantined"
+        + (byReason.isEmpty() ? "" : " " + byReason);
+  }
+}

@@ -1,0 +1,67 @@
+package io.churnscope.jobs.ingest;
+
+import io.churnscope.common.lake.TableSpec;
+import io.churnscope.common.run.RunContext;
+import io.churnscope.common.run.StageResult;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingests a raw source that maps onto one staged table: the generic pipeline of
+ * {@link SourceIngestion} plus the source's own checks and projection.
+ *
+ * @param checks source-specific validity checks over the typed fields (negative amounts, ...)
+ * @param accountChecked whether {@code account_id} must be an account the CRM knows
+ * @param project turns the good typed rows into the table's columns (pseudonymizing, deriving)
+ * @param slice for a table several sources write, the predicate selecting this source's rows; or null
+ * @param earlierKeys the keys earlier deliveries staged, or null for the whole table's
+ */
+public record TableIngestion(RawSource source, TableSpec table, List<Check> checks, boolean accountChecked,
+    UnaryOperator<Dataset<Row>> project, String slice, Function<IngestWindow, Dataset<Row>> earlierKeys) {
+  private static final Logger LOG = LoggerFactory.getLogger(TableIngestion.class);
+
+  /** A source that is the only writer of its table. */
+  public TableIngestion(RawSource source, TableSpec table, List<Check> checks, boolean accountChecked,
+      UnaryOperator<Dataset<Row>> project) {
+    this(source, table, checks, accountChecked, project, null, null);
+  }
+
+  public StageResult run(SparkSession spark, RunContext run) {
+    IngestWindow window = IngestWindow.plan(spark, run, source);
+    if (window.isEmpty()) {
+      LOG.info("{}: no new deliveries", source.name());
+      return StageResult.nothingToDo(source.name() + ": no new deliveries");
+    }
+    spark.sparkContext().setJobDescription("ingest " + source.name() + " " + window.from() + ".." + window.to());
+    // Cached: the parse is the expensive part, and the counts and both writes read it.
+    Dataset<Row> typed = Check.classify(SourceIngestion.readTyped(spark, run.lake(), source, window), checks)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    if (accountChecked) {
+      typed = SourceIngestion.markUnknownAccounts(typed, SourceIngestion.knownAccounts(spark, run.lake()));
+    }
+    Dataset<Row> classified = SourceIngestion.markDuplicates(typed, source.keys(),
+        earlierKeys != null ? earlierKeys.apply(window)
+            : SourceIngestion.earlierKeys(spark, run.lake(), table, window, source.keys()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      IngestCounts counts = IngestCounts.of(classified);
+      typed.unpersist();
+      SourceIngestion.publish(spark, run.lake(), table, slice, project.apply(classified.where(Check.isGood())), window);
+      SourceIngestion.quarantine(spark, run, source.name(), classified.where(Check.isGood().unary_$bang()), window);
+      window.advance(spark, run);
+      LOG.info(counts.describe(source.name()));
+      return new StageResult(counts.in(), counts.out(), counts.quarantined(),
+          SourceIngestion.inputs(run.lake(), source, window), counts.describe(source.name()));
+    } finally {
+      classified.unpersist();
+      typed.unpersist();
+    }
+  }
+}
