@@ -34,6 +34,9 @@ public final class Churnscope {
         JobRunner.main(stage.name(), withStage, new NightlyJob.Args(), NightlyJob::run);
       }));
     }
+    commands.put("ingest-mapped", new Command(
+        "ingest files of another layout through a mapping in conf/mappings (e.g. ravenstack)",
+        io.churnscope.jobs.ingest.mapping.MappedIngest::main));
     return commands;
   }
 

@@ -60,9 +60,13 @@ public class JobArgs {
     return runDate != null ? runDate : LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
   }
 
-  /** Checks that span several flags; a job overrides it and calls super. Throws {@link UserError}. */
+  /**
+   * Checks flags and configuration before any Spark work; a job overrides it and calls super.
+   * Throws {@link UserError}.
+   */
   public void validate() {
     config();
+    lake();
   }
 
   /** Parses {@code YYYY-MM-DD}, with an error that says so. */

@@ -11,4 +11,10 @@ public interface Stage {
   String description();
 
   StageResult run(SparkSession spark, RunContext run) throws Exception;
+
+  /**
+   * Reads every configuration key the stage uses, so a bad value fails the run before Spark
+   * starts, with one line naming the key (a {@link io.churnscope.common.cli.UserError}).
+   */
+  default void validate(io.churnscope.common.config.ChurnscopeConfig config) {}
 }

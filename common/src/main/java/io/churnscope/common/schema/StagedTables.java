@@ -89,6 +89,7 @@ public final class StagedTables {
       required("billing_interval", StringType, "month or year."),
       required("quantity", IntegerType, "Seats (licensed quantity)."),
       required("unit_amount", MONEY, "Price per seat per billing interval, in currency."),
+      required("amount", MONEY, "Recurring amount per billing interval, in currency (quantity x unit_amount, or the source's own total)."),
       required("currency", StringType, "ISO currency code."),
       required("status", StringType, "trialing, active, past_due or canceled."),
       optional("trial_start", DateType, "Trial start, if the subscription began with a trial."),
@@ -160,6 +161,29 @@ public final class StagedTables {
       INGEST_DATE, SOURCE_FILE),
       List.of(), "NPS survey responses.");
 
+  public static final TableSpec FEATURE_USAGE_DAILY = new TableSpec(ZONE, "feature_usage_daily", schema(
+      required("account_id", StringType, "Account."),
+      optional("subscription_id", StringType, "Subscription the usage was recorded under, when the source says."),
+      required("usage_date", DateType, "Day of use."),
+      required("feature", StringType, "Feature used."),
+      required("usage_count", LongType, "Times the feature was used that day."),
+      optional("usage_seconds", LongType, "Seconds spent in the feature that day."),
+      optional("error_count", LongType, "Errors met in the feature that day."),
+      required("usage_id", StringType, "The source's id of the daily record; unique."),
+      INGEST_DATE, SOURCE_FILE),
+      List.of(), "Daily per-feature usage counts, for sources that deliver aggregates rather than events (e.g. RavenStack).");
+
+  public static final TableSpec CHURN_EVENTS = new TableSpec(ZONE, "churn_events", schema(
+      required("churn_event_id", StringType, "The source's churn event id; unique."),
+      required("account_id", StringType, "Account that churned."),
+      required("churn_date", DateType, "Day the account churned."),
+      optional("reason", StringType, "Churn reason as the source recorded it (never dropped; 'unknown' if absent)."),
+      optional("refund_amount", MONEY, "Refund given at churn, USD."),
+      optional("is_reactivation", BooleanType, "Whether the event ended a reactivated subscription."),
+      INGEST_DATE, SOURCE_FILE),
+      List.of(), "Churn events recorded by the source itself (free-text feedback is not kept).");
+
   public static final List<TableSpec> ALL = List.of(USAGE_EVENTS, USER_ACCOUNTS, USER_IDENTITIES, ACCOUNT_VOLUMETRICS,
-      ACCOUNT_CONFIG, SUBSCRIPTION_VERSIONS, INVOICES, FX_RATES, CRM_ACCOUNTS, SUPPORT_TICKETS, NPS_RESPONSES);
+      ACCOUNT_CONFIG, SUBSCRIPTION_VERSIONS, INVOICES, FX_RATES, CRM_ACCOUNTS, SUPPORT_TICKETS, NPS_RESPONSES,
+      FEATURE_USAGE_DAILY, CHURN_EVENTS);
 }

@@ -71,6 +71,11 @@ public final class BillingIngest implements Stage {
   }
 
   @Override
+  public void validate(io.churnscope.common.config.ChurnscopeConfig config) {
+    config.strings("ingest.currencies");
+  }
+
+  @Override
   public StageResult run(SparkSession spark, RunContext run) {
     Column unknownCurrency = unknownCurrency(run.config());
     StageResult fx = new TableIngestion(FX_RATES, StagedTables.FX_RATES,
@@ -84,7 +89,7 @@ public final class BillingIngest implements Stage {
             new Check("invalid_value", "billing_interval", col("billing_interval").isin("month", "year").unary_$bang()),
             new Check("invalid_value", "status",
                 col("status").isin("trialing", "active", "past_due", "canceled").unary_$bang())),
-        true, AS_IS).run(spark, run);
+        true, rows -> rows.withColumn("amount", col("unit_amount").multiply(col("quantity")))).run(spark, run);
     StageResult invoices = new TableIngestion(INVOICES, StagedTables.INVOICES,
         List.of(new Check("unknown_currency", "currency", unknownCurrency),
             new Check("negative_amount", "amount", col("amount").lt(0)),

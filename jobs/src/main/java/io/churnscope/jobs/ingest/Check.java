@@ -12,8 +12,8 @@ import org.apache.spark.sql.functions;
  * reason, so each bad record is counted once.
  */
 public record Check(String reason, String detail, Column failsWhen) {
-  public static final String REASON = "reason";
-  public static final String DETAIL = "detail";
+  public static final String REASON = "_reject_reason";
+  public static final String DETAIL = "_reject_detail";
 
   /** Adds {@code reason} and {@code detail} (null for a good record), keeping earlier reasons. */
   public static Dataset<Row> classify(Dataset<Row> records, List<Check> checks) {

@@ -149,13 +149,19 @@ final class ClickstreamIngestion {
 
   /** Track and page calls as usage events, with PII keys removed from their properties. */
   static Dataset<Row> events(Dataset<Row> good, ChurnscopeConfig config) {
-    String piiKeys = config.strings("privacy.pii-keys").stream().map(k -> "'" + k + "'").collect(Collectors.joining(","));
     return good
         .withColumn("source", lit("clickstream"))
         .withColumn("event_type", col("message_type"))
         .withColumn("event_name", coalesce(col("event"), col("page_name"), lit("page")))
         .withColumn("feature", col("r.properties").getItem("feature"))
         .withColumn("event_date", to_date(col("event_ts")))
-        .withColumn("properties", expr("map_filter(r.properties, (k, v) -> NOT array_contains(array(" + piiKeys + "), lower(k)))"));
+        .withColumn("properties", expr("map_filter(r.properties, (k, v) -> NOT array_contains(array(" + piiKeys(config) + "), lower(k)))"));
+  }
+
+  /** The configured PII keys as a SQL list of literals. */
+  static String piiKeys(ChurnscopeConfig config) {
+    return config.strings("privacy.pii-keys").stream()
+        .map(k -> "'" + k.toLowerCase(java.util.Locale.ROOT).replace("'", "") + "'")
+        .collect(Collectors.joining(","));
   }
 }

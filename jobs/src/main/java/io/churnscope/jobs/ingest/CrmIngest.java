@@ -51,6 +51,11 @@ public final class CrmIngest implements Stage {
   }
 
   @Override
+  public void validate(io.churnscope.common.config.ChurnscopeConfig config) {
+    config.string("privacy.pseudonym-salt");
+  }
+
+  @Override
   public StageResult run(SparkSession spark, RunContext run) {
     return new TableIngestion(ACCOUNTS, StagedTables.CRM_ACCOUNTS,
         List.of(new Check("invalid_value", "employee_count", col("employee_count").lt(0)),

@@ -44,6 +44,11 @@ public final class SupportIngest implements Stage {
   }
 
   @Override
+  public void validate(io.churnscope.common.config.ChurnscopeConfig config) {
+    config.string("privacy.pseudonym-salt");
+  }
+
+  @Override
   public StageResult run(SparkSession spark, RunContext run) {
     StageResult tickets = new TableIngestion(TICKETS, StagedTables.SUPPORT_TICKETS,
         List.of(new Check("invalid_value", "csat", col("csat").lt(1).or(col("csat").gt(5)))),

@@ -33,16 +33,27 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
     this(source, table, checks, accountChecked, project, null, null);
   }
 
+  /** Ingests the source's deliveries that the run's window selects (see {@link IngestWindow}). */
   public StageResult run(SparkSession spark, RunContext run) {
     IngestWindow window = IngestWindow.plan(spark, run, source);
     if (window.isEmpty()) {
       LOG.info("{}: no new deliveries", source.name());
       return StageResult.nothingToDo(source.name() + ": no new deliveries");
     }
+    Dataset<Row> typed = SourceIngestion.readTyped(spark, run.lake(), source, window);
+    StageResult result = ingest(spark, run, window, typed);
+    window.advance(spark, run);
+    return result;
+  }
+
+  /**
+   * Checks, de-duplicates and publishes typed records (lineage columns, the source's fields):
+   * the good ones to the table, the rest to quarantine, replacing what the window wrote before.
+   */
+  public StageResult ingest(SparkSession spark, RunContext run, IngestWindow window, Dataset<Row> typedRecords) {
     spark.sparkContext().setJobDescription("ingest " + source.name() + " " + window.from() + ".." + window.to());
     // Cached: the parse is the expensive part, and the counts and both writes read it.
-    Dataset<Row> typed = Check.classify(SourceIngestion.readTyped(spark, run.lake(), source, window), checks)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> typed = Check.classify(typedRecords, checks).persist(StorageLevel.MEMORY_AND_DISK());
     if (accountChecked) {
       typed = SourceIngestion.markUnknownAccounts(typed, SourceIngestion.knownAccounts(spark, run.lake()));
     }
@@ -52,10 +63,8 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       IngestCounts counts = IngestCounts.of(classified);
-      typed.unpersist();
       SourceIngestion.publish(spark, run.lake(), table, slice, project.apply(classified.where(Check.isGood())), window);
       SourceIngestion.quarantine(spark, run, source.name(), classified.where(Check.isGood().unary_$bang()), window);
-      window.advance(spark, run);
       LOG.info(counts.describe(source.name()));
       return new StageResult(counts.in(), counts.out(), counts.quarantined(),
           SourceIngestion.inputs(run.lake(), source, window), counts.describe(source.name()));

@@ -45,6 +45,14 @@ public final class UsageIngest implements Stage {
   }
 
   @Override
+  public void validate(io.churnscope.common.config.ChurnscopeConfig config) {
+    config.positiveInt("ingest.max-lateness-days");
+    config.positiveInt("ingest.max-clock-skew-hours");
+    config.string("privacy.pseudonym-salt");
+    config.strings("privacy.pii-keys");
+  }
+
+  @Override
   public StageResult run(SparkSession spark, RunContext run) {
     StageResult clickstream = new ClickstreamIngestion().run(spark, run);
     StageResult serverLogs = new ServerLogIngestion().run(spark, run);

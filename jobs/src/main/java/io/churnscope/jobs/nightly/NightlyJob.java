@@ -44,6 +44,9 @@ public final class NightlyJob {
           throw new UserError("--stages: unknown stage '" + stage + "'; the stages are " + known);
         }
       }
+      for (Stage stage : dag()) {
+        stage.validate(config());
+      }
     }
   }
 
