@@ -97,7 +97,7 @@ final class LifecycleSimulator {
           double amount = s.quantity * s.unitAmount;
           LocalDate periodEnd = b.plusMonths(s.months()).minusDays(1);
           ledger.invoice(s, ++invoiceNumber[0], b, "recurring", amount, b, periodEnd);
-          if (r.nextDouble() < 0.01) {
+          if (r.nextDouble() < 0.025) {
             LocalDate refundDate = b.plusDays(Draws.between(r, 2, 10));
             if (!refundDate.isAfter(end)) {
               ledger.invoice(s, ++invoiceNumber[0], refundDate, "refund", amount * (0.2 + 0.8 * r.nextDouble()),
