@@ -49,9 +49,9 @@ final class AccountFactory {
     long revenue = Math.round(employees * (60_000 + r.nextDouble() * 140_000) / 1000.0) * 1000;
     String plan = AccountCatalog.PLANS[Draws.weighted(r, AccountCatalog.PLAN_WEIGHTS_BY_SIZE[size])];
     int seats = switch (size) {
-      case 0 -> Draws.between(r, 2, 8);
-      case 1 -> Draws.between(r, 8, 25);
-      default -> Draws.between(r, 20, 60);
+      case 0 -> Draws.between(r, 2, 6);
+      case 1 -> Draws.between(r, 6, 18);
+      default -> Draws.between(r, 15, 40);
     };
     String interval = r.nextDouble() < 0.3 ? "year" : "month";
     double adoption = r.nextDouble() < LOW_ADOPTION_SHARE

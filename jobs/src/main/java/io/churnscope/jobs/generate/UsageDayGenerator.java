@@ -89,7 +89,7 @@ final class UsageDayGenerator {
     if (!u.adopter) {
       return;
     }
-    double p = Math.min(0.95, 0.3 * Math.pow(u.intensity, 0.55)) * activity * (weekend ? 0.35 : 1.0);
+    double p = Math.min(0.95, 0.38 * Math.pow(u.intensity, 0.55)) * activity * (weekend ? 0.35 : 1.0);
     if (r.nextDouble() >= p) {
       return;
     }
@@ -123,7 +123,7 @@ final class UsageDayGenerator {
         t = wizard(t);
       }
     }
-    int actions = 1 + (int) Draws.exponential(r, 5.5 * Math.pow(user.intensity, 0.4));
+    int actions = 1 + (int) Draws.exponential(r, 7.0 * Math.pow(user.intensity, 0.4));
     actions = Math.min(actions, 40);
     for (int i = 0; i < actions; i++) {
       int feature = Draws.weighted(r, user.featureWeights);
