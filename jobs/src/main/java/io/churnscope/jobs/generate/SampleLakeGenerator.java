@@ -8,9 +8,14 @@ import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.Lake;
 import java.io.IOException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,12 +127,10 @@ public final class SampleLakeGenerator {
         CrmExport.build(params, histories), SupportAndSurvey.tickets(params, histories, model),
         SupportAndSurvey.nps(params, histories, model));
     for (CsvRows rows : driverSources) {
-      long t = System.nanoTime();
       BadRowPlanter.plant(rows, params.badRecordRate(), params.seed(), tally);
-      CsvDeliveryWriter.write(spark, lake, rows);
       rawRecords.put(rows.source.truthName, (long) rows.size());
-      log(rows.source.truthName, rows.size() + " rows (" + tally.badCount(rows.source.truthName) + " bad)", t);
     }
+    writeConcurrently(spark, lake, driverSources, tally);
 
     long t = System.nanoTime();
     UsageSparkJob.writeEvents(spark, lake, params, model, tally, rawRecords);
@@ -142,6 +145,38 @@ public final class SampleLakeGenerator {
     truth.write(lake.generatorDir(), spark.sparkContext().hadoopConfiguration(), params);
     log("done", "ground truth in " + lake.generatorDir(), started);
     return truth;
+  }
+
+  /**
+   * The driver-built sources are small but have one delivery per day of history, so their writes are
+   * dominated by per-file overhead: two run at a time (Spark runs jobs from several threads).
+   */
+  private static void writeConcurrently(SparkSession spark, Lake lake, List<CsvRows> sources, BadRecordTally tally)
+      throws IOException {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (CsvRows rows : sources) {
+        writes.add(pool.submit(() -> {
+          long t = System.nanoTime();
+          CsvDeliveryWriter.write(spark, lake, rows);
+          log(rows.source.truthName, rows.size() + " rows (" + tally.badCount(rows.source.truthName) + " bad)", t);
+        }));
+      }
+      for (Future<?> write : writes) {
+        write.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing the billing, CRM, support and survey sources", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static void log(String what, String detail, long startedNanos) {
