@@ -80,7 +80,8 @@ public final class BillingIngest implements Stage {
     Column unknownCurrency = unknownCurrency(run.config());
     StageResult fx = new TableIngestion(FX_RATES, StagedTables.FX_RATES,
         List.of(new Check("unknown_currency", "currency", unknownCurrency),
-            new Check("invalid_value", "rate_to_usd", col("rate_to_usd").leq(0))),
+            new Check("negative_amount", "rate_to_usd", col("rate_to_usd").lt(0)),
+            new Check("invalid_value", "rate_to_usd", col("rate_to_usd").equalTo(0))),
         false, AS_IS).run(spark, run);
     StageResult subscriptions = new TableIngestion(SUBSCRIPTIONS, StagedTables.SUBSCRIPTION_VERSIONS,
         List.of(new Check("unknown_currency", "currency", unknownCurrency),

@@ -4,7 +4,8 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.last;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
@@ -23,7 +24,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,16 +68,19 @@ final class ClickstreamIngestion {
     ChurnscopeConfig config = run.config();
     Dataset<Row> typed = SourceIngestion.readTyped(spark, run.lake(), SOURCE, window)
         .withColumn("user_key", Pseudonyms.key(
-            coalesce(col("user_id"), expr("'anon:' || anonymous_id")), config));
-    // Cached: the parse is the expensive part; resolution, counts and every write read it.
-    Dataset<Row> checked = Check.classify(typed, messageChecks(config)).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> resolved = resolveAccounts(spark, run.lake(), checked, window);
-    Dataset<Row> known = SourceIngestion.markUnknownAccounts(resolved, SourceIngestion.knownAccounts(spark, run.lake()));
-    Dataset<Row> classified = SourceIngestion.markDuplicates(known, SOURCE.keys(), earlierIds(spark, run, window))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+            coalesce(col("user_id"), expr("'anon:' || anonymous_id")), config))
+        .withColumn("raw_properties", col("r.properties"))
+        .drop("r", "user_id", "anonymous_id");
+    Dataset<Row> checked = Check.classify(typed, messageChecks(config))
+        .withColumn("account_id", coalesce(when(col("message_type").equalTo("group"), col("group_id")),
+            col("context_group_id")));
+    // Unknown accounts first, so a group call to an unknown account never becomes a membership.
+    Dataset<Row> known = SourceIngestion.markUnknownAccounts(checked, SourceIngestion.knownAccounts(spark, run.lake()));
+    Dataset<Row> resolved = resolveAccounts(spark, run.lake(), known, window);
+    Dataset<Row> classified = SourceIngestion.cacheClassified(
+        SourceIngestion.markDuplicates(resolved, SOURCE.keys(), earlierIds(spark, run, window)));
     try {
       IngestCounts counts = IngestCounts.of(classified);
-      checked.unpersist();
       Dataset<Row> good = classified.where(Check.isGood());
       SourceIngestion.publish(spark, run.lake(), StagedTables.USAGE_EVENTS, "source = 'clickstream'",
           events(good.where(col("message_type").isin("track", "page")), config), window);
@@ -90,14 +95,13 @@ final class ClickstreamIngestion {
           SourceIngestion.inputs(run.lake(), SOURCE, window), counts.describe(SOURCE.name()));
     } finally {
       classified.unpersist();
-      checked.unpersist();
     }
   }
 
   static List<Check> messageChecks(ChurnscopeConfig config) {
     List<Check> checks = new java.util.ArrayList<>(List.of(
         new Check("invalid_value", "type", col("message_type").isin("track", "page", "identify", "group").unary_$bang()),
-        new Check("missing_field", "userId", col("user_id").isNull().and(col("anonymous_id").isNull())),
+        new Check("missing_field", "userId", col("user_key").isNull()),
         new Check("missing_field", "event", col("message_type").equalTo("track").and(col("event").isNull())),
         new Check("missing_field", "groupId", col("message_type").equalTo("group").and(col("group_id").isNull()))));
     checks.addAll(EventTime.checks(config));
@@ -105,34 +109,31 @@ final class ClickstreamIngestion {
   }
 
   /**
-   * Gives every message an {@code account_id}: a group call's own groupId; an event's
-   * {@code context.groupId}; else the account of the user's latest group call at or before the
-   * event (from earlier deliveries and this batch).
+   * Completes {@code account_id} (already a group call's own groupId or an event's
+   * {@code context.groupId}) for events without one: the account of the user's latest group call at or before the
+   * event, from earlier deliveries or this batch. One window over each user's messages in time
+   * order carries the latest membership forward — a single pass over the batch, no self-join.
    */
   static Dataset<Row> resolveAccounts(SparkSession spark, Lake lake, Dataset<Row> messages, IngestWindow window) {
-    Dataset<Row> direct = messages.withColumn("account_id", coalesce(
-        org.apache.spark.sql.functions.when(col("message_type").equalTo("group"), col("group_id")),
-        col("context_group_id")));
-    Dataset<Row> batchMemberships = direct
-        .where(Check.isGood().and(col("message_type").equalTo("group")))
-        .select(col("user_key"), col("group_id").as("member_of"), col("event_ts").as("valid_from"));
-    Dataset<Row> earlierMemberships = DeltaIO.readOrEmpty(spark, lake, StagedTables.USER_ACCOUNTS)
+    Column isGroup = col("message_type").equalTo("group");
+    Column isEvent = col("message_type").isin("track", "page");
+    Dataset<Row> batch = messages
+        .withColumn("_member_of", when(Check.isGood().and(isGroup), col("group_id")))
+        .withColumn("_earlier", lit(false));
+    Dataset<Row> earlier = DeltaIO.readOrEmpty(spark, lake, StagedTables.USER_ACCOUNTS)
         .where(col("ingest_date").lt(lit(java.sql.Date.valueOf(window.from()))))
-        .select(col("user_key"), col("account_id").as("member_of"), col("valid_from"));
-    Dataset<Row> memberships = earlierMemberships.unionByName(batchMemberships);
-
-    Dataset<Row> needLookup = direct.where(Check.isGood().and(col("account_id").isNull())
-        .and(col("message_type").isin("track", "page")));
-    Dataset<Row> looked = needLookup.select("event_id", "user_key", "event_ts").distinct()
-        .join(memberships, "user_key")
-        .where(col("valid_from").leq(col("event_ts")))
-        .groupBy("event_id")
-        .agg(max_by(col("member_of"), col("valid_from")).as("looked_up"));
-    Dataset<Row> withLookup = direct.join(looked, scala.jdk.javaapi.CollectionConverters.asScala(List.of("event_id")).toSeq(), "left")
-        .withColumn("account_id", coalesce(col("account_id"), col("looked_up")))
-        .drop("looked_up");
-    return Check.classify(withLookup, List.of(new Check("unresolved_account", "no groupId and no earlier group call for the user",
-        col("account_id").isNull().and(col("message_type").isin("track", "page")))));
+        .select(col("user_key"), col("valid_from").as("event_ts"), col("account_id").as("_member_of"),
+            lit(true).as("_earlier"));
+    WindowSpec upToThisMessage = Window.partitionBy("user_key")
+        .orderBy(col("event_ts"), col("_member_of").isNull())
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Dataset<Row> resolved = batch.unionByName(earlier, true)
+        .withColumn("_latest_membership", last(col("_member_of"), true).over(upToThisMessage))
+        .where(col("_earlier").unary_$bang())
+        .withColumn("account_id", coalesce(col("account_id"), when(isEvent, col("_latest_membership"))))
+        .drop("_member_of", "_earlier", "_latest_membership");
+    return Check.classify(resolved, List.of(new Check("unresolved_account", "no groupId and no earlier group call for the user",
+        col("account_id").isNull().and(isEvent))));
   }
 
   /** Message ids staged by earlier deliveries, as far back as a late event can reach. */
@@ -153,9 +154,9 @@ final class ClickstreamIngestion {
         .withColumn("source", lit("clickstream"))
         .withColumn("event_type", col("message_type"))
         .withColumn("event_name", coalesce(col("event"), col("page_name"), lit("page")))
-        .withColumn("feature", col("r.properties").getItem("feature"))
+        .withColumn("feature", col("raw_properties").getItem("feature"))
         .withColumn("event_date", to_date(col("event_ts")))
-        .withColumn("properties", expr("map_filter(r.properties, (k, v) -> NOT array_contains(array(" + piiKeys(config) + "), lower(k)))"));
+        .withColumn("properties", expr("map_filter(raw_properties, (k, v) -> NOT array_contains(array(" + piiKeys(config) + "), lower(k)))"));
   }
 
   /** The configured PII keys as a SQL list of literals. */

@@ -33,7 +33,7 @@ public final class RecordParser {
    * number of fields is {@code malformed_csv}.
    */
   public static Dataset<Row> csv(Dataset<Row> lines, StructType rawSchema) {
-    Column parsed = functions.from_csv(functions.col("record"), functions.lit(rawSchema.toDDL()), Map.of("mode", "PERMISSIVE"));
+    Column parsed = functions.from_csv(functions.col("record"), functions.lit(rawSchema.toDDL()), Map.of("mode", "PERMISSIVE", "escape", "\""));
     Dataset<Row> out = lines.withColumn("r", parsed);
     return Check.classify(out, java.util.List.of(new Check("malformed_csv",
         "expected " + rawSchema.size() + " fields", functions.col("r").isNull()

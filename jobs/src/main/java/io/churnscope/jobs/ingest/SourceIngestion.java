@@ -88,9 +88,21 @@ public final class SourceIngestion {
     return marked.drop("_rank", "_seen");
   }
 
+  /**
+   * Caches a classified batch, the one materialization the counts and every write read from.
+   * A good row keeps no copy of its raw line (only quarantined rows need it), which keeps the
+   * cache of a history backfill small.
+   */
+  public static Dataset<Row> cacheClassified(Dataset<Row> classified) {
+    return classified
+        .withColumn("record", functions.when(Check.isGood().unary_$bang(), functions.col("record")))
+        .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+  }
+
   /** Marks records whose account is not in the CRM as {@code unknown_account}. */
   public static Dataset<Row> markUnknownAccounts(Dataset<Row> records, Dataset<Row> knownAccountIds) {
-    Dataset<Row> known = knownAccountIds.select("account_id").distinct().withColumn("_known", functions.lit(true));
+    Dataset<Row> known = functions.broadcast(
+        knownAccountIds.select("account_id").distinct().withColumn("_known", functions.lit(true)));
     Dataset<Row> joined = records.join(known, scala.jdk.javaapi.CollectionConverters.asScala(List.of("account_id")).toSeq(), "left");
     return Check.classify(joined, List.of(new Check("unknown_account", "account not in the CRM",
         functions.col("account_id").isNotNull().and(functions.col("_known").isNull())))).drop("_known");

@@ -52,15 +52,14 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
    */
   public StageResult ingest(SparkSession spark, RunContext run, IngestWindow window, Dataset<Row> typedRecords) {
     spark.sparkContext().setJobDescription("ingest " + source.name() + " " + window.from() + ".." + window.to());
-    // Cached: the parse is the expensive part, and the counts and both writes read it.
-    Dataset<Row> typed = Check.classify(typedRecords, checks).persist(StorageLevel.MEMORY_AND_DISK());
+    // Every field is a typed column by now: the parsed struct is dropped.
+    Dataset<Row> checked = Check.classify(typedRecords.drop("r"), checks);
     if (accountChecked) {
-      typed = SourceIngestion.markUnknownAccounts(typed, SourceIngestion.knownAccounts(spark, run.lake()));
+      checked = SourceIngestion.markUnknownAccounts(checked, SourceIngestion.knownAccounts(spark, run.lake()));
     }
-    Dataset<Row> classified = SourceIngestion.markDuplicates(typed, source.keys(),
+    Dataset<Row> classified = SourceIngestion.cacheClassified(SourceIngestion.markDuplicates(checked, source.keys(),
         earlierKeys != null ? earlierKeys.apply(window)
-            : SourceIngestion.earlierKeys(spark, run.lake(), table, window, source.keys()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+            : SourceIngestion.earlierKeys(spark, run.lake(), table, window, source.keys())));
     try {
       IngestCounts counts = IngestCounts.of(classified);
       SourceIngestion.publish(spark, run.lake(), table, slice, project.apply(classified.where(Check.isGood())), window);
@@ -70,7 +69,6 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
           SourceIngestion.inputs(run.lake(), source, window), counts.describe(source.name()));
     } finally {
       classified.unpersist();
-      typed.unpersist();
     }
   }
 }

@@ -1,0 +1,69 @@
+package io.churnscope.jobs.demo;
+
+import com.beust.jcommander.Parameter;
+import io.churnscope.common.cli.JobRunner;
+import io.churnscope.common.lake.Lake;
+import io.churnscope.jobs.generate.GeneratorParams;
+import io.churnscope.jobs.generate.SampleLakeGenerator;
+import io.churnscope.jobs.nightly.NightlyJob;
+import java.io.File;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Command {@code demo}: generates a sample lake (scale 1 unless told otherwise) under
+ * {@code --lake} — or reuses the one already there — and runs the nightly for its last day,
+ * then says where everything is.
+ *
+ * <pre>bin/churnscope demo --lake demo-lake</pre>
+ */
+public final class DemoJob {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoJob.class);
+
+  /** The generator's flags (scale, seed, dates), plus a way to start over. */
+  public static class Args extends SampleLakeGenerator.Args {
+    @Parameter(names = "--regenerate", description = "Generate the raw zone again even if the lake already has one.")
+    public boolean regenerate;
+
+    @Override
+    public io.churnscope.common.lake.Lake lake() {
+      return lake != null ? super.lake() : new Lake(new File("demo-lake").getAbsolutePath());
+    }
+  }
+
+  private DemoJob() {}
+
+  public static void main(String[] argv) throws Exception {
+    JobRunner.main("demo", argv, new Args(), DemoJob::run);
+  }
+
+  public static void run(SparkSession spark, Args args) throws Exception {
+    GeneratorParams params = args.params();
+    Lake lake = args.lake();
+    Path truth = new Path(lake.generatorDir() + "/ground_truth.json");
+    boolean generated = truth.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(truth);
+    if (generated && !args.regenerate) {
+      LOG.info("demo: reusing the generated lake at {} (--regenerate to start over)", lake.root());
+    } else {
+      args.lake = lake.root();
+      SampleLakeGenerator.run(spark, args);
+    }
+    NightlyJob.Args nightly = new NightlyJob.Args();
+    nightly.lake = lake.root();
+    nightly.conf = args.conf;
+    nightly.overrides = args.overrides;
+    nightly.runDate = params.endDate();
+    NightlyJob.run(spark, nightly);
+    System.out.println("""
+        The demo lake is at %1$s
+          raw/                 what the generator delivered (planted truth: _generator/ground_truth.json)
+          staged/              typed, de-duplicated, pseudonymized tables (Delta)
+          quarantine/records   every rejected record with its reason
+          _runs/run_manifest   what each stage did
+        Read a table from Spark:  spark.read.format("delta").load("%1$s/staged/usage_events")
+        Run the next night:       bin/churnscope nightly --lake %1$s --run-date %2$s
+        """.formatted(lake.root(), params.endDate().plusDays(1)));
+  }
+}
