@@ -66,6 +66,9 @@ public final class DeltaIO {
     conform(rows, table).write().format("delta")
         .mode("overwrite")
         .option("replaceWhere", predicate)
+        // A partitioned table (events by day) gets one file per partition rather than one per task
+        // and partition; for the small tables the extra shuffle would cost more than it saves.
+        .option("optimizeWrite", String.valueOf(!table.partitionBy().isEmpty()))
         .save(lake.path(table));
   }
 
