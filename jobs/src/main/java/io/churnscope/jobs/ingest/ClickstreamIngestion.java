@@ -57,7 +57,9 @@ final class ClickstreamIngestion {
           Field.optional("page_name", "name", StringType),
           Field.optional("group_id", "groupId", StringType),
           Field.optional("context_group_id", "context.groupId", StringType)),
-      List.of("event_id"));
+      // messageId identifies a message; the user key leads so that de-duplication reuses the
+      // partitioning of account resolution (both by user) instead of shuffling every row again.
+      List.of("user_key", "event_id"));
 
   StageResult run(SparkSession spark, RunContext run) {
     IngestWindow window = IngestWindow.plan(spark, run, SOURCE);
@@ -142,9 +144,11 @@ final class ClickstreamIngestion {
     Dataset<Row> events = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.USAGE_EVENTS)
         .where(col("event_date").geq(EventTime.oldestEventDate(window, run.config())).and(before)
             .and(col("source").equalTo("clickstream")))
-        .select("event_id");
-    Dataset<Row> groups = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.USER_ACCOUNTS).where(before).select("event_id");
-    Dataset<Row> identities = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.USER_IDENTITIES).where(before).select("event_id");
+        .select("user_key", "event_id");
+    Dataset<Row> groups = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.USER_ACCOUNTS).where(before)
+        .select("user_key", "event_id");
+    Dataset<Row> identities = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.USER_IDENTITIES).where(before)
+        .select("user_key", "event_id");
     return events.unionByName(groups).unionByName(identities);
   }
 
