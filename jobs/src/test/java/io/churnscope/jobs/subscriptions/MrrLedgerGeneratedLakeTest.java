@@ -62,6 +62,28 @@ class MrrLedgerGeneratedLakeTest extends SparkTestBase {
     result = new MrrLedgerStage().run(spark(), run);
     stageMillis = (System.nanoTime() - started) / 1_000_000;
     System.out.println("mrr-ledger on the generated lake: " + stageMillis + " ms; " + result.message());
+    started = System.nanoTime();
+    StageResult churn = new ChurnMetricsStage().run(spark(), run);
+    System.out.println("churn-metrics on the generated lake: " + (System.nanoTime() - started) / 1_000_000 + " ms; "
+        + churn.message());
+    truth = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("lake/_generator/ground_truth.json").toFile());
+  }
+
+  static com.fasterxml.jackson.databind.JsonNode truth;
+
+  @Test
+  void thePlantedChurnIsRecoveredAsChurnEvents() {
+    Dataset<Row> events = DeltaIO.read(spark(), lake, MartTables.CHURN_EVENTS);
+    long planted = truth.path("counts").path("churned").asLong();
+    assertTrue(planted > 0, "the generator planted churn");
+    assertEquals(planted, events.count(), "one churn event per churned account of the ground truth");
+    assertEquals(planted, events.select("account_id").distinct().count());
+    Row lost = events.selectExpr("sum(lost_mrr)").first();
+    Row ledgerChurn = DeltaIO.read(spark(), lake, MartTables.MRR_LEDGER_ACCOUNT).selectExpr("sum(churn_mrr)").first();
+    assertEquals(ledgerChurn.getDecimal(0), lost.getDecimal(0), "events carry all the ledger's churned MRR");
+    assertEquals(0, events.where("reason_group NOT IN ('avoidable', 'unavoidable', 'unknown') OR reason IS NULL").count());
+    Row metricChurn = DeltaIO.read(spark(), lake, MartTables.CHURN_METRICS).selectExpr("sum(churned_accounts)").first();
+    assertEquals(planted, metricChurn.getLong(0));
   }
 
   @Test
