@@ -24,14 +24,26 @@ import org.apache.spark.sql.Row;
 public final class ChurnMetrics {
   private ChurnMetrics() {}
 
-  public static Dataset<Row> apply(Dataset<Row> accountLedger, Dataset<Row> churnEvents) {
+  /**
+   * @param renewalPool {@link RenewalPool}'s rows
+   */
+  public static Dataset<Row> apply(Dataset<Row> accountLedger, Dataset<Row> churnEvents, Dataset<Row> renewalPool) {
     Dataset<Row> stages = churnEvents.select(col("account_id").as("e_account_id"), col("month").as("e_month"),
         col("churn_stage"));
+    Dataset<Row> pool = renewalPool.select(col("account_id").as("r_account_id"), col("month").as("r_month"),
+        col("in_renewal_pool"));
+    Column inPool = col("start_mrr").gt(0).and(coalesce(col("in_renewal_pool"), lit(false)));
+    Column churned = col("churn_mrr").gt(0);
     Dataset<Row> monthly = accountLedger
         .join(stages, col("e_account_id").equalTo(col("account_id")).and(col("e_month").equalTo(col("month"))), "left")
+        .join(pool, col("r_account_id").equalTo(col("account_id")).and(col("r_month").equalTo(col("month"))), "left")
         .groupBy("month")
         .agg(count_if(col("start_mrr").gt(0)).as("customers_start"),
-            count_if(col("churn_mrr").gt(0)).as("churned_accounts"),
+            count_if(churned).as("churned_accounts"),
+            count_if(inPool).as("renewal_pool_accounts"),
+            count_if(inPool.and(churned.unary_$bang())).as("base_renewals"),
+            count_if(inPool.and(churned)).as("churned_at_renewal"),
+            count_if(inPool.unary_$bang().and(churned)).as("cancellations_between_renewals"),
             count_if(col("churn_mrr").gt(0).and(col("churn_stage").equalTo("early"))).as("early_churned_accounts"),
             money(sum(col("start_mrr").plus(col("fx_mrr")))).as("start_mrr_at_rate"),
             money(sum("new_mrr")).as("new_mrr"), money(sum("reactivation_mrr")).as("reactivation_mrr"),
@@ -43,6 +55,7 @@ public final class ChurnMetrics {
     Column gained = col("new_mrr").plus(col("reactivation_mrr")).plus(col("expansion_mrr")).plus(col("cross_sell_mrr"));
     return monthly
         .withColumn("established_churned_accounts", col("churned_accounts").minus(col("early_churned_accounts")))
+        .withColumn("renewal_churn_rate", ratio(col("churned_at_renewal"), col("renewal_pool_accounts")))
         .withColumn("logo_churn_rate", ratio(col("churned_accounts"), col("customers_start")))
         .withColumn("established_logo_churn_rate", ratio(col("established_churned_accounts"), col("customers_start")))
         .withColumn("revenue_churn_rate", ratio(col("churn_mrr"), base))

@@ -48,7 +48,8 @@ public final class ChurnMetricsStage implements Stage {
     try {
       Dataset<Row> events = ChurnEvents.apply(ledger, versions, run.config().integer("subscriptions.refund-window-days"),
           run.config().integer("subscriptions.stick-point-days")).cache();
-      Dataset<Row> metrics = ChurnMetrics.apply(ledger, events).cache();
+      Dataset<Row> pool = RenewalPool.apply(SubscriptionMonthEnd.apply(versions, run.runDate()), versions);
+      Dataset<Row> metrics = ChurnMetrics.apply(ledger, events, pool).cache();
       long churnRows = ledger.where(col("churn_mrr").gt(0)).count();
       long eventRows = events.count();
       QualityGate.on(MartTables.CHURN_EVENTS.qualifiedName())
@@ -57,6 +58,8 @@ public final class ChurnMetricsStage implements Stage {
           .enforce(events);
       QualityGate.on(MartTables.CHURN_METRICS.qualifiedName())
           .error("more_churned_than_customers", col("churned_accounts").gt(col("customers_start")))
+          .error("renewals_do_not_add_up", col("base_renewals").plus(col("churned_at_renewal")).notEqual(col("renewal_pool_accounts"))
+              .or(col("churned_at_renewal").plus(col("cancellations_between_renewals")).notEqual(col("churned_accounts"))))
           .enforce(metrics);
       DeltaIO.overwrite(spark, run.lake(), MartTables.CHURN_EVENTS, events);
       DeltaIO.overwrite(spark, run.lake(), MartTables.CHURN_METRICS, metrics);

@@ -1,6 +1,7 @@
 package io.churnscope.jobs.subscriptions;
 
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.usd;
+import static io.churnscope.jobs.subscriptions.LedgerFixtures.v;
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.versions;
 
 import io.churnscope.common.schema.StagedTables;
@@ -50,12 +51,19 @@ class ChurnKnownAnswerTest extends SparkTestBase {
         // Moves to a free plan on Apr 12: MRR gone, no reason recorded; 193 days, established.
         usd("free", 1, "acc-free", "100", "active", "2025-10-01"),
         usd("free", 2, "acc-free", "0", "active", "2026-04-12").started("2025-10-01"),
+        // Annual 1200 (100 a month) from 2025-09-01, ended mid-term on Mar 20: a cancellation between renewals; 200 days.
+        v("annual", 1, "acc-annual", "core", "year", "1200", "USD", "active", "2025-09-01"),
+        v("annual", 2, "acc-annual", "core", "year", "1200", "USD", "canceled", "2026-03-20").started("2025-09-01")
+            .cancel("2026-03-20", "2026-03-20", "product_gap"),
+        // Annual 1200 from 2025-03-01: its anniversary month is March, so it is in March's renewal pool, and renews.
+        v("renew", 1, "acc-renew", "core", "year", "1200", "USD", "active", "2025-03-01"),
     };
     Dataset<Row> staged = versions(spark(), vs);
     MrrLedgerStage.Ledger ledger = MrrLedgerStage.compute(staged,
         spark().createDataFrame(List.of(), StagedTables.FX_RATES.schema()), LocalDate.parse("2026-06-30"), "USD", 3);
     events = ChurnEvents.apply(ledger.accounts(), staged, 30, 90).cache();
-    metrics = ChurnMetrics.apply(ledger.accounts(), events).cache();
+    Dataset<Row> pool = RenewalPool.apply(SubscriptionMonthEnd.apply(staged, LocalDate.parse("2026-06-30")), staged);
+    metrics = ChurnMetrics.apply(ledger.accounts(), events, pool).cache();
   }
 
   static Row event(String account, String month, String day, String lost, String reason, String group, String since,
@@ -72,7 +80,8 @@ class ChurnKnownAnswerTest extends SparkTestBase {
         event("acc-price", "2026-05", "2026-05-01", "110", "price", "avoidable", "2025-12-01", 151, "established"),
         event("acc-back", "2026-02", "2026-02-10", "100", "competitor", "avoidable", "2025-01-01", 405, "established"),
         event("acc-back", "2026-06", "2026-06-20", "60", "support", "avoidable", "2026-04-05", 76, "early"),
-        event("acc-free", "2026-04", "2026-04-12", "100", "unknown", "unknown", "2025-10-01", 193, "established")),
+        event("acc-free", "2026-04", "2026-04-12", "100", "unknown", "unknown", "2025-10-01", 193, "established"),
+        event("acc-annual", "2026-03", "2026-03-20", "100", "product_gap", "avoidable", "2025-09-01", 200, "established")),
         events.select("account_id", "month", "churn_date", "lost_mrr", "reason", "reason_group", "customer_since",
             "tenure_days", "churn_stage").collectAsList());
   }
@@ -81,17 +90,23 @@ class ChurnKnownAnswerTest extends SparkTestBase {
   void eachLeverIsItsOwnColumnWithGrrNrrAndQuickRatioBeside() {
     List<Row> actual = metrics.where("month IN (DATE'2026-03-01', DATE'2026-04-01')")
         .selectExpr("month", "customers_start", "churned_accounts", "early_churned_accounts", "established_churned_accounts",
+            "renewal_pool_accounts", "base_renewals", "churned_at_renewal", "cancellations_between_renewals",
             "start_mrr_at_rate", "expansion_mrr", "reactivation_mrr", "churn_mrr", "early_churn_mrr", "logo_churn_rate",
-            "revenue_churn_rate", "grr", "nrr", "quick_ratio").collectAsList();
+            "renewal_churn_rate", "revenue_churn_rate", "grr", "nrr", "quick_ratio").collectAsList();
     DatasetAssertions.assertSameRows(List.of(
-        // March: oob 100 + early 50 + price 80 + free 100 = 330 at the start, 4 customers; oob and early churn (150),
-        // early is early churn; price expands by 30. Logo 2/4; revenue 150/330; GRR 180/330; NRR 210/330; quick 30/150.
-        RowFactory.create(Date.valueOf("2026-03-01"), 4L, 2L, 1L, 1L, dec("330"), dec("30"), dec("0"), dec("150"), dec("50"),
-            dec("0.5"), dec("0.454545"), dec("0.545455"), dec("0.636364"), dec("0.2")),
-        // April: price 110 + free 100 = 210, 2 customers; free churns (100); acc-back returns (reactivation 60).
-        // Logo 1/2; revenue 100/210 = 0.476190; GRR = NRR = 110/210 = 0.523810; quick 60/100.
-        RowFactory.create(Date.valueOf("2026-04-01"), 2L, 1L, 0L, 1L, dec("210"), dec("0"), dec("60"), dec("100"), dec("0"),
-            dec("0.5"), dec("0.47619"), dec("0.52381"), dec("0.52381"), dec("0.6"))), actual);
+        // March: oob 100 + early 50 + price 80 + free 100 + annual 100 + renew 100 = 530 at the start, 6 customers.
+        // Churn: oob and early (monthly: at renewal) and annual (mid-term: between renewals) = 250; early is early churn.
+        // Pool: the 4 monthly accounts + renew (anniversary) = 5; 3 renew. Price expands by 30.
+        // Logo 3/6; renewal churn 2/5; revenue 250/530 = 0.471698; GRR 280/530 = 0.528302; NRR 310/530 = 0.584906;
+        // quick 30/250 = 0.12.
+        RowFactory.create(Date.valueOf("2026-03-01"), 6L, 3L, 1L, 2L, 5L, 3L, 2L, 1L, dec("530"), dec("30"), dec("0"),
+            dec("250"), dec("50"), dec("0.5"), dec("0.4"), dec("0.471698"), dec("0.528302"), dec("0.584906"), dec("0.12")),
+        // April: price 110 + free 100 + renew 100 = 310, 3 customers; pool = the 2 monthly ones; free churns (100);
+        // acc-back returns (reactivation 60). Logo 1/3; renewal 1/2; revenue 100/310 = 0.322581;
+        // GRR = NRR = 210/310 = 0.677419; quick 60/100.
+        RowFactory.create(Date.valueOf("2026-04-01"), 3L, 1L, 0L, 1L, 2L, 1L, 1L, 0L, dec("310"), dec("0"), dec("60"),
+            dec("100"), dec("0"), dec("0.333333"), dec("0.5"), dec("0.322581"), dec("0.677419"), dec("0.677419"),
+            dec("0.6"))), actual);
   }
 
   private static BigDecimal dec(String value) {
