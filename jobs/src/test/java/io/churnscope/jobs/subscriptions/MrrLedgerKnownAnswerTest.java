@@ -152,6 +152,19 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
   }
 
   @Test
+  void anotherBaseCurrencyDividesByItsOwnRate() {
+    // Base EUR: EUR is worth 1.10 USD in January, 1.25 in February. A USD 110 subscription is
+    // 110 / 1.10 = 100 EUR in January, 110 / 1.25 = 88 EUR in February: all of the −12 is FX.
+    Dataset<Row> rates = fx(spark(), "2026-01-01", "EUR", "1.10", "2026-02-01", "EUR", "1.25");
+    MrrLedgerStage.Ledger ledger = MrrLedgerStage.compute(versions(spark(), usd("u", 1, "acc-usd", "110", "active",
+        "2026-01-05")), rates, LocalDate.parse("2026-02-28"), "EUR", 3);
+    ledger.enforceGates();
+    DatasetAssertions.assertSameRows(List.of(
+        ledger("2026-01", "acc-usd", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
+        ledger("2026-02", "acc-usd", "core", "100", "0", "0", "0", "0", "0", "0", "-12", "88")), products(ledger));
+  }
+
+  @Test
   void churnHappensWhenTheCancellationTakesEffectNotWhenItIsRequested() {
     // acc-c: asked on Feb 20 to cancel on Mar 15: still MRR at Feb's end, churned in March.
     // acc-d: asked on Feb 20 to end on Apr 1, and no canceled version follows: MRR through March, churn in April.
