@@ -10,6 +10,8 @@ import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import io.churnscope.jobs.ingest.SupportIngest;
 import io.churnscope.jobs.ingest.UsageIngest;
+import io.churnscope.jobs.subscriptions.ChurnMetricsStage;
+import io.churnscope.jobs.subscriptions.MrrLedgerStage;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -27,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
 public final class NightlyJob {
   /** The DAG, in dependency order: CRM first (other sources check accounts against it). */
   public static List<Stage> dag() {
-    return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest());
+    return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(), new MrrLedgerStage(), new ChurnMetricsStage());
   }
 
   public static class Args extends JobArgs {

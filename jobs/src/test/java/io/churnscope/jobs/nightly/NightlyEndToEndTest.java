@@ -96,6 +96,7 @@ class NightlyEndToEndTest extends SparkTestBase {
     List<TableSpec> tables = new java.util.ArrayList<>(StagedTables.ALL.stream()
         .filter(t -> DeltaIO.exists(spark(), lake.path(t))).toList());
     tables.add(RunTables.QUARANTINE);
+    tables.addAll(io.churnscope.common.schema.MartTables.ALL);
     return tables;
   }
 

@@ -1,0 +1,76 @@
+package io.churnscope.jobs.subscriptions;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.quality.QualityGate;
+import io.churnscope.common.run.RunContext;
+import io.churnscope.common.run.Stage;
+import io.churnscope.common.run.StageResult;
+import io.churnscope.common.schema.MartTables;
+import io.churnscope.common.schema.StagedTables;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Stage {@code churn-metrics}: {@code marts.mrr_ledger_account} and
+ * {@code staged.subscription_versions} → {@code marts.churn_events} and {@code marts.churn_metrics}.
+ * Recomputed in full and overwritten; gated (every ledger churn has one event; churned accounts
+ * never exceed the start base) before anything is written.
+ *
+ * <p>Configuration: {@code subscriptions.refund-window-days}, {@code subscriptions.stick-point-days}.
+ */
+public final class ChurnMetricsStage implements Stage {
+  @Override
+  public String name() {
+    return "churn-metrics";
+  }
+
+  @Override
+  public String description() {
+    return "MRR ledger → marts.churn_events, marts.churn_metrics";
+  }
+
+  @Override
+  public void validate(ChurnscopeConfig config) {
+    config.positiveInt("subscriptions.refund-window-days");
+    config.positiveInt("subscriptions.stick-point-days");
+  }
+
+  @Override
+  public StageResult run(SparkSession spark, RunContext run) {
+    validate(run.config());
+    Dataset<Row> ledger = DeltaIO.read(spark, run.lake(), MartTables.MRR_LEDGER_ACCOUNT).cache();
+    Dataset<Row> versions = DeltaIO.read(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS);
+    try {
+      Dataset<Row> events = ChurnEvents.apply(ledger, versions, run.config().integer("subscriptions.refund-window-days"),
+          run.config().integer("subscriptions.stick-point-days")).cache();
+      Dataset<Row> pool = RenewalPool.apply(SubscriptionMonthEnd.apply(versions, run.runDate()), versions);
+      Dataset<Row> metrics = ChurnMetrics.apply(ledger, events, pool).cache();
+      long churnRows = ledger.where(col("churn_mrr").gt(0)).count();
+      long eventRows = events.count();
+      QualityGate.on(MartTables.CHURN_EVENTS.qualifiedName())
+          .error("not_one_event_per_ledger_churn", org.apache.spark.sql.functions.lit(churnRows != eventRows))
+          .error("null_churn_date_or_reason", col("churn_date").isNull().or(col("reason").isNull()))
+          .enforce(events);
+      QualityGate.on(MartTables.CHURN_METRICS.qualifiedName())
+          .error("more_churned_than_customers", col("churned_accounts").gt(col("customers_start")))
+          .error("renewals_do_not_add_up", col("base_renewals").plus(col("churned_at_renewal")).notEqual(col("renewal_pool_accounts"))
+              .or(col("churned_at_renewal").plus(col("cancellations_between_renewals")).notEqual(col("churned_accounts"))))
+          .enforce(metrics);
+      DeltaIO.overwrite(spark, run.lake(), MartTables.CHURN_EVENTS, events);
+      DeltaIO.overwrite(spark, run.lake(), MartTables.CHURN_METRICS, metrics);
+      long months = metrics.count();
+      events.unpersist();
+      metrics.unpersist();
+      return new StageResult(ledger.count(), eventRows + months, 0,
+          List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(), StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName()),
+          eventRows + " churn events, " + months + " months of churn metrics");
+    } finally {
+      ledger.unpersist();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.churnscope.jobs.subscriptions;
+
+import java.time.LocalDate;
+
+/**
+ * The MRR ledger's month totals in plain DuckDB SQL, written independently of the Spark code from
+ * the definitions in {@code docs/subscriptions.md}, over views {@code versions} and {@code fx}.
+ * Money is computed in exact integers of 1/10000 USD: round-half-up(amount × rate ÷ months) at four
+ * decimals. Returns month, then start, new, reactivation, expansion, cross_sell, contraction, churn,
+ * fx and end.
+ */
+final class DuckLedgerSql {
+  private DuckLedgerSql() {}
+
+  static String monthTotals(LocalDate runDate, int reactivationWindowMonths) {
+    String runDay = "DATE '" + runDate + "'";
+    String runMonth = "TIMESTAMP '" + runDate.withDayOfMonth(1) + "'";
+    // amount × 10^4 times rate × 10^10 is the exact product × 10^14; ÷ (months × 10^10), half up.
+    String units = "(CASE WHEN %1$s = 0 THEN 0 ELSE (CAST(round(%1$s * 10000) AS HUGEINT) * CAST(round(%2$s * 10000000000) AS HUGEINT)"
+        + " + %3$s * 5000000000) // (%3$s * 10000000000) END)";
+    return """
+        WITH v AS (SELECT * FROM versions WHERE effective_date <= %1$s),
+        months AS (
+          SELECT CAST(unnest(generate_series(CAST((SELECT date_trunc('month', min(effective_date)) FROM v) AS TIMESTAMP),
+                 %2$s, INTERVAL 1 MONTH)) AS DATE) AS month),
+        latest AS (
+          SELECT subscription_id, account_id, product FROM v
+          QUALIFY row_number() OVER (PARTITION BY subscription_id ORDER BY effective_date DESC, version DESC) = 1),
+        firsts AS (SELECT subscription_id, CAST(date_trunc('month', min(effective_date)) AS DATE) AS first_month FROM v GROUP BY 1),
+        grid AS (
+          SELECT l.subscription_id, l.account_id, l.product, m.month, least(last_day(m.month), %1$s) AS as_of
+          FROM latest l JOIN firsts f USING (subscription_id) JOIN months m ON m.month >= f.first_month),
+        in_force AS (
+          SELECT g.*, x.currency,
+                 CASE WHEN x.status IN ('active', 'past_due') AND x.start_date <= g.as_of
+                       AND (x.ended_at IS NULL OR x.ended_at > g.as_of) THEN x.amount ELSE 0 END AS amt,
+                 CASE WHEN x.billing_interval = 'year' THEN 12 ELSE 1 END AS n
+          FROM grid g JOIN v x ON x.subscription_id = g.subscription_id AND x.effective_date <= g.as_of
+          QUALIFY row_number() OVER (PARTITION BY g.subscription_id, g.month ORDER BY x.effective_date DESC, x.version DESC) = 1),
+        rates AS (
+          SELECT m.month, f.currency, arg_min(f.rate_to_usd, f.rate_date) AS rate
+          FROM months m JOIN fx f ON f.rate_date >= m.month AND f.currency <> 'USD' GROUP BY 1, 2
+          UNION ALL SELECT month, 'USD', 1 FROM months),
+        previous AS (
+          SELECT *, lag(amt, 1, 0) OVER w AS prev_amt, lag(n, 1, 1) OVER w AS prev_n, lag(currency, 1, currency) OVER w AS prev_currency
+          FROM in_force WINDOW w AS (PARTITION BY subscription_id ORDER BY month)),
+        converted AS (
+          SELECT p.subscription_id, p.account_id, p.product, p.month,
+                 %3$s AS end_u, %4$s AS start_at_rate_u
+          FROM previous p
+          LEFT JOIN rates r ON r.month = p.month AND r.currency = p.currency
+          LEFT JOIN rates rp ON rp.month = p.month AND rp.currency = p.prev_currency),
+        subscription_months AS (
+          SELECT *, coalesce(lag(end_u) OVER (PARTITION BY subscription_id ORDER BY month), 0) AS start_u FROM converted),
+        products AS (
+          SELECT account_id, product, month, sum(start_u) AS start_u, sum(start_at_rate_u - start_u) AS fx_u,
+                 sum(start_at_rate_u) AS s, sum(end_u) AS e
+          FROM subscription_months GROUP BY ALL),
+        account_months AS (
+          SELECT account_id, month, year(month) * 12 + month(month) - 1 AS idx,
+                 sum(start_u) AS account_start, sum(end_u) AS account_end
+          FROM subscription_months GROUP BY ALL),
+        accounts AS (
+          SELECT *, max(CASE WHEN account_end > 0 THEN idx END) OVER (PARTITION BY account_id ORDER BY month
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS last_paying_idx
+          FROM account_months),
+        classified AS (
+          SELECT p.month, p.start_u, p.fx_u, p.e,
+                 s = 0 AND e > 0 AND a.account_start = 0 AND a.last_paying_idx IS NOT NULL
+                   AND a.idx - a.last_paying_idx - 1 <= %5$d AS reactivating,
+                 s = 0 AND e > 0 AS arriving, s > 0 AND e = 0 AS leaving, a.account_start > 0 AS continuing,
+                 a.account_end = 0 AS gone, s
+          FROM products p JOIN accounts a USING (account_id, month)
+          WHERE p.start_u <> 0 OR p.e <> 0)
+        SELECT CAST(month AS VARCHAR),
+               sum(start_u),
+               sum(CASE WHEN arriving AND NOT continuing AND NOT reactivating THEN e ELSE 0 END),
+               sum(CASE WHEN reactivating AND NOT continuing THEN e ELSE 0 END),
+               sum(CASE WHEN s > 0 AND e > s THEN e - s ELSE 0 END),
+               sum(CASE WHEN arriving AND continuing THEN e ELSE 0 END),
+               sum(CASE WHEN s > 0 AND e > 0 AND e < s THEN s - e WHEN leaving AND NOT gone THEN s ELSE 0 END),
+               sum(CASE WHEN leaving AND gone THEN s ELSE 0 END),
+               sum(fx_u),
+               sum(e)
+        FROM classified GROUP BY month ORDER BY month
+        """.formatted(runDay, runMonth, units.formatted("p.amt", "r.rate", "p.n"),
+            units.formatted("p.prev_amt", "rp.rate", "p.prev_n"), reactivationWindowMonths);
+  }
+}

@@ -1,0 +1,121 @@
+package io.churnscope.jobs.subscriptions;
+
+import io.churnscope.common.schema.StagedTables;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/** Hand-built staged billing rows for the ledger's known-answer tests. */
+final class LedgerFixtures {
+  private LedgerFixtures() {}
+
+  /** One subscription version; {@code start_date} defaults to the effective date. */
+  static final class V {
+    final String sub;
+    final int version;
+    final String account;
+    final String product;
+    final String interval;
+    final String amount;
+    final String currency;
+    final String status;
+    final String effective;
+    String start;
+    String trialStart;
+    String trialEnd;
+    String requested;
+    String ended;
+    String reason;
+
+    V(String sub, int version, String account, String product, String interval, String amount, String currency,
+        String status, String effective) {
+      this.sub = sub;
+      this.version = version;
+      this.account = account;
+      this.product = product;
+      this.interval = interval;
+      this.amount = amount;
+      this.currency = currency;
+      this.status = status;
+      this.effective = effective;
+      this.start = effective;
+    }
+
+    V started(String day) {
+      start = day;
+      return this;
+    }
+
+    V trial(String from, String to) {
+      trialStart = from;
+      trialEnd = to;
+      return this;
+    }
+
+    V cancel(String requestedOn, String endsOn, String why) {
+      requested = requestedOn;
+      ended = endsOn;
+      reason = why;
+      return this;
+    }
+
+    Row row() {
+      return RowFactory.create(sub, version, account, product, "plan", interval, 1, new BigDecimal(amount),
+          new BigDecimal(amount), currency, status, date(trialStart), date(trialEnd), date(start), date(effective),
+          date(requested), date(ended), reason, Timestamp.valueOf(effective + " 08:00:00"), date(effective), "fixture");
+    }
+  }
+
+  static V v(String sub, int version, String account, String product, String interval, String amount, String currency,
+      String status, String effective) {
+    return new V(sub, version, account, product, interval, amount, currency, status, effective);
+  }
+
+  /** A monthly USD core version. */
+  static V usd(String sub, int version, String account, String amount, String status, String effective) {
+    return v(sub, version, account, "core", "month", amount, "USD", status, effective);
+  }
+
+  static Dataset<Row> versions(SparkSession spark, V... versions) {
+    return spark.createDataFrame(Arrays.stream(versions).map(V::row).toList(), StagedTables.SUBSCRIPTION_VERSIONS.schema());
+  }
+
+  /** FX rows as {@code day, currency, rate} triples. */
+  static Dataset<Row> fx(SparkSession spark, String... dayCurrencyRate) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < dayCurrencyRate.length; i += 3) {
+      rows.add(RowFactory.create(Date.valueOf(dayCurrencyRate[i]), dayCurrencyRate[i + 1],
+          new BigDecimal(dayCurrencyRate[i + 2]), Date.valueOf(dayCurrencyRate[i]), "fixture"));
+    }
+    return spark.createDataFrame(rows, StagedTables.FX_RATES.schema());
+  }
+
+  /**
+   * An expected ledger row: month (YYYY-MM), account, product, then start, new, reactivation,
+   * expansion, cross-sell, contraction, churn, fx, end.
+   */
+  static Row ledger(String month, String account, String product, String... money) {
+    if (money.length != 9) {
+      throw new IllegalArgumentException("9 amounts: start new reactivation expansion cross_sell contraction churn fx end");
+    }
+    Object[] values = new Object[3 + money.length];
+    values[0] = Date.valueOf(month + "-01");
+    values[1] = account;
+    values[2] = product;
+    for (int i = 0; i < money.length; i++) {
+      values[3 + i] = new BigDecimal(money[i]);
+    }
+    return RowFactory.create(values);
+  }
+
+  private static Date date(String day) {
+    return day == null ? null : Date.valueOf(day);
+  }
+}
