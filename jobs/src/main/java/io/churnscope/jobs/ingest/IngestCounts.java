@@ -25,6 +25,22 @@ public record IngestCounts(long in, long out, long quarantined, Map<String, Long
     return new IngestCounts(out + quarantined, out, quarantined, byReason);
   }
 
+  /**
+   * Fails the stage, before anything of the batch is published, when more than
+   * {@code quality.max-quarantine-share} of the source's records were rejected: a delivery that
+   * is mostly bad (a changed export format, a broken producer) must stop the run, not quietly
+   * fill the quarantine.
+   */
+  public void enforceQuarantineShare(String source, io.churnscope.common.config.ChurnscopeConfig config) {
+    double max = config.numberBetween("quality.max-quarantine-share", 0, 1);
+    if (in > 0 && (double) quarantined / in > max) {
+      throw new IllegalStateException(String.format(
+          "%s: %d of %d records (%.1f %%) failed their checks, more than quality.max-quarantine-share = %.1f %%; "
+              + "nothing of this batch was published. Reasons: %s", source, quarantined, in, 100.0 * quarantined / in,
+          100.0 * max, byReason));
+    }
+  }
+
   public String describe(String source) {
     return source + ": " + in + " in, " + out + " staged, " + quarantined + " quarantined"
         + (byReason.isEmpty() ? "" : " " + byReason);

@@ -30,8 +30,10 @@ class ClickstreamIngestionTest extends SparkTestBase {
   @TempDir
   Path dir;
 
+  /** These hand-built deliveries are mostly bad on purpose: the quarantine-share gate is lifted. */
   private RunContext run(LocalDate date) {
-    return RunContext.start(date, new Lake(dir.toString()), ChurnscopeConfig.defaults());
+    return RunContext.start(date, new Lake(dir.toString()),
+        ChurnscopeConfig.load(null, Map.of("quality.max-quarantine-share", "1.0")));
   }
 
   private void ingest(LocalDate date) {
@@ -131,6 +133,23 @@ class ClickstreamIngestionTest extends SparkTestBase {
     StageResult second = new ClickstreamIngestion().run(spark(), run(D2));
     assertEquals(1, second.rowsIn(), "the second run reads only the D2 delivery");
     assertEquals(List.of(new Lake(dir.toString()).rawDelivery("clickstream", D2)), second.inputs());
+  }
+
+  @Test
+  void aDeliveryThatIsMostlyBadFailsAndPublishesNothing() {
+    new RawFixture(dir)
+        .deliver("crm/accounts", D1, RawFixture.CRM_HEADER, RawFixture.crm("acc-1", "organic"))
+        .deliver("clickstream", D1,
+            RawFixture.track("m1", "u1", "acc-1", "2026-03-01T09:00:00Z", "A"),
+            "not json", "{\"type\": broken");
+    RunContext strict = RunContext.start(D1, new Lake(dir.toString()), ChurnscopeConfig.defaults());
+    new CrmIngest().run(spark(), strict);
+    IllegalStateException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> new ClickstreamIngestion().run(spark(), strict));
+    org.junit.jupiter.api.Assertions.assertTrue(error.getMessage().contains("quality.max-quarantine-share"), error.getMessage());
+    Lake lake = new Lake(dir.toString());
+    assertFalse(DeltaIO.exists(spark(), lake.path(StagedTables.USAGE_EVENTS)), "no event was published");
+    assertEquals(0, DeltaIO.read(spark(), lake, RunTables.QUARANTINE).where("source = 'clickstream'").count());
   }
 
   private Map<String, Long> reasons() {
