@@ -72,8 +72,7 @@ public final class BillingIngest implements Stage {
 
   @Override
   public void validate(io.churnscope.common.config.ChurnscopeConfig config) {
-    config.numberBetween("quality.max-quarantine-share", 0, 1);
-    config.strings("ingest.currencies");
+    IngestSettings.validate(config);
   }
 
   @Override

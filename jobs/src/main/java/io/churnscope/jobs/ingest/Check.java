@@ -17,9 +17,9 @@ public record Check(String reason, String detail, Column failsWhen) {
 
   /** Adds {@code reason} and {@code detail} (null for a good record), keeping earlier reasons. */
   public static Dataset<Row> classify(Dataset<Row> records, List<Check> checks) {
-    Column reason = records.columns().length > 0 && List.of(records.columns()).contains(REASON)
-        ? functions.col(REASON) : functions.lit(null).cast("string");
-    Column detail = List.of(records.columns()).contains(DETAIL)
+    List<String> present = List.of(records.columns());
+    Column reason = present.contains(REASON) ? functions.col(REASON) : functions.lit(null).cast("string");
+    Column detail = present.contains(DETAIL)
         ? functions.col(DETAIL) : functions.lit(null).cast("string");
     Column newReason = null;
     Column newDetail = null;

@@ -52,8 +52,7 @@ public final class CrmIngest implements Stage {
 
   @Override
   public void validate(io.churnscope.common.config.ChurnscopeConfig config) {
-    config.numberBetween("quality.max-quarantine-share", 0, 1);
-    config.string("privacy.pseudonym-salt");
+    IngestSettings.validate(config);
   }
 
   @Override

@@ -157,12 +157,4 @@ public final class SourceIngestion {
     return List.of(lake.raw(source.rawDir()) + "/dt={" + dates.get(0) + ".." + dates.get(dates.size() - 1)
         + "} (" + dates.size() + " deliveries)");
   }
-
-  static String[] names(List<Field> fields) {
-    return fields.stream().map(Field::name).toArray(String[]::new);
-  }
-
-  static Column[] columns(String... names) {
-    return Arrays.stream(names).map(functions::col).toArray(Column[]::new);
-  }
 }

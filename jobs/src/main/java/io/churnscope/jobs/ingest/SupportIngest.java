@@ -45,8 +45,7 @@ public final class SupportIngest implements Stage {
 
   @Override
   public void validate(io.churnscope.common.config.ChurnscopeConfig config) {
-    config.numberBetween("quality.max-quarantine-share", 0, 1);
-    config.string("privacy.pseudonym-salt");
+    IngestSettings.validate(config);
   }
 
   @Override

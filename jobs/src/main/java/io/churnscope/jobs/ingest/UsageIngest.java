@@ -46,11 +46,7 @@ public final class UsageIngest implements Stage {
 
   @Override
   public void validate(io.churnscope.common.config.ChurnscopeConfig config) {
-    config.numberBetween("quality.max-quarantine-share", 0, 1);
-    config.positiveInt("ingest.max-lateness-days");
-    config.positiveInt("ingest.max-clock-skew-hours");
-    config.string("privacy.pseudonym-salt");
-    config.strings("privacy.pii-keys");
+    IngestSettings.validate(config);
   }
 
   @Override
