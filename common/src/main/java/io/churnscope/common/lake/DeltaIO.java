@@ -81,8 +81,18 @@ public final class DeltaIO {
   }
 
   public static void append(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows) {
+    append(spark, lake, table, rows, false);
+  }
+
+  /**
+   * Appends; with {@code addNewColumns} a table created by an older release gains the columns its
+   * spec has since added (older rows read them as null) instead of refusing the write.
+   */
+  public static void append(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows, boolean addNewColumns) {
     createIfAbsent(spark, lake, table);
-    conform(rows, table).write().format("delta").mode("append").save(lake.path(table));
+    conform(rows, table).write().format("delta").mode("append")
+        .option("mergeSchema", String.valueOf(addNewColumns))
+        .save(lake.path(table));
   }
 
   /**

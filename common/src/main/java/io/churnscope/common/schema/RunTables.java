@@ -37,8 +37,18 @@ public final class RunTables {
       required("rows_out", LongType, "Rows published."),
       required("rows_quarantined", LongType, "Records sent to quarantine."),
       optional("input_files", createArrayType(StringType), "Raw partitions or tables read."),
-      optional("message", StringType, "What happened, in a sentence (the error, for a failed stage).")),
-      List.of(), "One row per stage per nightly run.");
+      optional("message", StringType, "What happened, in a sentence (the error, for a failed stage)."),
+      optional("spark_jobs", LongType, "Spark jobs the stage ran (Delta's log and checkpoint jobs included)."),
+      optional("task_ms", LongType, "Task run time summed over all cores."),
+      optional("input_bytes", LongType, "Bytes tasks read from files."),
+      optional("shuffle_read_bytes", LongType, "Bytes read from shuffles."),
+      optional("shuffle_write_bytes", LongType, "Bytes written to shuffles."),
+      optional("spill_bytes", LongType, "Bytes spilled by sorts and aggregations (memory and disk)."),
+      optional("output_bytes", LongType, "Bytes tasks wrote to files."),
+      optional("peak_heap_mb", LongType, "Highest driver heap in use during the stage, garbage included."),
+      optional("retained_heap_mb", LongType, "Highest old-generation heap in use after a collection: data the driver JVM "
+          + "holds (in local mode the executor shares that JVM).")),
+      List.of(), "One row per stage per nightly run, with what it cost.");
 
   public static final TableSpec INGEST_WATERMARKS = new TableSpec("_runs", "ingest_watermarks", schema(
       required("source", StringType, "Raw source."),

@@ -1,6 +1,7 @@
 package io.churnscope.jobs.nightly;
 
 import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.run.ResourceUse;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.RunTables;
@@ -20,15 +21,23 @@ public final class RunManifest {
   private RunManifest() {}
 
   /** A stage's outcome as the manifest and the summary show it. */
-  public record Entry(String stage, String status, Instant startedAt, long durationMs, StageResult result) {}
+  public record Entry(String stage, String status, Instant startedAt, long durationMs, StageResult result, ResourceUse use) {
+    /** A stage that was not measured (skipped, or run outside the stage runner). */
+    public Entry(String stage, String status, Instant startedAt, long durationMs, StageResult result) {
+      this(stage, status, startedAt, durationMs, result, ResourceUse.NONE);
+    }
+  }
 
   public static void record(SparkSession spark, RunContext run, Entry entry) {
     StageResult result = entry.result();
     Row row = RowFactory.create(run.runId(), Date.valueOf(run.runDate()), entry.stage(), entry.status(),
         Timestamp.from(entry.startedAt()), entry.durationMs(), result.rowsIn(), result.rowsOut(),
         result.rowsQuarantined(), scala.jdk.javaapi.CollectionConverters.asScala(result.inputs()).toSeq(),
-        result.message());
+        result.message(), entry.use().sparkJobs(), entry.use().taskMs(), entry.use().inputBytes(),
+        entry.use().shuffleReadBytes(), entry.use().shuffleWriteBytes(), entry.use().spillBytes(),
+        entry.use().outputBytes(), entry.use().peakHeapMb(), entry.use().retainedHeapMb());
+    // mergeSchema: a lake whose manifest predates a column gets it added, older rows null.
     DeltaIO.append(spark, run.lake(), RunTables.RUN_MANIFEST,
-        spark.createDataFrame(List.of(row), RunTables.RUN_MANIFEST.schema()));
+        spark.createDataFrame(List.of(row), RunTables.RUN_MANIFEST.schema()), true);
   }
 }

@@ -1,7 +1,9 @@
 package io.churnscope.jobs.nightly;
 
+import io.churnscope.common.run.ResourceUse;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
+import io.churnscope.common.run.StageMeter;
 import io.churnscope.common.run.StageResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,16 +36,20 @@ public final class StageRunner {
       Instant started = Instant.now();
       LOG.info("stage {} ({}) starting for {}", stage.name(), stage.description(), run.runDate());
       spark.sparkContext().setJobGroup(stage.name(), stage.name() + " for " + run.runDate(), false);
+      StageMeter.Measurement meter = StageMeter.of(spark.sparkContext()).start(stage.name());
       try {
         StageResult result = stage.run(spark, run);
         long ms = Duration.between(started, Instant.now()).toMillis();
-        LOG.info("stage {} succeeded in {} s: {}", stage.name(), ms / 1000.0, result.message());
-        entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "succeeded", started, ms, result)));
+        ResourceUse use = meter.stop();
+        LOG.info("stage {} succeeded in {} s: {} ({} Spark jobs, {} s of tasks, {} MB shuffled, driver heap peak {} MB)",
+            stage.name(), ms / 1000.0, result.message(), use.sparkJobs(), use.taskMs() / 1000.0,
+            (use.shuffleReadBytes() + use.shuffleWriteBytes()) >> 20, use.peakHeapMb());
+        entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "succeeded", started, ms, result, use)));
       } catch (Exception e) {
         long ms = Duration.between(started, Instant.now()).toMillis();
         LOG.error("stage {} failed after {} s", stage.name(), ms / 1000.0, e);
         entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "failed", started, ms,
-            StageResult.nothingToDo(String.valueOf(e.getMessage())))));
+            StageResult.nothingToDo(String.valueOf(e.getMessage())), meter.stop())));
         failure = e;
       } finally {
         spark.sparkContext().clearJobGroup();

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
@@ -24,6 +25,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,5 +66,51 @@ class StageRunnerTest extends SparkTestBase {
     List<String> statuses = DeltaIO.read(spark(), run.lake(), RunTables.RUN_MANIFEST).orderBy("started_at", "stage")
         .collectAsList().stream().map(r -> r.<String>getAs("stage") + ":" + r.<String>getAs("status")).toList();
     assertEquals(List.of("first:succeeded", "failing:failed", "never:skipped"), statuses);
+  }
+
+  @Test
+  void eachStageRecordsWhatItCostInTheManifest() throws Exception {
+    RunContext run = RunContext.start(LocalDate.parse("2026-03-02"), new Lake(dir.resolve("costs").toString()), ChurnscopeConfig.defaults());
+    // A shuffle (groupBy) then a write: the stage must show jobs, shuffle bytes and output bytes.
+    Stage shuffling = new Writing("shuffling", spark -> spark.range(20_000).toDF()
+        .groupBy(col("id").mod(97).as("id")).count().select("id"));
+    Stage idle = new Stage() {
+      public String name() {
+        return "idle";
+      }
+
+      public String description() {
+        return "runs no Spark job";
+      }
+
+      public StageResult run(SparkSession spark, RunContext context) {
+        return StageResult.nothingToDo("nothing");
+      }
+    };
+
+    List<RunManifest.Entry> entries = StageRunner.runAll(spark(), run, List.of(shuffling, idle));
+
+    assertTrue(entries.get(0).use().sparkJobs() >= 1, "the write runs Spark jobs: " + entries.get(0).use());
+    assertTrue(entries.get(0).use().shuffleWriteBytes() > 0, "groupBy shuffles: " + entries.get(0).use());
+    assertTrue(entries.get(0).use().outputBytes() > 0, "the Delta write writes Parquet: " + entries.get(0).use());
+    assertTrue(entries.get(0).use().peakHeapMb() > 0);
+    assertEquals(0, entries.get(1).use().sparkJobs(), "jobs of the previous stage are not counted again");
+    Row recorded = DeltaIO.read(spark(), run.lake(), RunTables.RUN_MANIFEST).where(col("stage").equalTo("shuffling")).first();
+    assertEquals(entries.get(0).use().shuffleWriteBytes(), recorded.<Long>getAs("shuffle_write_bytes"));
+  }
+
+  @Test
+  void aManifestWrittenBeforeTheCostColumnsExistedGainsThem() throws Exception {
+    Lake lake = new Lake(dir.resolve("old").toString());
+    StructType oldSchema = new StructType(java.util.Arrays.stream(RunTables.RUN_MANIFEST.schema().fields())
+        .filter(f -> !f.name().endsWith("_bytes") && !f.name().endsWith("_mb") && !f.name().equals("spark_jobs")
+            && !f.name().equals("task_ms")).toArray(StructField[]::new));
+    spark().createDataFrame(List.of(), oldSchema).write().format("delta").save(lake.path(RunTables.RUN_MANIFEST));
+    RunContext run = RunContext.start(LocalDate.parse("2026-03-03"), lake, ChurnscopeConfig.defaults());
+
+    StageRunner.runAll(spark(), run, List.of(new Writing("first", spark -> spark.range(3).toDF())));
+
+    Row recorded = DeltaIO.read(spark(), lake, RunTables.RUN_MANIFEST).first();
+    assertTrue(recorded.<Long>getAs("spark_jobs") >= 1);
   }
 }
