@@ -38,6 +38,8 @@ public final class Churnscope {
         JobRunner.main(stage.name(), withStage, new NightlyJob.Args(), NightlyJob::run);
       }));
     }
+    commands.put("sql", new Command("run Spark SQL on a local lake's tables by name (marts.churn_metrics, ...)",
+        io.churnscope.jobs.catalog.SqlJob::main));
     commands.put("ingest-mapped", new Command(
         "ingest files of another layout through a mapping in conf/mappings (e.g. ravenstack)",
         io.churnscope.jobs.ingest.mapping.MappedIngest::main));

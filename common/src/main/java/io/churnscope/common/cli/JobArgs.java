@@ -56,6 +56,15 @@ public class JobArgs {
     return new Lake(root);
   }
 
+  /** The lake, or null for a job run without one (a job on any table reads and writes paths it is given). */
+  public Lake lakeIfGiven() {
+    try {
+      return lake();
+    } catch (UserError e) {
+      return null;
+    }
+  }
+
   public LocalDate runDate() {
     return runDate != null ? runDate : LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
   }

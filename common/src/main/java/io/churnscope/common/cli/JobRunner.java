@@ -26,7 +26,7 @@ public final class JobRunner {
     if (!parse(command, argv, args)) {
       return;
     }
-    SparkSession spark = Sessions.create("churnscope " + command, args.config());
+    SparkSession spark = Sessions.create("churnscope " + command, args.config(), args.lakeIfGiven());
     try {
       job.run(spark, args);
     } catch (UserError e) {

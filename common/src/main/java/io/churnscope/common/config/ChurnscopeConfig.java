@@ -107,6 +107,15 @@ public final class ChurnscopeConfig {
     }
   }
 
+  /** A string that must be one of {@code allowed}. */
+  public String oneOf(String key, List<String> allowed) {
+    String value = string(key);
+    if (!allowed.contains(value)) {
+      throw new UserError(key + " = '" + value + "' (" + origin(key) + "): must be one of " + allowed);
+    }
+    return value;
+  }
+
   public int integer(String key) {
     try {
       return config.getInt(key);

@@ -1,6 +1,7 @@
 package io.churnscope.common.spark;
 
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.lake.Lake;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -17,8 +18,20 @@ public final class Sessions {
   private Sessions() {}
 
   public static SparkSession create(String appName, ChurnscopeConfig config) {
+    return create(appName, config, null);
+  }
+
+  /**
+   * With {@code catalog.metastore = embedded} and a lake, table names live in a Derby metastore
+   * under {@code <lake>/_catalog}: they survive the run, for {@code bin/churnscope sql} and the next run.
+   */
+  public static SparkSession create(String appName, ChurnscopeConfig config, Lake lake) {
     SparkConf submitted = new SparkConf(true);
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    if (lake != null && config.has("catalog.metastore") && config.string("catalog.metastore").equals("embedded")) {
+      embeddedMetastore(lake).forEach(builder::config);
+      builder.enableHiveSupport();
+    }
     for (Map.Entry<String, String> entry : deltaAndUtc().entrySet()) {
       builder.config(entry.getKey(), entry.getValue());
     }
@@ -31,6 +44,19 @@ public final class Sessions {
       }
     }
     return builder.getOrCreate();
+  }
+
+  /** A Derby metastore and warehouse under {@code <lake>/_catalog}; one JVM at a time may open it. */
+  static Map<String, String> embeddedMetastore(Lake lake) {
+    String catalog = lake.root().replaceFirst("^file:", "") + "/_catalog";
+    System.setProperty("derby.stream.error.file", catalog + "/derby.log");
+    return Map.of(
+        "spark.sql.catalogImplementation", "hive",
+        "spark.sql.warehouse.dir", catalog + "/warehouse",
+        "spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + catalog + "/metastore_db;create=true",
+        // Create the metastore's tables on first use, without Hive's schema tool.
+        "spark.hadoop.datanucleus.schema.autoCreateAll", "true",
+        "spark.hadoop.hive.metastore.schema.verification", "false");
   }
 
   /** The settings without which Churnscope is not correct: Delta, and UTC everywhere. */

@@ -27,6 +27,12 @@ public final class DemoJob {
     @Parameter(names = "--regenerate", description = "Generate the raw zone again even if the lake already has one.")
     public boolean regenerate;
 
+    public Args() {
+      // The demo keeps its table names in a metastore under the lake, for bin/churnscope sql
+      // (an explicit --set catalog.metastore=... replaces this).
+      overrides.put("catalog.metastore", "embedded");
+    }
+
     @Override
     public io.churnscope.common.lake.Lake lake() {
       return lake != null ? super.lake() : new Lake(new File("demo-lake").getAbsolutePath());
@@ -62,7 +68,8 @@ public final class DemoJob {
           staged/              typed, de-duplicated, pseudonymized tables (Delta)
           quarantine/records   every rejected record with its reason
           _runs/run_manifest   what each stage did
-        Read a table from Spark:  spark.read.format("delta").load("%1$s/staged/usage_events")
+        Query it by name:         bin/churnscope sql --lake %1$s "SELECT * FROM marts.churn_metrics ORDER BY month"
+        Without Spark (DuckDB):   jdbc:duckdb:%1$s/_catalog/churnscope.duckdb  (read-only; views per table)
         Run the next night:       bin/churnscope nightly --lake %1$s --run-date %2$s
         """.formatted(lake.root(), params.endDate().plusDays(1)));
   }

@@ -1,0 +1,22 @@
+package io.churnscope.jobs.catalog;
+
+import io.churnscope.common.lake.TableSpec;
+import io.churnscope.common.schema.MartTables;
+import io.churnscope.common.schema.RunTables;
+import io.churnscope.common.schema.StagedTables;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every table Churnscope publishes, zone by zone: what the catalog stage registers. */
+public final class PublishedTables {
+  private PublishedTables() {}
+
+  public static List<TableSpec> all() {
+    List<TableSpec> tables = new ArrayList<>(StagedTables.ALL);
+    tables.add(RunTables.QUARANTINE);
+    tables.addAll(MartTables.ALL);
+    tables.add(RunTables.RUN_MANIFEST);
+    tables.add(RunTables.INGEST_WATERMARKS);
+    return tables;
+  }
+}
