@@ -25,9 +25,10 @@ public final class HotspotEngine {
    * @param hotspots the reported hot-spots, ranked by impact
    * @param decisions for each candidate and folded segment not reported, why (and "reported" for the rest)
    * @param log one line per step, for the job's output
+   * @param weighted whether impact is measured in churned weight
    */
   public record Search(Population.Prepared population, SegmentCounts all, List<ScoredSegment> tested,
-      List<Hotspot> hotspots, Map<Segment, String> decisions, List<String> log) implements AutoCloseable {
+      List<Hotspot> hotspots, Map<Segment, String> decisions, List<String> log, boolean weighted) implements AutoCloseable {
     @Override
     public void close() {
       population.rows().unpersist();
@@ -55,6 +56,7 @@ public final class HotspotEngine {
         spec.settings(), spec.weighted());
     log.add(String.format("%d segments tested, %d significant candidates, %d hot-spots reported (%.1f s)",
         scored.size(), candidates.size(), outcome.hotspots().size(), (System.nanoTime() - started) / 1e9));
-    return new Search(population, lattice.all(), scored, outcome.hotspots(), outcome.decisions(), log);
+    return new Search(population, lattice.all(), scored, outcome.hotspots(), outcome.decisions(), log,
+        spec.weighted());
   }
 }
