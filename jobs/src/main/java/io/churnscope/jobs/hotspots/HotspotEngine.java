@@ -53,7 +53,7 @@ public final class HotspotEngine {
     List<OverlapSignatures.Signature> signatures =
         OverlapSignatures.of(population.rows(), candidates.stream().map(ScoredSegment::segment).toList());
     HotspotSelection.Outcome outcome = HotspotSelection.select(scored, candidates, signatures, lattice.all(),
-        spec.settings(), spec.weighted());
+        spec.settings(), spec.weight());
     log.add(String.format("%d segments tested, %d significant candidates, %d hot-spots reported (%.1f s)",
         scored.size(), candidates.size(), outcome.hotspots().size(), (System.nanoTime() - started) / 1e9));
     return new Search(population, lattice.all(), scored, outcome.hotspots(), outcome.decisions(), log,

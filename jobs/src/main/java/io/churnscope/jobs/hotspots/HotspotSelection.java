@@ -47,7 +47,8 @@ public final class HotspotSelection {
   }
 
   public static Outcome select(List<ScoredSegment> scored, List<ScoredSegment> candidates,
-      List<OverlapSignatures.Signature> signatures, SegmentCounts all, HotspotSettings settings, boolean weighted) {
+      List<OverlapSignatures.Signature> signatures, SegmentCounts all, HotspotSettings settings, String weight) {
+    boolean weighted = weight != null;
     Map<Segment, String> decisions = new LinkedHashMap<>();
     double threshold = rejectionThreshold(scored, settings.fdr());
     for (ScoredSegment s : scored) {
@@ -125,7 +126,7 @@ public final class HotspotSelection {
       Hotspot numbered = new Hotspot(ranked.size() + 1, h.scored(), h.reference(), h.excessChurned(),
           h.excessChurnedWeight(), h.pValueOutsideOverlaps(), h.sameAccountsAs(), null);
       ranked.add(new Hotspot(numbered.rank(), h.scored(), h.reference(), h.excessChurned(), h.excessChurnedWeight(),
-          h.pValueOutsideOverlaps(), h.sameAccountsAs(), Sentences.of(numbered, all, weighted)));
+          h.pValueOutsideOverlaps(), h.sameAccountsAs(), Sentences.of(numbered, all, weight)));
     }
     return new Outcome(ranked, decisions);
   }

@@ -9,7 +9,8 @@ import java.util.Locale;
 public final class Sentences {
   private Sentences() {}
 
-  public static String of(Hotspot h, SegmentCounts all, boolean weighted) {
+  /** @param weight the weight column's name, or null when unweighted */
+  public static String of(Hotspot h, SegmentCounts all, String weight) {
     ScoredSegment s = h.scored();
     StringBuilder out = new StringBuilder();
     out.append("Churn in ").append(s.segment().label()).append(" is ").append(percent(s.rate()))
@@ -24,8 +25,9 @@ public final class Sentences {
     }
     out.append(": ").append(String.format(Locale.ROOT, "%,.0f", h.excessChurned()))
         .append(" more churned accounts than at that rate");
-    if (weighted) {
-      out.append(", ").append(String.format(Locale.ROOT, "%,.0f", h.excessChurnedWeight())).append(" more churned weight");
+    if (weight != null) {
+      out.append(", ").append(String.format(Locale.ROOT, "%,.0f", h.excessChurnedWeight())).append(" more churned ")
+          .append(weight);
     }
     return out.append('.').toString();
   }
