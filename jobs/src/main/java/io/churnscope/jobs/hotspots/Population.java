@@ -22,7 +22,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StringType;
 
 /**
  * The population a search runs on: each dimension as a string (numeric ones cut into quantile
@@ -101,7 +100,7 @@ public final class Population {
     }
     columns.add(outcome.as(CHURNED));
     columns.add(coalesce(weight, lit(0.0)).as(WEIGHT));
-    if (spec.idColumn() != null) {
+    if (spec.idColumn() != null && !spec.dimensions().contains(spec.idColumn())) {
       columns.add(column(spec.idColumn()).cast("string").as(spec.idColumn()));
     }
     Dataset<Row> rows = input.where(column(spec.outcome()).isNotNull()).select(columns.toArray(Column[]::new));
@@ -152,7 +151,7 @@ public final class Population {
     List<String> numeric = new ArrayList<>();
     for (String dimension : spec.dimensions()) {
       DataType type = input.schema().apply(dimension).dataType();
-      if (type instanceof NumericType && !(type instanceof StringType) && distinct.get(dimension) > spec.settings().bins()) {
+      if (type instanceof NumericType && distinct.get(dimension) > spec.settings().bins()) {
         numeric.add(dimension);
       }
     }

@@ -13,12 +13,18 @@ import org.junit.jupiter.api.Test;
 /** A 20,000-account population with one planted 2-way hot-spot and its look-alikes (see SyntheticPopulations). */
 class PlantedHotspotTest extends SparkTestBase {
   static HotspotEngine.Search search;
+  static int sparkJobs;
 
   @BeforeAll
-  static void run() {
+  static void run() throws Exception {
     HotspotSpec spec = HotspotSpec.of(List.of("channel", "country", "region", "onboarding", "plan", "noise"), "churned",
         HotspotSettings.defaults());
+    spark().sparkContext().setJobGroup("planted-search", "the planted search", false);
     search = HotspotEngine.search(SyntheticPopulations.planted(spark(), 20_000, 7, 0.30), spec);
+    spark().sparkContext().clearJobGroup();
+    spark().sparkContext().listenerBus().waitUntilEmpty();
+    sparkJobs = spark().sparkContext().statusTracker().getJobIdsForGroup("planted-search").length;
+    System.out.println(sparkJobs + " Spark jobs for " + search.tested().size() + " segments tested");
     search.log().forEach(System.out::println);
     search.hotspots().forEach(h -> System.out.println(h.rank() + ". " + h.sentence()));
     search.decisions().forEach((s, d) -> System.out.println(s.key() + ": " + d));
@@ -66,6 +72,17 @@ class PlantedHotspotTest extends SparkTestBase {
     assertTrue(decision("channel", "reseller", "country", "US", "region", "NA").startsWith("folded into"),
         decision("channel", "reseller", "country", "US", "region", "NA"));
     assertTrue(search.hotspots().stream().noneMatch(h -> h.segment().values().containsKey("region")));
+  }
+
+  /**
+   * The work is a few jobs per lattice level, not one per segment: 768 segments are tested at order 3.
+   * (Checks and bands, three levels, overlaps; each aggregation may be a couple of jobs with AQE and
+   * the broadcast of the candidate keys.)
+   */
+  @Test
+  void theSearchRunsABoundedNumberOfSparkJobs() {
+    assertTrue(search.tested().size() > 500, "segments tested: " + search.tested().size());
+    assertTrue(sparkJobs <= 20, sparkJobs + " Spark jobs");
   }
 
   @Test
