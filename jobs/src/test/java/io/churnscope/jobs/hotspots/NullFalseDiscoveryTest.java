@@ -24,7 +24,8 @@ class NullFalseDiscoveryTest extends SparkTestBase {
       try (HotspotEngine.Search search = HotspotEngine.search(SyntheticPopulations.nullPopulation(spark(), 3000, seed), spec)) {
         if (!search.hotspots().isEmpty()) {
           runsWithAny++;
-          search.hotspots().forEach(h -> found.add("seed " + h.sentence()));
+          long run = seed;
+          search.hotspots().forEach(h -> found.add("seed " + run + ": " + h.sentence()));
         }
       }
     }
