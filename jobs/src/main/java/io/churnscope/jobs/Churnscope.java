@@ -45,6 +45,9 @@ public final class Churnscope {
     commands.put("ingest-mapped", new Command(
         "ingest files of another layout through a mapping in conf/mappings (e.g. ravenstack)",
         io.churnscope.jobs.ingest.mapping.MappedIngest::main));
+    commands.put("hotspots", new Command(
+        "churn hot-spots on any table or file: --input PATH --dimensions a,b --outcome COL --output PATH",
+        io.churnscope.jobs.hotspots.HotspotJob::main));
     return commands;
   }
 

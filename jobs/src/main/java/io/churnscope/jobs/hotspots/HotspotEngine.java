@@ -1,0 +1,62 @@
+package io.churnscope.jobs.hotspots;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The hot-spot search over any population: {@link #search(Dataset, HotspotSpec)}. This is the API
+ * the nightly stage and the standalone job both call (docs/hotspots.md).
+ *
+ * <p>Spark work, all bounded in the number of jobs: one pass to check and band the input, one
+ * aggregation per lattice level ({@link SegmentLattice}), one for the overlaps of the candidates
+ * ({@link OverlapSignatures}). The prepared rows are cached for those passes; close the search to
+ * release them. Everything collected to the driver is segment counts, never rows.
+ */
+public final class HotspotEngine {
+  /**
+   * The result of a search.
+   *
+   * @param all the whole population (the baseline)
+   * @param tested every segment tested (met the minimum support), with its statistics
+   * @param hotspots the reported hot-spots, ranked by impact
+   * @param decisions for each candidate and folded segment not reported, why (and "reported" for the rest)
+   * @param log one line per step, for the job's output
+   * @param weighted whether impact is measured in churned weight
+   */
+  public record Search(Population.Prepared population, SegmentCounts all, List<ScoredSegment> tested,
+      List<Hotspot> hotspots, Map<Segment, String> decisions, List<String> log, boolean weighted) implements AutoCloseable {
+    @Override
+    public void close() {
+      population.rows().unpersist();
+    }
+  }
+
+  private HotspotEngine() {}
+
+  public static Search search(Dataset<Row> input, HotspotSpec spec) {
+    List<String> log = new ArrayList<>();
+    long started = System.nanoTime();
+    Population.Prepared population = Population.prepare(input, spec);
+    population.rows().persist(StorageLevel.MEMORY_AND_DISK());
+    population.bands().forEach((dimension, labels) -> log.add("banded " + dimension + " into " + labels));
+    if (population.rowsWithoutOutcome() > 0) {
+      log.add(population.rowsWithoutOutcome() + " rows without an outcome left out");
+    }
+    SegmentLattice.Result lattice = SegmentLattice.explore(population.rows(), population.dimensions(), spec.settings());
+    log.addAll(lattice.levels());
+    List<ScoredSegment> scored = SegmentScorer.score(lattice);
+    List<ScoredSegment> candidates = HotspotSelection.candidates(scored, lattice.all(), spec.settings(), spec.weighted());
+    List<OverlapSignatures.Signature> signatures =
+        OverlapSignatures.of(population.rows(), candidates.stream().map(ScoredSegment::segment).toList());
+    HotspotSelection.Outcome outcome = HotspotSelection.select(scored, candidates, signatures, lattice.all(),
+        spec.settings(), spec.weight());
+    log.add(String.format("%d segments tested, %d significant candidates, %d hot-spots reported (%.1f s)",
+        scored.size(), candidates.size(), outcome.hotspots().size(), (System.nanoTime() - started) / 1e9));
+    return new Search(population, lattice.all(), scored, outcome.hotspots(), outcome.decisions(), log,
+        spec.weighted());
+  }
+}

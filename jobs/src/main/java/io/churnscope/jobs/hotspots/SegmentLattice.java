@@ -1,0 +1,158 @@
+package io.churnscope.jobs.hotspots;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Apriori walk over the lattice of dimension-value combinations, one Spark aggregation per level.
+ *
+ * <p>Level 1 counts every value of every dimension (and the whole population, in the same job).
+ * Level k's candidates are built on the driver from the frequent segments of level k-1 — a
+ * combination is a candidate only if every one of its k sub-combinations of k-1 values met the
+ * minimum support — and counted in one job: each row is exploded into its combinations over the
+ * candidates' dimension sets, kept only if it is a candidate (a left-semi join against the
+ * broadcast candidate keys) and aggregated by key. Only the frequent segments (a small set, bounded by
+ * the support floor: at most population / floor per dimension set) come back to the driver.
+ */
+public final class SegmentLattice {
+  /** What the walk found: the whole population, every frequent segment, and a line per level. */
+  public record Result(SegmentCounts all, Map<Segment, SegmentCounts> frequent, List<String> levels) {}
+
+  private SegmentLattice() {}
+
+  public static Result explore(Dataset<Row> rows, List<String> dimensions, HotspotSettings settings) {
+    SparkSession spark = rows.sparkSession();
+    List<String> log = new ArrayList<>();
+    List<SegmentCounts> level1 = countLevel(rows, singleDimensionSets(dimensions), null);
+    SegmentCounts all = level1.stream().filter(c -> c.segment().order() == 0).findFirst().orElseThrow();
+    long floor = settings.supportFloor(all.accounts());
+
+    Map<Segment, SegmentCounts> frequent = new LinkedHashMap<>();
+    List<Segment> singles = new ArrayList<>();
+    for (SegmentCounts c : level1) {
+      if (c.segment().order() == 1 && c.accounts() >= floor) {
+        frequent.put(c.segment(), c);
+        singles.add(c.segment());
+      }
+    }
+    log.add(String.format("level 1: %d values, %d frequent (support floor %d accounts)", level1.size() - 1,
+        singles.size(), floor));
+
+    List<Segment> previous = singles;
+    for (int order = 2; order <= settings.maxOrder() && !previous.isEmpty(); order++) {
+      List<Segment> candidates = candidates(previous, singles, frequent.keySet());
+      if (candidates.isEmpty()) {
+        log.add("level " + order + ": no candidates");
+        break;
+      }
+      spark.sparkContext().setJobDescription("hotspots: count " + candidates.size() + " order-" + order + " segments");
+      List<Segment> found = new ArrayList<>();
+      for (SegmentCounts c : countLevel(rows, dimensionSets(candidates), keysOf(spark, candidates))) {
+        if (c.accounts() >= floor) {
+          frequent.put(c.segment(), c);
+          found.add(c.segment());
+        }
+      }
+      log.add(String.format("level %d: %d candidates, %d frequent", order, candidates.size(), found.size()));
+      previous = found;
+    }
+    spark.sparkContext().setJobDescription(null);
+    return new Result(all, frequent, log);
+  }
+
+  /**
+   * Apriori candidates of the next order: a frequent segment extended by a frequent single value of
+   * a later dimension (so each combination is made once), kept only when all its parents are frequent.
+   */
+  static List<Segment> candidates(List<Segment> previous, List<Segment> singles, Set<Segment> frequent) {
+    List<Segment> out = new ArrayList<>();
+    for (Segment base : previous) {
+      String last = base.values().lastKey();
+      for (Segment single : singles) {
+        String dimension = single.values().firstKey();
+        if (dimension.compareTo(last) <= 0) {
+          continue;
+        }
+        Segment candidate = base.with(dimension, single.values().get(dimension));
+        if (frequent.containsAll(candidate.parents())) {
+          out.add(candidate);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<List<String>> singleDimensionSets(List<String> dimensions) {
+    List<List<String>> sets = new ArrayList<>();
+    sets.add(List.of()); // the whole population, counted in the same job
+    new TreeSet<>(dimensions).forEach(d -> sets.add(List.of(d)));
+    return sets;
+  }
+
+  private static List<List<String>> dimensionSets(List<Segment> candidates) {
+    Set<List<String>> sets = new LinkedHashSet<>();
+    candidates.forEach(c -> sets.add(List.copyOf(c.values().keySet())));
+    return new ArrayList<>(sets);
+  }
+
+  private static Dataset<Row> keysOf(SparkSession spark, List<Segment> candidates) {
+    return spark.createDataset(candidates.stream().map(Segment::key).toList(), Encoders.STRING()).toDF("key");
+  }
+
+  /**
+   * One aggregation: every row contributes to its segment over each dimension set (in name order,
+   * as {@link Segment#key()}); with {@code candidateKeys}, only candidate segments are counted.
+   */
+  private static List<SegmentCounts> countLevel(Dataset<Row> rows, List<List<String>> dimensionSets,
+      Dataset<Row> candidateKeys) {
+    List<Column> elements = new ArrayList<>();
+    for (List<String> set : dimensionSets) {
+      Column key = set.isEmpty() ? lit("*")
+          : concat_ws(" & ", set.stream().map(d -> concat_ws("=", lit(d), Population.column(d))).toArray(Column[]::new));
+      Column values = set.isEmpty() ? array().cast("array<string>")
+          : array(set.stream().map(Population::column).toArray(Column[]::new));
+      Column names = set.isEmpty() ? array().cast("array<string>")
+          : array(set.stream().map(d -> lit(d)).toArray(Column[]::new));
+      elements.add(struct(key.as("key"), names.as("names"), values.as("vals")));
+    }
+    Dataset<Row> exploded = rows
+        .select(explode(array(elements.toArray(Column[]::new))).as("s"), col(Population.CHURNED), col(Population.WEIGHT))
+        .select(col("s.key").as("key"), col("s.names").as("names"), col("s.vals").as("vals"),
+            col(Population.CHURNED), col(Population.WEIGHT));
+    if (candidateKeys != null) {
+      exploded = exploded.join(broadcast(candidateKeys), exploded.col("key").equalTo(candidateKeys.col("key")), "left_semi");
+    }
+    List<Row> counted = exploded.groupBy("key")
+        .agg(first("names").as("names"), first("vals").as("vals"), count(lit(1)).as("accounts"),
+            sum(Population.CHURNED).as("churned"), sum(Population.WEIGHT).as("weight"),
+            sum(col(Population.WEIGHT).multiply(col(Population.CHURNED))).as("churned_weight"))
+        .collectAsList();
+    List<SegmentCounts> out = new ArrayList<>();
+    for (Row r : counted) {
+      Segment segment = Segment.of(r.getList(1), r.getList(2));
+      out.add(new SegmentCounts(segment, r.getLong(3), r.getLong(4), r.getDouble(5), r.getDouble(6)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,58 @@
+package io.churnscope.jobs.hotspots;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Statistics for every frequent segment, on the driver from the lattice's counts: Wilson interval,
+ * lift, the test against the complement, the tests against the rest of each parent, and
+ * Benjamini–Hochberg q-values over all of them (every segment tested counts towards m).
+ */
+public final class SegmentScorer {
+  private SegmentScorer() {}
+
+  public static List<ScoredSegment> score(SegmentLattice.Result lattice) {
+    List<ScoredSegment> unadjusted = lattice.frequent().values().stream()
+        .map(c -> test(c, lattice.all(), lattice.frequent())).toList();
+    double[] q = BenjaminiHochberg.qValues(unadjusted.stream().mapToDouble(ScoredSegment::pValueCombined).toArray());
+    List<ScoredSegment> scored = new ArrayList<>();
+    for (int i = 0; i < q.length; i++) {
+      ScoredSegment s = unadjusted.get(i);
+      scored.add(new ScoredSegment(s.counts(), s.ciLow(), s.ciHigh(), s.lift(), s.pValue(), s.strongestParent(),
+          s.liftVsStrongestParent(), s.pValueVsParents(), s.pValueCombined(), q[i]));
+    }
+    return scored;
+  }
+
+  /** Every statistic but the q-value, which needs all the p-values (left at 1 here). */
+  private static ScoredSegment test(SegmentCounts c, SegmentCounts all, Map<Segment, SegmentCounts> frequent) {
+    ProportionTests.Interval ci = ProportionTests.wilson(c.churned(), c.accounts(), ProportionTests.Z_95);
+    double p = ProportionTests.pGreater(c.churned(), c.accounts(), all.churned() - c.churned(),
+        all.accounts() - c.accounts());
+    SegmentCounts strongest = all;
+    Double pParents = null;
+    if (c.segment().order() > 1) {
+      double worst = 0;
+      strongest = null;
+      for (Segment parentSegment : c.segment().parents()) {
+        // Apriori guarantees every parent of a frequent segment was counted.
+        SegmentCounts parent = frequent.get(parentSegment);
+        // Against the rest of the parent, not the parent itself: the segment is part of its parent.
+        worst = Math.max(worst, ProportionTests.pGreater(c.churned(), c.accounts(),
+            parent.churned() - c.churned(), parent.accounts() - c.accounts()));
+        if (strongest == null || parent.rate() > strongest.rate()) {
+          strongest = parent;
+        }
+      }
+      pParents = worst;
+    }
+    double combined = pParents == null ? p : Math.max(p, pParents);
+    return new ScoredSegment(c, ci.low(), ci.high(), ratio(c.rate(), all.rate()), p, strongest,
+        ratio(c.rate(), strongest.rate()), pParents, combined, 1.0);
+  }
+
+  static double ratio(double rate, double reference) {
+    return reference == 0 ? (rate == 0 ? 1 : Double.POSITIVE_INFINITY) : rate / reference;
+  }
+}

@@ -1,0 +1,60 @@
+package io.churnscope.jobs.hotspots;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The statistics against published and hand-worked values; no Spark. */
+class StatisticsKnownAnswerTest {
+  private static void assertInterval(double low, double high, ProportionTests.Interval actual) {
+    assertEquals(low, actual.low(), 5e-5, "low end of " + actual);
+    assertEquals(high, actual.high(), 5e-5, "high end of " + actual);
+  }
+
+  @Test
+  void wilsonMatchesNewcombe1998TableII() {
+    // Newcombe (1998), "Two-sided confidence intervals for the single proportion", method 3 (score).
+    assertInterval(0.2553, 0.3662, ProportionTests.wilson(81, 263, ProportionTests.Z_95));
+    assertInterval(0.0624, 0.1605, ProportionTests.wilson(15, 148, ProportionTests.Z_95));
+    assertInterval(0.0000, 0.1611, ProportionTests.wilson(0, 20, ProportionTests.Z_95));
+    assertInterval(0.0061, 0.1718, ProportionTests.wilson(1, 29, ProportionTests.Z_95));
+  }
+
+  @Test
+  void zTestByHand() {
+    // 30/100 vs 20/100: pooled 0.25, se = sqrt(0.25 · 0.75 · (1/100 + 1/100)) = 0.0612372,
+    // z = 0.10 / 0.0612372 = 1.632993, upper tail = 0.0512352.
+    assertEquals(0.0512352, ProportionTests.zTestGreater(30, 100, 20, 100), 1e-6);
+    // Every expected cell is at least 5 (min is 100 · 50 / 200 = 25): the z-test is used.
+    assertEquals(ProportionTests.zTestGreater(30, 100, 20, 100), ProportionTests.pGreater(30, 100, 20, 100), 0);
+    // A segment churning less than its complement is not a finding: p near 1.
+    assertEquals(0.9487648, ProportionTests.pGreater(20, 100, 30, 100), 1e-6);
+  }
+
+  @Test
+  void fisherMatchesTheLadyTastingTea() {
+    // Fisher (1935): 3 of 4 cups right, table [[3, 1], [1, 3]]: P(X >= 3) = (16 + 1) / 70.
+    assertEquals(17.0 / 70, ProportionTests.fisherGreater(3, 4, 1, 4), 1e-12);
+    // Small expected cells switch pGreater to Fisher: [[7, 3], [12, 78]] has an expected cell of 1.9.
+    // P(X >= 7) for the hypergeometric(N=100, K=19, n=10) = 0.00026294 (scipy.stats.fisher_exact, 'greater').
+    assertEquals(0.00026294, ProportionTests.pGreater(7, 10, 12, 90), 1e-8);
+  }
+
+  @Test
+  void benjaminiHochbergMatchesThe1995Example() {
+    // The 15 p-values of Benjamini & Hochberg (1995), section 4.1; at q = 0.05 they reject the first 4.
+    double[] p = {0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719,
+        0.6528, 0.7590, 1.000};
+    // q(i) = min over j >= i of p(j) · 15 / j, e.g. q(4) = 0.0095 · 15 / 4 = 0.035625 and
+    // q(6) = q(7) = 0.0298 · 15 / 7 = 0.0638571 (the step-up minimum).
+    double[] expected = {0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.0638571, 0.0638571, 0.0645, 0.0765, 0.486,
+        0.5811818, 0.714875, 0.7532308, 0.8132143, 1.0};
+    assertArrayEquals(expected, BenjaminiHochberg.qValues(p), 1e-6);
+    // Order does not matter: the same values shuffled keep their q-values.
+    double[] shuffled = {p[14], p[3], p[0], p[9]};
+    double[] q = BenjaminiHochberg.qValues(shuffled);
+    // Among these 4 alone: sorted 0.0001, 0.0095, 0.3240, 1.0 -> 0.0004, 0.019, 0.432, 1.0.
+    assertArrayEquals(new double[] {1.0, 0.019, 0.0004, 0.432}, q, 1e-9);
+  }
+}
