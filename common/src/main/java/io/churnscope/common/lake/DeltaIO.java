@@ -66,17 +66,23 @@ public final class DeltaIO {
     conform(rows, table).write().format("delta")
         .mode("overwrite")
         .option("replaceWhere", predicate)
+        // A column a later release added to the spec is added to the table (older rows: null).
+        .option("mergeSchema", "true")
         // A partitioned table (events by day) gets one file per partition rather than one per task
         // and partition; for the small tables the extra shuffle would cost more than it saves.
         .option("optimizeWrite", String.valueOf(!table.partitionBy().isEmpty()))
         .save(lake.path(table));
   }
 
-  /** Atomically replaces the whole table (small snapshots and dimensions). */
+  /**
+   * Atomically replaces the whole table (small snapshots and dimensions), schema included, so a
+   * table written by an older release takes the spec's current columns.
+   */
   public static void overwrite(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows) {
     createIfAbsent(spark, lake, table);
     conform(rows, table).write().format("delta")
         .mode("overwrite")
+        .option("overwriteSchema", "true")
         .save(lake.path(table));
   }
 

@@ -14,11 +14,17 @@ import java.util.List;
  * @param reactivationDate the day a churned account came back with a new subscription, or null
  * @param plan the core plan in force on the churn date (or on end-date): the plan the segments use
  * @param hotspots ids of the planted hot-spots this customer belongs to (empty for trial-only accounts)
+ * @param lostMrr MRR in the account's currency in force just before the churn: the sum over its subscriptions
+ *     of quantity × unit amount (to the cent, as billed) ÷ months of the interval, each rounded half up to 4
+ *     decimals, as the ledger rounds; null if it did not churn
+ * @param changedInChurnMonth a subscription version took effect in the churn's month before the churn (a
+ *     seat, plan, add-on or past-due change): a month-end ledger then measures the loss at the month's start
  */
 record AccountHistory(
     AccountProfile profile, LocalDate trialStart, LocalDate trialEnd, boolean trialOnly, LocalDate customerStart,
     LocalDate churnDate, String cancelReason, LocalDate reactivationDate, String plan, int seats,
-    LocalDate analyticsFrom, LocalDate automationFrom, List<String> hotspots) {
+    LocalDate analyticsFrom, LocalDate automationFrom, List<String> hotspots, java.math.BigDecimal lostMrr,
+    boolean changedInChurnMonth) {
 
   boolean churned() {
     return churnDate != null;

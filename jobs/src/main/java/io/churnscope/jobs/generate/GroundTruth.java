@@ -27,7 +27,8 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
   static final String ACCOUNTS_FILE = "accounts_truth.csv";
   static final List<String> ACCOUNT_COLUMNS = List.of("account_id", "acquisition_channel", "country", "industry",
       "size_band", "plan", "adoption", "utilization_band", "hotspots", "is_trial_only", "churned", "churn_date",
-      "cancel_reason", "declining", "customer_start", "reactivation_date");
+      "cancel_reason", "declining", "customer_start", "reactivation_date", "currency", "churn_lost_mrr",
+      "churn_changed_in_month");
 
   static GroundTruth build(GeneratorParams params, List<AccountHistory> accounts, UsageModel model,
       BadRecordTally tally, Map<String, Long> rawRecords) {
@@ -62,6 +63,9 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
     churnModel.put("members", "paying customers (not trial-only accounts) whose attributes match the segment; plan = "
         + "the core plan in force at churn or at end_date");
     churnModel.put("churn_date", "ended_at of the canceled subscription version (when the cancellation took effect)");
+    churnModel.put("lost_mrr", "accounts_truth.csv churn_lost_mrr: MRR in the account's currency in force just before the "
+        + "churn (per subscription round(quantity x unit amount / interval months, 4), summed); churn_changed_in_month: "
+        + "a version took effect in the churn's month before it, so a month-end ledger measures the loss at the month's start");
     json.put("churn_model", churnModel);
 
     List<Map<String, Object>> hotspots = new java.util.ArrayList<>();
@@ -133,7 +137,8 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
           String.format(java.util.Locale.ROOT, "%.3f", p.adoption()), p.utilizationBand(),
           String.join("|", h.hotspots()), String.valueOf(h.trialOnly()), String.valueOf(h.churned()),
           text(h.churnDate()), h.cancelReason(), String.valueOf(declining(params, h)), text(h.customerStart()),
-          text(h.reactivationDate()))).append('\n');
+          text(h.reactivationDate()), p.currency(), h.lostMrr() == null ? "" : h.lostMrr().toPlainString(),
+          String.valueOf(h.changedInChurnMonth()))).append('\n');
     }
     try (OutputStream out = fs.create(new Path(dir, ACCOUNTS_FILE), true)) {
       out.write(csv.toString().getBytes(StandardCharsets.UTF_8));

@@ -55,7 +55,7 @@ final class LifecycleSimulator {
           ledger.version(core, trialEnd, second(r));
         }
         return new AccountHistory(a, trialStart, trialEnd, true, null, null, "", null, a.plan(), a.seats(),
-            null, null, List.of());
+            null, null, List.of(), null, false);
       }
       customerStart = trialEnd;
       core.status = "active";
@@ -74,6 +74,8 @@ final class LifecycleSimulator {
     Subscription automation = null;
     LocalDate churnDate = null;
     String reason = "";
+    java.math.BigDecimal lostMrr = null;
+    boolean changedInChurnMonth = false;
     for (int m = 0; ; m++) {
       LocalDate b = customerStart.plusMonths(m);
       if (b.isAfter(end)) {
@@ -85,8 +87,12 @@ final class LifecycleSimulator {
         double hazard = BASE_MONTHLY_HAZARD * PlantedHotspot.liftFor(a, core.plan);
         if (r.nextDouble() < hazard) {
           LocalDate termStart = customerStart.plusMonths(m - m % 12);
+          // Ground truth of the loss, taken before churn() writes the canceling versions.
+          lostMrr = monthlyInForce(subs);
+          LocalDate lastChange = subs.stream().map(s -> s.lastEffective).max(LocalDate::compareTo).orElse(null);
           churnDate = churn(a, r, subs, b, renewal, invoiceNumber, termStart, termStart.plusMonths(12));
           if (churnDate != null) {
+            changedInChurnMonth = lastChange != null && !lastChange.isBefore(churnDate.withDayOfMonth(1));
             reason = core.cancelReason;
             break;
           }
@@ -190,7 +196,8 @@ final class LifecycleSimulator {
         .map(PlantedHotspot::id).toList();
     return new AccountHistory(a, trialStart, trialEnd, false, customerStart, churnDate, reason, reactivation,
         core.plan, core.quantity,
-        analytics == null ? null : analytics.startDate, automation == null ? null : automation.startDate, hotspots);
+        analytics == null ? null : analytics.startDate, automation == null ? null : automation.startDate, hotspots,
+        churnDate == null ? null : lostMrr, churnDate != null && changedInChurnMonth);
   }
 
   /**
@@ -249,6 +256,17 @@ final class LifecycleSimulator {
       }
     }
     return churnDate;
+  }
+
+  /** MRR in the account's currency as the ledger will see it: per subscription round(quantity × billed unit ÷ months, 4). */
+  private static java.math.BigDecimal monthlyInForce(List<Subscription> subs) {
+    java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+    for (Subscription s : subs) {
+      java.math.BigDecimal amount = new java.math.BigDecimal(CsvRows.money(s.unitAmount))
+          .multiply(java.math.BigDecimal.valueOf(s.quantity));
+      total = total.add(amount.divide(java.math.BigDecimal.valueOf(s.months()), 4, java.math.RoundingMode.HALF_UP));
+    }
+    return total;
   }
 
   private static void setPlan(Subscription core, String plan, double[] prices) {

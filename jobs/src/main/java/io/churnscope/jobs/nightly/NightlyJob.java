@@ -11,8 +11,11 @@ import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import io.churnscope.jobs.ingest.SupportIngest;
 import io.churnscope.jobs.ingest.UsageIngest;
+import io.churnscope.jobs.subscriptions.AccountStatusStage;
 import io.churnscope.jobs.subscriptions.ChurnMetricsStage;
+import io.churnscope.jobs.subscriptions.CohortRetentionStage;
 import io.churnscope.jobs.subscriptions.MrrLedgerStage;
+import io.churnscope.jobs.subscriptions.TrialConversionStage;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -30,7 +33,9 @@ import org.apache.spark.sql.SparkSession;
 public final class NightlyJob {
   /** The DAG, in dependency order: CRM first (other sources check accounts against it). */
   public static List<Stage> dag() {
-    return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(), new MrrLedgerStage(), new ChurnMetricsStage(),
+    return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(),
+        new MrrLedgerStage(), new ChurnMetricsStage(), new AccountStatusStage(), new TrialConversionStage(),
+        new CohortRetentionStage(),
         new CatalogStage());
   }
 

@@ -19,17 +19,18 @@ import org.apache.spark.sql.Row;
  * Churn levers per month from the account ledger and the churn events, each its own column.
  * Revenue rates divide by the start MRR at this month's FX rate ({@code start_mrr + fx_mrr}), the
  * same rate the movements are measured at, so currency swings never move a rate. Trials have no MRR,
- * so they never enter these metrics.
+ * so they never enter these metrics. Refunds ({@link ChurnRefunds}) are cash beside the levers, never in a rate.
  */
 public final class ChurnMetrics {
   private ChurnMetrics() {}
 
   /**
+   * @param churnEvents {@link ChurnEvents}'s rows with {@link ChurnRefunds}'s {@code refunded_amount}
    * @param renewalPool {@link RenewalPool}'s rows
    */
   public static Dataset<Row> apply(Dataset<Row> accountLedger, Dataset<Row> churnEvents, Dataset<Row> renewalPool) {
     Dataset<Row> stages = churnEvents.select(col("account_id").as("e_account_id"), col("month").as("e_month"),
-        col("churn_stage"));
+        col("churn_stage"), col("refunded_amount"));
     Dataset<Row> pool = renewalPool.select(col("account_id").as("r_account_id"), col("month").as("r_month"),
         col("in_renewal_pool"));
     Column inPool = col("start_mrr").gt(0).and(coalesce(col("in_renewal_pool"), lit(false)));
@@ -49,7 +50,9 @@ public final class ChurnMetrics {
             money(sum("new_mrr")).as("new_mrr"), money(sum("reactivation_mrr")).as("reactivation_mrr"),
             money(sum("expansion_mrr")).as("expansion_mrr"), money(sum("cross_sell_mrr")).as("cross_sell_mrr"),
             money(sum("contraction_mrr")).as("contraction_mrr"), money(sum("churn_mrr")).as("churn_mrr"),
-            money(coalesce(sum(when(col("churn_stage").equalTo("early"), col("churn_mrr"))), lit(0))).as("early_churn_mrr"));
+            money(coalesce(sum(when(col("churn_stage").equalTo("early"), col("churn_mrr"))), lit(0))).as("early_churn_mrr"),
+            count_if(col("refunded_amount").gt(0)).as("refunded_accounts"),
+            money(coalesce(sum("refunded_amount"), lit(0))).as("refunded_amount"));
     Column base = col("start_mrr_at_rate");
     Column lost = col("contraction_mrr").plus(col("churn_mrr"));
     Column gained = col("new_mrr").plus(col("reactivation_mrr")).plus(col("expansion_mrr")).plus(col("cross_sell_mrr"));

@@ -19,7 +19,8 @@ import org.apache.spark.sql.SparkSession;
  * Stage {@code churn-metrics}: {@code marts.mrr_ledger_account} and
  * {@code staged.subscription_versions} → {@code marts.churn_events} and {@code marts.churn_metrics}.
  * Recomputed in full and overwritten; gated (every ledger churn has one event; churned accounts
- * never exceed the start base) before anything is written.
+ * never exceed the start base; every refund converted) before anything is written. Refunds come from
+ * {@code staged.invoices} and {@code staged.fx_rates} when the lake has them.
  *
  * <p>Configuration: {@code subscriptions.refund-window-days}, {@code subscriptions.stick-point-days}.
  */
@@ -38,6 +39,7 @@ public final class ChurnMetricsStage implements Stage {
   public void validate(ChurnscopeConfig config) {
     config.positiveInt("subscriptions.refund-window-days");
     config.positiveInt("subscriptions.stick-point-days");
+    config.string("base-currency");
   }
 
   @Override
@@ -45,9 +47,15 @@ public final class ChurnMetricsStage implements Stage {
     validate(run.config());
     Dataset<Row> ledger = DeltaIO.read(spark, run.lake(), MartTables.MRR_LEDGER_ACCOUNT).cache();
     Dataset<Row> versions = DeltaIO.read(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS);
+    // Sources without invoices or FX (a USD-only export such as RavenStack) have no refunds to add.
+    Dataset<Row> invoices = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.INVOICES);
+    Dataset<Row> fx = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.FX_RATES);
+    int refundWindow = run.config().integer("subscriptions.refund-window-days");
     try {
-      Dataset<Row> events = ChurnEvents.apply(ledger, versions, run.config().integer("subscriptions.refund-window-days"),
-          run.config().integer("subscriptions.stick-point-days")).cache();
+      Dataset<Row> churns = ChurnEvents.apply(ledger, versions, refundWindow,
+          run.config().integer("subscriptions.stick-point-days"));
+      Dataset<Row> rates = MonthStartRates.apply(fx, ledger.select("month").distinct(), run.config().string("base-currency"));
+      Dataset<Row> events = ChurnRefunds.apply(churns, invoices, rates, refundWindow).cache();
       Dataset<Row> pool = RenewalPool.apply(SubscriptionMonthEnd.apply(versions, run.runDate()), versions);
       Dataset<Row> metrics = ChurnMetrics.apply(ledger, events, pool).cache();
       long churnRows = ledger.where(col("churn_mrr").gt(0)).count();
@@ -55,6 +63,7 @@ public final class ChurnMetricsStage implements Stage {
       QualityGate.on(MartTables.CHURN_EVENTS.qualifiedName())
           .error("not_one_event_per_ledger_churn", org.apache.spark.sql.functions.lit(churnRows != eventRows))
           .error("null_churn_date_or_reason", col("churn_date").isNull().or(col("reason").isNull()))
+          .error("refund_without_fx_rate", col("refunded_amount").isNull())
           .enforce(events);
       QualityGate.on(MartTables.CHURN_METRICS.qualifiedName())
           .error("more_churned_than_customers", col("churned_accounts").gt(col("customers_start")))
@@ -67,7 +76,8 @@ public final class ChurnMetricsStage implements Stage {
       events.unpersist();
       metrics.unpersist();
       return new StageResult(ledger.count(), eventRows + months, 0,
-          List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(), StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName()),
+          List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(), StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(),
+              StagedTables.INVOICES.qualifiedName()),
           eventRows + " churn events, " + months + " months of churn metrics");
     } finally {
       ledger.unpersist();

@@ -56,7 +56,8 @@ public final class MrrLedgerStage implements Stage {
     String base = run.config().string("base-currency");
     int window = run.config().integer("subscriptions.reactivation-window-months");
     Dataset<Row> versions = DeltaIO.read(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS);
-    Dataset<Row> fx = DeltaIO.read(spark, run.lake(), StagedTables.FX_RATES);
+    // A lake without FX rates (a USD-only source) is fine; a foreign currency without a rate still fails the gate.
+    Dataset<Row> fx = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.FX_RATES);
 
     Ledger ledger = compute(versions, fx, run.runDate(), base, window);
     try {

@@ -61,7 +61,11 @@ class ChurnKnownAnswerTest extends SparkTestBase {
     Dataset<Row> staged = versions(spark(), vs);
     MrrLedgerStage.Ledger ledger = MrrLedgerStage.compute(staged,
         spark().createDataFrame(List.of(), StagedTables.FX_RATES.schema()), LocalDate.parse("2026-06-30"), "USD", 3);
-    events = ChurnEvents.apply(ledger.accounts(), staged, 30, 90).cache();
+    // No invoices here: refunds have their own known answers (RefundsKnownAnswerTest); every event refunds 0.
+    Dataset<Row> rates = MonthStartRates.apply(spark().createDataFrame(List.of(), StagedTables.FX_RATES.schema()),
+        ledger.accounts().select("month").distinct(), "USD");
+    events = ChurnRefunds.apply(ChurnEvents.apply(ledger.accounts(), staged, 30, 90),
+        LedgerFixtures.invoices(spark()), rates, 30).cache();
     Dataset<Row> pool = RenewalPool.apply(SubscriptionMonthEnd.apply(staged, LocalDate.parse("2026-06-30")), staged);
     metrics = ChurnMetrics.apply(ledger.accounts(), events, pool).cache();
   }

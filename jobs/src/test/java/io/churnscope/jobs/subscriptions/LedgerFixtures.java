@@ -33,6 +33,7 @@ final class LedgerFixtures {
     String requested;
     String ended;
     String reason;
+    int quantity = 1;
 
     V(String sub, int version, String account, String product, String interval, String amount, String currency,
         String status, String effective) {
@@ -53,6 +54,12 @@ final class LedgerFixtures {
       return this;
     }
 
+    /** Licensed seats; the amount stays the version's total. */
+    V seats(int n) {
+      quantity = n;
+      return this;
+    }
+
     V trial(String from, String to) {
       trialStart = from;
       trialEnd = to;
@@ -67,7 +74,7 @@ final class LedgerFixtures {
     }
 
     Row row() {
-      return RowFactory.create(sub, version, account, product, "plan", interval, 1, new BigDecimal(amount),
+      return RowFactory.create(sub, version, account, product, "plan", interval, quantity, new BigDecimal(amount),
           new BigDecimal(amount), currency, status, date(trialStart), date(trialEnd), date(start), date(effective),
           date(requested), date(ended), reason, Timestamp.valueOf(effective + " 08:00:00"), date(effective), "fixture");
     }
@@ -85,6 +92,26 @@ final class LedgerFixtures {
 
   static Dataset<Row> versions(SparkSession spark, V... versions) {
     return spark.createDataFrame(Arrays.stream(versions).map(V::row).toList(), StagedTables.SUBSCRIPTION_VERSIONS.schema());
+  }
+
+  /** A CRM account row (one change of the account) with its channel and campaign. */
+  static Row crm(String account, String created, String channel, String campaign, String modifiedAt) {
+    return RowFactory.create(account, null, Date.valueOf(created), channel, campaign, "US", null, null, null, null, null,
+        null, Timestamp.valueOf(modifiedAt + " 09:00:00"), Date.valueOf(created), "fixture");
+  }
+
+  static Dataset<Row> crmAccounts(SparkSession spark, Row... rows) {
+    return spark.createDataFrame(List.of(rows), StagedTables.CRM_ACCOUNTS.schema());
+  }
+
+  /** An invoice line: id, subscription, account, day, kind, amount, currency. */
+  static Row invoice(String id, String sub, String account, String day, String kind, String amount, String currency) {
+    return RowFactory.create(id, sub, account, Date.valueOf(day), kind, new BigDecimal(amount), currency, null, null,
+        Date.valueOf(day), "fixture");
+  }
+
+  static Dataset<Row> invoices(SparkSession spark, Row... rows) {
+    return spark.createDataFrame(List.of(rows), StagedTables.INVOICES.schema());
   }
 
   /** FX rows as {@code day, currency, rate} triples. */

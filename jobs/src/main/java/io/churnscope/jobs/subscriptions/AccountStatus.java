@@ -1,0 +1,130 @@
+package io.churnscope.jobs.subscriptions;
+
+import static io.churnscope.common.schema.StagedTables.MONEY;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Where each account stands on the run date: one row per account known to the CRM (created by
+ * then) or to billing (a subscription version effective by then).
+ *
+ * <ul>
+ *   <li>{@code lifecycle_status}: {@code customer} when the account has MRR at the run date (the
+ *       run month's {@code marts.mrr_ledger_account.end_mrr} &gt; 0); else {@code early_churned} or
+ *       {@code churned} by the {@code churn_stage} of its latest churn event; else {@code prospect}
+ *       (never a customer: an open or lapsed trial, a free plan, or a CRM account without a paid
+ *       subscription). {@code trial_status} tells trials apart: {@code open}, {@code converted}
+ *       (the account paid after a trial), {@code lapsed} (the trial ended and it never paid) or
+ *       {@code none}.</li>
+ *   <li>{@code customer_since}: for a customer, the first paid day after its latest churn (as
+ *       churn events define it); for a churned account, that of the spell that ended.
+ *       {@code tenure_days}: to the snapshot date for a customer, to the churn date otherwise.</li>
+ *   <li>{@code mrr}, {@code arr} = 12 × mrr, base currency; {@code arr_tier} by {@link ArrTiers}.</li>
+ *   <li>From the paying subscriptions in force ({@link VersionsInForce}): {@code products},
+ *       {@code plans} ({@code product:plan}), {@code seats} (the licensed quantity of the core
+ *       product, summed over its subscriptions; the largest quantity if no core subscription
+ *       pays — add-ons are licensed per core seat, so they add none), {@code next_renewal_date}
+ *       (earliest {@link NextRenewal} of a paying subscription without a scheduled end) and
+ *       {@code scheduled_end_date} (latest {@code ended_at} after the run date, when every paying
+ *       subscription is set to end). {@code past_due}: a subscription in force is past_due.</li>
+ * </ul>
+ */
+public final class AccountStatus {
+  private AccountStatus() {}
+
+  public static Dataset<Row> apply(Dataset<Row> crmAccounts, Dataset<Row> versions, Dataset<Row> accountLedger,
+      Dataset<Row> churnEvents, LocalDate runDate, ArrTiers tiers) {
+    Column day = lit(Date.valueOf(runDate));
+    Dataset<Row> known = versions.where(col("effective_date").leq(day));
+
+    Dataset<Row> accounts = crmAccounts.where(col("created_date").leq(day)).select("account_id")
+        .union(known.select("account_id")).distinct();
+
+    Dataset<Row> inForce = VersionsInForce.on(versions, runDate);
+    Column paying = col("paying");
+    Column core = paying.and(col("product").equalTo("core"));
+    Column live = col("ended_at").isNull().or(col("ended_at").gt(day));
+    Dataset<Row> current = inForce.groupBy(col("account_id").as("c_account_id"))
+        .agg(array_sort(collect_set(when(paying, col("product")))).as("products"),
+            array_sort(collect_set(when(paying, concat_ws(":", col("product"), col("plan"))))).as("plans"),
+            coalesce(sum(when(core, col("quantity"))), max(when(paying, col("quantity")))).cast("int").as("seats"),
+            min(when(paying.and(col("ended_at").isNull()), NextRenewal.after(runDate))).as("next_renewal_date"),
+            count_if(paying.and(col("ended_at").isNull())).as("renewing_subscriptions"),
+            max(when(paying, col("ended_at"))).as("latest_end"),
+            coalesce(max(col("status").equalTo("past_due").and(live)), lit(false)).as("past_due"),
+            coalesce(max(col("status").equalTo("trialing").and(live)
+                .and(col("trial_end").isNull().or(col("trial_end").gt(day)))), lit(false)).as("trial_open"));
+
+    Dataset<Row> history = known.groupBy(col("account_id").as("h_account_id"))
+        .agg(min(when(VersionsInForce.payingVersion(), col("effective_date"))).as("first_paid_date"),
+            max(col("trial_start").isNotNull()).as("had_trial"));
+
+    Dataset<Row> lastChurn = churnEvents.where(col("churn_date").leq(day))
+        .groupBy(col("account_id").as("e_account_id"))
+        .agg(max_by(struct(col("churn_date"), col("churn_stage"), col("customer_since"), col("tenure_days")),
+            col("churn_date")).as("last"));
+
+    // First paid day of the current spell: after the latest churn (as ChurnEvents counts customer_since).
+    Dataset<Row> spellStarts = known.where(VersionsInForce.payingVersion())
+        .select(col("account_id").as("p_account_id"), col("effective_date").as("paying_from"));
+
+    Dataset<Row> mrr = accountLedger.where(col("month").equalTo(lit(Date.valueOf(runDate.withDayOfMonth(1)))))
+        .select(col("account_id").as("l_account_id"), col("end_mrr"));
+
+    Dataset<Row> spell = spellStarts
+        .join(lastChurn, col("e_account_id").equalTo(col("p_account_id")), "left")
+        .where(col("paying_from").leq(day)
+            .and(col("last.churn_date").isNull().or(col("paying_from").gt(col("last.churn_date")))))
+        .groupBy(col("p_account_id").as("s_account_id"))
+        .agg(min("paying_from").as("spell_start"));
+
+    Dataset<Row> withSpell = accounts
+        .join(current, col("c_account_id").equalTo(col("account_id")), "left")
+        .join(history, col("h_account_id").equalTo(col("account_id")), "left")
+        .join(lastChurn, col("e_account_id").equalTo(col("account_id")), "left")
+        .join(spell, col("s_account_id").equalTo(col("account_id")), "left")
+        .join(mrr, col("l_account_id").equalTo(col("account_id")), "left")
+        .withColumn("mrr", coalesce(col("end_mrr"), lit(0)).cast(MONEY));
+
+    Column customer = col("mrr").gt(0);
+    Column status = when(customer, "customer")
+        .when(col("last.churn_date").isNotNull(),
+            when(col("last.churn_stage").equalTo("early"), "early_churned").otherwise("churned"))
+        .otherwise("prospect");
+    Column since = when(customer, col("spell_start")).otherwise(col("last.customer_since"));
+    Column trial = when(col("trial_open"), "open")
+        .when(coalesce(col("had_trial"), lit(false)).and(col("first_paid_date").isNotNull()), "converted")
+        .when(coalesce(col("had_trial"), lit(false)), "lapsed")
+        .otherwise("none");
+    Column arr = col("mrr").multiply(12).cast(MONEY);
+    Column allEnding = customer.and(coalesce(col("renewing_subscriptions"), lit(0)).equalTo(0));
+    return withSpell.select(day.as("snapshot_date"), col("account_id"), status.as("lifecycle_status"),
+        trial.as("trial_status"), since.as("customer_since"),
+        when(customer, datediff(day, col("spell_start"))).otherwise(col("last.tenure_days")).as("tenure_days"),
+        col("last.churn_date").as("last_churn_date"),
+        col("mrr"), arr.as("arr"), when(customer, tiers.tierOf(arr)).as("arr_tier"),
+        when(customer, col("next_renewal_date")).as("next_renewal_date"),
+        when(allEnding, col("latest_end")).as("scheduled_end_date"),
+        coalesce(col("past_due"), lit(false)).as("past_due"),
+        when(customer, col("products")).as("products"), when(customer, col("plans")).as("plans"),
+        when(customer, col("seats")).as("seats"));
+  }
+}
