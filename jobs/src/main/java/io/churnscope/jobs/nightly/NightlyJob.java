@@ -6,6 +6,8 @@ import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.cli.UserError;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
+import io.churnscope.jobs.engagement.AccountEngagementStage;
+import io.churnscope.jobs.engagement.EngagementRollupsStage;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import io.churnscope.jobs.ingest.SupportIngest;
@@ -29,7 +31,8 @@ import org.apache.spark.sql.SparkSession;
 public final class NightlyJob {
   /** The DAG, in dependency order: CRM first (other sources check accounts against it). */
   public static List<Stage> dag() {
-    return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(), new MrrLedgerStage(), new ChurnMetricsStage());
+    return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(),
+        new EngagementRollupsStage(), new AccountEngagementStage(), new MrrLedgerStage(), new ChurnMetricsStage());
   }
 
   public static class Args extends JobArgs {
