@@ -96,6 +96,31 @@ public final class EngagementTables {
       List.of("snapshot_date"), "Account engagement snapshot per run date: DAU/WAU/MAU, frequency, license utilization, "
           + "breadth, trend and concentration with their bands (the usage-pattern dimensions of the cube).");
 
+  public static final TableSpec TRIAL_ENGAGEMENT = new TableSpec(MartTables.ZONE, "trial_engagement", schema(
+      required("account_id", StringType, "Trial account."),
+      required("trial_start", DateType, "First trial_start among the account's subscription versions."),
+      required("signup_month", DateType, "First day of the trial start's month."),
+      optional("acquisition_channel", StringType, "Acquisition channel (latest staged.crm_accounts row)."),
+      optional("campaign", StringType, "Source campaign (latest staged.crm_accounts row); null when none."),
+      required("active_days_first_14", IntegerType, "Days with an active user in [trial_start, trial_start + engagement.trial.window-days - 1]."),
+      required("engaged", BooleanType, "active_days_first_14 >= engagement.trial.engaged-min-active-days (3): an engaged evaluation."),
+      required("evaluation_complete", BooleanType, "The whole window lies on or before the run date (otherwise engaged may still become true)."),
+      optional("first_key_action_date", DateType, "First day on or after trial_start with one of engagement.trial.key-events."),
+      optional("days_to_first_key_action", IntegerType, "first_key_action_date - trial_start, days (time to first value)."),
+      required("as_of_date", DateType, "Run date the row was computed on.")),
+      List.of(), "Engaged evaluation per trial account whose trial started inside the rolled-up usage history.");
+
+  public static final TableSpec TRIAL_ENGAGEMENT_REPORT = new TableSpec(MartTables.ZONE, "trial_engagement_report", schema(
+      required("signup_month", DateType, "Month the trials started."),
+      required("grouping", StringType, "month (all campaigns) or campaign."),
+      optional("campaign", StringType, "Source campaign ('(none)' for trials without one); null on the month rows."),
+      required("trials", LongType, "Trial accounts whose evaluation window is complete."),
+      required("engaged_trials", LongType, "Of which engaged."),
+      optional("engaged_share", RATIO, "engaged_trials / trials; null without trials."),
+      required("reading", StringType, "below_expected (< 20 %), expected (>= 20 %), ideal (>= 50 %) or no_trials."),
+      optional("median_days_to_first_key_action", IntegerType, "Median time to first key action of the trials that took one.")),
+      List.of(), "Engaged evaluation month by month and by source campaign (complete evaluations only).");
+
   public static final TableSpec ROLLUP_WATERMARK = new TableSpec("_runs", "engagement_watermark", schema(
       required("stage", StringType, "Stage that keeps the watermark (engagement-rollups)."),
       required("rolled_up_through", DateType, "Latest ingest_date (delivery) whose events the rollups include."),
@@ -103,5 +128,5 @@ public final class EngagementTables {
       List.of(), "How far the daily engagement rollups have read the staged usage deliveries.");
 
   /** The published marts (the watermark is run state, not a mart). */
-  public static final List<TableSpec> ALL = List.of(USER_DAY, ACCOUNT_DAY, ACCOUNT_ENGAGEMENT);
+  public static final List<TableSpec> ALL = List.of(USER_DAY, ACCOUNT_DAY, ACCOUNT_ENGAGEMENT, TRIAL_ENGAGEMENT, TRIAL_ENGAGEMENT_REPORT);
 }

@@ -89,7 +89,9 @@ public final class AccountEngagement {
     Column wau = coalesce(col("wau"), lit(0L));
     Column mau = coalesce(col("mau"), lit(0L));
     Column seats = coalesce(col("licensed_seats"), lit(0L));
-    Column cadence = cadence(col("product"), s);
+    // A column, not a literal: with no per-product cadence, comparing two literals would warn.
+    joined = joined.withColumn("cadence", cadence(col("product"), s));
+    Column cadence = col("cadence");
     Column utilization = UsageBands.ratio(mau, when(seats.gt(0), seats));
     Column recent7 = coalesce(col("active_events_7d"), lit(0L));
     Column prior7 = coalesce(col("active_events_prior_7d"), lit(0L));
@@ -101,7 +103,7 @@ public final class AccountEngagement {
     Column breadth = coalesce(col("feature_breadth"), lit(0));
     return joined.select(
         lit(Date.valueOf(date)).as("snapshot_date"),
-        col("account_id"), col("product"), cadence.as("cadence"),
+        col("account_id"), col("product"), cadence,
         dau.as("dau"), wau.as("wau"), mau.as("mau"), lit(s.mauWindowDays()).as("mau_window_days"),
         UsageBands.ratio(dau, when(mau.gt(0), mau)).as("dau_mau"),
         when(cadence.equalTo("daily"), UsageBands.ratio(dau, when(mau.gt(0), mau)))

@@ -8,6 +8,7 @@ import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
 import io.churnscope.jobs.engagement.AccountEngagementStage;
 import io.churnscope.jobs.engagement.EngagementRollupsStage;
+import io.churnscope.jobs.engagement.TrialEngagementStage;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import io.churnscope.jobs.ingest.SupportIngest;
@@ -32,7 +33,8 @@ public final class NightlyJob {
   /** The DAG, in dependency order: CRM first (other sources check accounts against it). */
   public static List<Stage> dag() {
     return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(),
-        new EngagementRollupsStage(), new AccountEngagementStage(), new MrrLedgerStage(), new ChurnMetricsStage());
+        new EngagementRollupsStage(), new AccountEngagementStage(), new TrialEngagementStage(),
+        new MrrLedgerStage(), new ChurnMetricsStage());
   }
 
   public static class Args extends JobArgs {
