@@ -1,6 +1,7 @@
 package io.churnscope.jobs.catalog;
 
 import io.churnscope.common.lake.TableSpec;
+import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.HotspotTables;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.RunTables;
@@ -16,10 +17,12 @@ public final class PublishedTables {
     List<TableSpec> tables = new ArrayList<>(StagedTables.ALL);
     tables.add(RunTables.QUARANTINE);
     tables.addAll(MartTables.ALL);
+    tables.addAll(EngagementTables.ALL);
     tables.add(HotspotTables.CHURN_HOTSPOTS);
     tables.add(HotspotTables.CHURN_HOTSPOT_MEMBERS);
     tables.add(RunTables.RUN_MANIFEST);
     tables.add(RunTables.INGEST_WATERMARKS);
+    tables.add(EngagementTables.ROLLUP_WATERMARK);
     return tables;
   }
 }

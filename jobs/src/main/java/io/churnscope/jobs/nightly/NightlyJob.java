@@ -7,6 +7,9 @@ import io.churnscope.common.cli.UserError;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
 import io.churnscope.jobs.catalog.CatalogStage;
+import io.churnscope.jobs.engagement.AccountEngagementStage;
+import io.churnscope.jobs.engagement.EngagementRollupsStage;
+import io.churnscope.jobs.engagement.TrialEngagementStage;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import io.churnscope.jobs.ingest.SupportIngest;
@@ -34,6 +37,7 @@ public final class NightlyJob {
   /** The DAG, in dependency order: CRM first (other sources check accounts against it). */
   public static List<Stage> dag() {
     return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(),
+        new EngagementRollupsStage(), new AccountEngagementStage(), new TrialEngagementStage(),
         new MrrLedgerStage(), new ChurnMetricsStage(), new AccountStatusStage(), new TrialConversionStage(),
         new CohortRetentionStage(),
         new CatalogStage());

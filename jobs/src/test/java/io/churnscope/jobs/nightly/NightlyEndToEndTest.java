@@ -97,6 +97,7 @@ class NightlyEndToEndTest extends SparkTestBase {
         .filter(t -> DeltaIO.exists(spark(), lake.path(t))).toList());
     tables.add(RunTables.QUARANTINE);
     tables.addAll(io.churnscope.common.schema.MartTables.ALL);
+    tables.addAll(io.churnscope.common.schema.EngagementTables.ALL);
     return tables;
   }
 

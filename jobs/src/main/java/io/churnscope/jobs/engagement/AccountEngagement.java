@@ -1,0 +1,151 @@
+package io.churnscope.jobs.engagement;
+
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The account engagement snapshot of one date, from the daily rollups only (never the events):
+ * {@code marts.account_day} of the {@link #LOOKBACK_DAYS} days ending on the date and
+ * {@code marts.user_day} of the MAU window, with licensed seats from {@link LicensedSeats}.
+ * Every window ends on the snapshot date, inclusive: "7 days" is {@code [date - 6, date]}.
+ */
+public final class AccountEngagement {
+  /** The longest look-back: the 28 days of the 28-day trend and the 28 before them. */
+  public static final int LOOKBACK_DAYS = 56;
+
+  private AccountEngagement() {}
+
+  /** The first activity_date of marts.account_day that {@link #snapshot} reads. */
+  public static LocalDate accountDaysFrom(LocalDate date) {
+    return date.minusDays(LOOKBACK_DAYS - 1);
+  }
+
+  /** The first activity_date of marts.user_day that {@link #snapshot} reads. */
+  public static LocalDate userDaysFrom(LocalDate date, EngagementSettings s) {
+    return date.minusDays(s.mauWindowDays() - 1L);
+  }
+
+  /**
+   * @param accountDays {@code marts.account_day} rows (the stage reads only {@link #accountDaysFrom} to the
+   *     date; other days are ignored here too)
+   * @param userDays {@code marts.user_day} rows (likewise from {@link #userDaysFrom})
+   * @param seats {@link LicensedSeats#on} the date
+   */
+  public static Dataset<Row> snapshot(Dataset<Row> accountDays, Dataset<Row> userDays, Dataset<Row> seats,
+      LocalDate date, EngagementSettings s) {
+    Column day = col("activity_date");
+    accountDays = accountDays.where(day.between(lit(Date.valueOf(accountDaysFrom(date))), lit(Date.valueOf(date))));
+    userDays = userDays.where(day.between(lit(Date.valueOf(userDaysFrom(date, s))), lit(Date.valueOf(date))));
+    Column mauFrom = lit(Date.valueOf(userDaysFrom(date, s)));
+    Dataset<Row> daily = accountDays.groupBy("account_id").agg(
+        sum(when(day.equalTo(lit(Date.valueOf(date))), col("active_users")).otherwise(lit(0L))).as("dau"),
+        count_if(col("is_active").and(day.geq(since(date, 14)))).cast("int").as("active_days_14"),
+        activeEventsBetween(date, 0, 7).as("active_events_7d"),
+        activeEventsBetween(date, 7, 7).as("active_events_prior_7d"),
+        activeEventsBetween(date, 0, 28).as("active_events_28d"),
+        activeEventsBetween(date, 28, 28).as("active_events_prior_28d"),
+        sum(when(day.geq(mauFrom), col("records_created")).otherwise(lit(0L))).as("records_created_window"),
+        max_by(when(day.geq(mauFrom), col("settings_enabled")), when(col("settings_enabled").isNotNull()
+            .and(day.geq(mauFrom)), day)).as("settings_enabled"));
+
+    Dataset<Row> active = userDays.where(col("is_active"));
+    Dataset<Row> perUser = active.groupBy("account_id", "user_key").agg(sum("active_events").as("user_events"));
+    Dataset<Row> concentration = perUser.groupBy("account_id")
+        .agg(UsageBands.ratio(max("user_events"), sum("user_events")).as("top_user_share"));
+    Dataset<Row> users = active.groupBy("account_id").agg(
+        count_distinct(col("user_key")).as("mau"),
+        count_distinct(when(day.geq(since(date, 7)), col("user_key"))).as("wau"),
+        size(array_distinct(flatten(collect_list("features")))).as("feature_breadth"));
+
+    Dataset<Row> accounts = accountDays.select("account_id").union(seats.select("account_id")).distinct();
+    Dataset<Row> joined = accounts
+        .join(daily, Joins.on("account_id"), "left")
+        .join(users, Joins.on("account_id"), "left")
+        .join(concentration, Joins.on("account_id"), "left")
+        .join(seats, Joins.on("account_id"), "left");
+    return withMeasures(joined, date, s);
+  }
+
+  private static Dataset<Row> withMeasures(Dataset<Row> joined, LocalDate date, EngagementSettings s) {
+    Column dau = coalesce(col("dau"), lit(0L));
+    Column wau = coalesce(col("wau"), lit(0L));
+    Column mau = coalesce(col("mau"), lit(0L));
+    Column seats = coalesce(col("licensed_seats"), lit(0L));
+    // A column, not a literal: with no per-product cadence, comparing two literals would warn.
+    joined = joined.withColumn("cadence", cadence(col("product"), s));
+    Column cadence = col("cadence");
+    Column utilization = UsageBands.ratio(mau, when(seats.gt(0), seats));
+    Column recent7 = coalesce(col("active_events_7d"), lit(0L));
+    Column prior7 = coalesce(col("active_events_prior_7d"), lit(0L));
+    Column recent28 = coalesce(col("active_events_28d"), lit(0L));
+    Column prior28 = coalesce(col("active_events_prior_28d"), lit(0L));
+    Column trend7 = UsageBands.ratio(recent7.minus(prior7), when(prior7.gt(0), prior7));
+    Column trend28 = UsageBands.ratio(recent28.minus(prior28), when(prior28.gt(0), prior28));
+    Column activeDays = coalesce(col("active_days_14"), lit(0));
+    Column breadth = coalesce(col("feature_breadth"), lit(0));
+    return joined.select(
+        lit(Date.valueOf(date)).as("snapshot_date"),
+        col("account_id"), col("product"), cadence,
+        dau.as("dau"), wau.as("wau"), mau.as("mau"), lit(s.mauWindowDays()).as("mau_window_days"),
+        UsageBands.ratio(dau, when(mau.gt(0), mau)).as("dau_mau"),
+        when(cadence.equalTo("daily"), UsageBands.ratio(dau, when(mau.gt(0), mau)))
+            .when(cadence.equalTo("weekly"), UsageBands.ratio(wau, when(mau.gt(0), mau))).as("stickiness"),
+        when(cadence.equalTo("daily"), dau).when(cadence.equalTo("weekly"), wau).otherwise(mau).as("active_users"),
+        activeDays.as("active_days_14"),
+        UsageBands.frequency(activeDays, s).as("frequency_band"),
+        seats.as("licensed_seats"),
+        utilization.as("license_utilization"),
+        UsageBands.utilizationReading(utilization, s).as("utilization_reading"),
+        UsageBands.utilization(utilization, s).as("utilization_band"),
+        breadth.as("feature_breadth"),
+        UsageBands.breadth(breadth, s).as("breadth_band"),
+        recent7.as("active_events_7d"), prior7.as("active_events_prior_7d"), trend7.as("trend_7d"),
+        coalesce(trend7.lt(-s.declineThreshold()), lit(false)).as("decline_flag"),
+        recent28.as("active_events_28d"), prior28.as("active_events_prior_28d"), trend28.as("trend_28d"),
+        coalesce(trend28.lt(-s.declineThreshold()), lit(false)).as("decline_flag_28d"),
+        UsageBands.trend(recent7, prior7, trend7, s).as("trend_band"),
+        col("top_user_share"),
+        UsageBands.concentration(col("top_user_share"), s).as("concentration_band"),
+        coalesce(col("records_created_window"), lit(0L)).as("records_created_window"),
+        col("settings_enabled"));
+  }
+
+  /** Active events on the {@code days} days ending {@code offset} days before the date. */
+  private static Column activeEventsBetween(LocalDate date, int offset, int days) {
+    LocalDate to = date.minusDays(offset);
+    Column day = col("activity_date");
+    return sum(when(day.between(lit(Date.valueOf(to.minusDays(days - 1L))), lit(Date.valueOf(to))),
+        col("active_events")).otherwise(lit(0L)));
+  }
+
+  /** The first day of the {@code days}-day window ending on the date. */
+  private static Column since(LocalDate date, int days) {
+    return lit(Date.valueOf(date.minusDays(days - 1L)));
+  }
+
+  private static Column cadence(Column product, EngagementSettings s) {
+    Column cadence = lit(s.defaultCadence());
+    for (Map.Entry<String, String> e : s.cadenceByProduct().entrySet()) {
+      cadence = when(product.equalTo(e.getKey()), lit(e.getValue())).otherwise(cadence);
+    }
+    return cadence;
+  }
+}
