@@ -26,9 +26,14 @@ final class MetastoreTables {
     if (!spark.catalog().tableExists(table.zone(), table.name())) {
       return false;
     }
-    String location = spark.sql("DESCRIBE DETAIL `" + table.zone() + "`.`" + table.name() + "`")
-        .select("location").first().getString(0);
-    return !stripScheme(location).equals(stripScheme(path));
+    try {
+      String location = spark.sql("DESCRIBE DETAIL `" + table.zone() + "`.`" + table.name() + "`")
+          .select("location").first().getString(0);
+      return !stripScheme(location).equals(stripScheme(path));
+    } catch (Exception e) {
+      // The name points at a location that is gone or no longer a Delta table: re-point it.
+      return true;
+    }
   }
 
   private static String stripScheme(String location) {

@@ -68,6 +68,21 @@ class CatalogStageTest extends SparkTestBase {
     DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, events("2026-10-02", 3, "a2"), "event_date = '2026-10-02'");
     new CatalogStage().run(spark(), run);
     assertSeenAlike(lake, 10);
+
+    // The lake is deleted and another one published under the same names: they follow it.
+    deleteRecursively(Path.of(lake.root()));
+    Lake other = new Lake(dir.resolve("other").toString());
+    DeltaIO.replaceWhere(spark(), other, StagedTables.USAGE_EVENTS, events("2026-10-05", 4, "a3"), "event_date = '2026-10-05'");
+    new CatalogStage().run(spark(), RunContext.start(LocalDate.parse("2026-10-05"), other, ChurnscopeConfig.defaults()));
+    assertEquals(4, spark().sql("SELECT count(*) FROM staged.usage_events WHERE account_id = 'a3'").first().getLong(0));
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   private void assertSeenAlike(Lake lake, long expectedRows) throws Exception {
