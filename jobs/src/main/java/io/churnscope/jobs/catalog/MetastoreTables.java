@@ -2,6 +2,7 @@ package io.churnscope.jobs.catalog;
 
 import io.churnscope.common.lake.TableSpec;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalog;
 
 /**
  * Registers a lake table by name ({@code zone.table}) in the session's catalog as an external
@@ -13,27 +14,19 @@ final class MetastoreTables {
 
   static void register(SparkSession spark, TableSpec table, String path) {
     String database = "`" + table.zone() + "`";
-    String name = database + ".`" + table.name() + "`";
     spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
-    if (registeredElsewhere(spark, table, path)) {
+    // The metastore itself, not Delta: a name whose location is gone must be checked and dropped
+    // without loading the table (which would fail).
+    ExternalCatalog metastore = ((org.apache.spark.sql.classic.SparkSession) spark).sharedState().externalCatalog();
+    if (metastore.tableExists(table.zone(), table.name())) {
+      String location = metastore.getTable(table.zone(), table.name()).location().toString();
+      if (stripScheme(location).equals(stripScheme(path))) {
+        return;
+      }
       // The lake moved (or another lake was published under the same names): follow this run's lake.
-      spark.sql("DROP TABLE " + name);
+      metastore.dropTable(table.zone(), table.name(), true, false);
     }
-    spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING delta LOCATION '" + path.replace("'", "\\'") + "'");
-  }
-
-  private static boolean registeredElsewhere(SparkSession spark, TableSpec table, String path) {
-    if (!spark.catalog().tableExists(table.zone(), table.name())) {
-      return false;
-    }
-    try {
-      String location = spark.sql("DESCRIBE DETAIL `" + table.zone() + "`.`" + table.name() + "`")
-          .select("location").first().getString(0);
-      return !stripScheme(location).equals(stripScheme(path));
-    } catch (Exception e) {
-      // The name points at a location that is gone or no longer a Delta table: re-point it.
-      return true;
-    }
+    spark.sql("CREATE TABLE " + database + ".`" + table.name() + "` USING delta LOCATION '" + path.replace("'", "\\'") + "'");
   }
 
   private static String stripScheme(String location) {
