@@ -61,7 +61,7 @@ public final class EngagementTables {
   public static final TableSpec ACCOUNT_ENGAGEMENT = new TableSpec(MartTables.ZONE, "account_engagement", schema(
       required("snapshot_date", DateType, "Run date the snapshot describes (windows end on it, inclusive); the partition column."),
       required("account_id", StringType, "Account: every account with a row in marts.account_day in the trailing 56 days or licensed seats on the date."),
-      optional("product", StringType, "Product the seats and the cadence are read from (first of engagement.seat-products in force)."),
+      optional("product", StringType, "Product the seats and the cadence are read from (first of subscriptions.seat-products paying)."),
       required("cadence", StringType, "Expected use: daily, weekly or monthly (engagement.cadence.by-product.<product>, else engagement.cadence.default)."),
       required("dau", LongType, "Active users on snapshot_date."),
       required("wau", LongType, "Distinct active users in the 7 days ending on snapshot_date."),
@@ -72,8 +72,9 @@ public final class EngagementTables {
       required("active_users", LongType, "Active users at the cadence: dau (daily), wau (weekly) or mau (monthly)."),
       required("active_days_14", IntegerType, "Days with at least one active user in the 14 days ending on snapshot_date."),
       required("frequency_band", StringType, "daily, weekly, infrequent or dormant, from active_days_14 (engagement.frequency.*)."),
-      required("licensed_seats", LongType, "Quantity of the paid subscription versions (active or past_due, amount > 0) of "
-          + "engagement.seat-products in force on snapshot_date; 0 when none."),
+      required("licensed_seats", LongType, "Licensed seats on snapshot_date, as marts.account_status.seats: quantity of the "
+          + "paying versions in force of subscriptions.seat-products, summed (the largest paying quantity when no seat "
+          + "product pays); 0 when none."),
       optional("license_utilization", RATIO, "mau / licensed_seats; null when licensed_seats = 0."),
       required("utilization_reading", StringType, "grow (> engagement.utilization.grow-above), upsell (>= upper edge), "
           + "adoption_risk (< lower edge), healthy, or no_seats."),
