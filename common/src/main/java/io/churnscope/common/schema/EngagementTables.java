@@ -122,6 +122,22 @@ public final class EngagementTables {
       optional("median_days_to_first_key_action", IntegerType, "Median time to first key action of the trials that took one.")),
       List.of(), "Engaged evaluation month by month and by source campaign (complete evaluations only).");
 
+  public static final TableSpec CS_SIGNALS = new TableSpec(MartTables.ZONE, "cs_signals", schema(
+      required("signal_date", DateType, "Run date the signals were computed on (windows end on it, inclusive); the partition column."),
+      required("account_id", StringType, "Account the signal is about."),
+      optional("user_key", StringType, "User the signal is about; null for an account-level signal (unused_seats)."),
+      required("signal_type", StringType, "unused_seats, user_never_active, login_only, funnel_abandoned, help_loop, "
+          + "heavy_adopter or differentiated_feature_user (docs/engagement.md)."),
+      optional("subject", StringType, "What the signal is about: the funnel (funnel_abandoned), the task event (help_loop), "
+          + "the differentiated features used, comma-separated (differentiated_feature_user); null otherwise."),
+      required("evidence_value", LongType, "The count the signal rests on: unused seats, days since provisioning, "
+          + "login-only active days, funnel steps reached, loops, active events (heavy_adopter) or days (differentiated_feature_user)."),
+      required("evidence", StringType, "The evidence in words, with the window it was read from."),
+      required("severity", StringType, "high (revenue at risk), medium (adoption problem) or low (mild, or an opportunity)."),
+      required("call_to_action", StringType, "What customer success should do about it.")),
+      List.of("signal_date"), "Customer-success signals per account or user with a call to action, per run date: "
+          + "seats never used, login-only users, abandoned funnels, task-help-task loops, evangelist candidates.");
+
   public static final TableSpec ROLLUP_WATERMARK = new TableSpec("_runs", "engagement_watermark", schema(
       required("stage", StringType, "Stage that keeps the watermark (engagement-rollups)."),
       required("rolled_up_through", DateType, "Latest ingest_date (delivery) whose events the rollups include."),
@@ -129,5 +145,6 @@ public final class EngagementTables {
       List.of(), "How far the daily engagement rollups have read the staged usage deliveries.");
 
   /** The published marts (the watermark is run state, not a mart). */
-  public static final List<TableSpec> ALL = List.of(USER_DAY, ACCOUNT_DAY, ACCOUNT_ENGAGEMENT, TRIAL_ENGAGEMENT, TRIAL_ENGAGEMENT_REPORT);
+  public static final List<TableSpec> ALL = List.of(USER_DAY, ACCOUNT_DAY, ACCOUNT_ENGAGEMENT, TRIAL_ENGAGEMENT, TRIAL_ENGAGEMENT_REPORT,
+      CS_SIGNALS);
 }
