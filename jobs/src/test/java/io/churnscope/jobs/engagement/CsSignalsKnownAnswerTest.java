@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.churnscope.common.cli.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.lake.Lake;
+import io.churnscope.common.run.RunContext;
+import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.common.testing.DatasetAssertions;
 import io.churnscope.common.testing.SparkTestBase;
 import io.churnscope.jobs.subscriptions.LicensedSeats;
+import java.nio.file.Path;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -24,6 +29,7 @@ import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code marts.cs_signals} on hand-built events, run date 2026-10-31, window 14 days (18–31 Oct),
@@ -36,6 +42,10 @@ class CsSignalsKnownAnswerTest extends SparkTestBase {
   static final LocalDate RUN = LocalDate.parse("2026-10-31");
   static final List<Row> EVENTS = new ArrayList<>();
   static Dataset<Row> signals;
+  static Dataset<Row> events;
+  static Dataset<Row> userDays;
+  static Dataset<Row> versions;
+  static Dataset<Row> memberships;
   static int ids;
 
   static final Map<String, String> OVERRIDES = Map.of(
@@ -65,12 +75,12 @@ class CsSignalsKnownAnswerTest extends SparkTestBase {
     // H: 4 seats, nobody active → 4 of 4 unused: high (half or more).
     at("S", "s1", "Report Viewed", "reports", "2026-10-30T10:00:00Z");
     at("S", "s4", "Report Viewed", "reports", "2026-10-06T10:00:00Z");
-    Dataset<Row> versions = spark().createDataFrame(List.of(
+    versions = spark().createDataFrame(List.of(
         version("sS", 1, "S", "core", "active", 3, "10", "2026-09-01", null),
         version("sH", 1, "H", "core", "active", 4, "10", "2026-09-01", null)), EngagementFixtures.VERSIONS);
     // Provisioned: s2 on 1 Oct, never active → never active, 30 days. s3 on 28 Oct: inside the grace.
     // s4 on 5 Oct, active on 6 Oct: not.
-    Dataset<Row> memberships = spark().createDataFrame(List.of(
+    memberships = spark().createDataFrame(List.of(
         member("s2", "S", "2026-10-01T12:00:00Z"), member("s3", "S", "2026-10-28T12:00:00Z"),
         member("s4", "S", "2026-10-05T12:00:00Z")), StagedTables.USER_ACCOUNTS.schema());
 
@@ -152,8 +162,8 @@ class CsSignalsKnownAnswerTest extends SparkTestBase {
 
     EngagementSettings engagement = EngagementFixtures.settings();
     CsSignalSettings settings = CsSignalSettings.from(ChurnscopeConfig.load(null, OVERRIDES));
-    Dataset<Row> events = spark().createDataFrame(EVENTS, EngagementFixtures.EVENTS).cache();
-    Dataset<Row> userDays = UserDayRollup.apply(events, engagement).cache();
+    events = spark().createDataFrame(EVENTS, EngagementFixtures.EVENTS).cache();
+    userDays = UserDayRollup.apply(events, engagement).cache();
     signals = CsSignals.on(userDays, events, LicensedSeats.on(versions, RUN, engagement.seatProducts()), memberships,
         RUN, settings, engagement).cache();
   }
@@ -200,6 +210,27 @@ class CsSignalsKnownAnswerTest extends SparkTestBase {
     assertEquals(List.of(Date.valueOf(RUN)), signals.select("signal_date").distinct().as(
         org.apache.spark.sql.Encoders.DATE()).collectAsList());
     CsSignalsStage.gate().enforce(signals);
+  }
+
+  @Test
+  void theStagePublishesTheRunDateAndARerunReplacesExactlyIt(@TempDir Path dir) {
+    Lake lake = new Lake(dir.toString());
+    DeltaIO.append(spark(), lake, StagedTables.USAGE_EVENTS, events);
+    DeltaIO.append(spark(), lake, StagedTables.SUBSCRIPTION_VERSIONS, versions);
+    DeltaIO.append(spark(), lake, StagedTables.USER_ACCOUNTS, memberships);
+    DeltaIO.overwrite(spark(), lake, EngagementTables.USER_DAY, userDays);
+    ChurnscopeConfig config = ChurnscopeConfig.load(null, OVERRIDES);
+    CsSignalsStage stage = new CsSignalsStage();
+    stage.run(spark(), RunContext.start(RUN.minusDays(1), lake, config));
+    long dayBefore = DeltaIO.read(spark(), lake, EngagementTables.CS_SIGNALS).count();
+    stage.run(spark(), RunContext.start(RUN, lake, config));
+    stage.run(spark(), RunContext.start(RUN, lake, config));
+    Dataset<Row> published = DeltaIO.read(spark(), lake, EngagementTables.CS_SIGNALS);
+    DatasetAssertions.assertSameRows(signals.collectAsList(),
+        published.where("signal_date = '" + RUN + "'").select(signals.columns()[0],
+            java.util.Arrays.copyOfRange(signals.columns(), 1, signals.columns().length)).collectAsList());
+    assertEquals(dayBefore, published.where("signal_date = '" + RUN.minusDays(1) + "'").count(),
+        "the day before is left as it was");
   }
 
   @Test
