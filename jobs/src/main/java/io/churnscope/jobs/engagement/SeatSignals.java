@@ -1,5 +1,6 @@
 package io.churnscope.jobs.engagement;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.datediff;
@@ -36,7 +37,7 @@ final class SeatSignals {
     Dataset<Row> used = userDays.where(col("is_active")).groupBy("account_id")
         .agg(count_distinct(col("user_key")).as("active_users"));
     Dataset<Row> rows = seats.join(used, Joins.on("account_id"), "left")
-        .withColumn("active_users", org.apache.spark.sql.functions.coalesce(col("active_users"), lit(0L)))
+        .withColumn("active_users", coalesce(col("active_users"), lit(0L)))
         .withColumn("unused", col("licensed_seats").minus(col("active_users")))
         .where(col("unused").gt(0));
     return CsSignal.of(rows, CsSignal.UNUSED_SEATS, lit(null), lit(null), col("unused"),

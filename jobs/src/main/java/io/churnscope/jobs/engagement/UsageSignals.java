@@ -1,6 +1,7 @@
 package io.churnscope.jobs.engagement;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_except;
 import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.array_join;
@@ -11,7 +12,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.format_string;
-import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_keys;
 import static org.apache.spark.sql.functions.percentile_approx;
