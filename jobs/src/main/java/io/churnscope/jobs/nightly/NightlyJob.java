@@ -8,6 +8,7 @@ import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
 import io.churnscope.jobs.catalog.CatalogStage;
 import io.churnscope.jobs.engagement.AccountEngagementStage;
+import io.churnscope.jobs.engagement.CsSignalsStage;
 import io.churnscope.jobs.engagement.EngagementRollupsStage;
 import io.churnscope.jobs.engagement.TrialEngagementStage;
 import io.churnscope.jobs.ingest.BillingIngest;
@@ -37,7 +38,7 @@ public final class NightlyJob {
   /** The DAG, in dependency order: CRM first (other sources check accounts against it). */
   public static List<Stage> dag() {
     return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(),
-        new EngagementRollupsStage(), new AccountEngagementStage(), new TrialEngagementStage(),
+        new EngagementRollupsStage(), new AccountEngagementStage(), new TrialEngagementStage(), new CsSignalsStage(),
         new MrrLedgerStage(), new ChurnMetricsStage(), new AccountStatusStage(), new TrialConversionStage(),
         new CohortRetentionStage(),
         new CatalogStage());
