@@ -1,0 +1,140 @@
+package io.churnscope.jobs.cube;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.lake.Lake;
+import io.churnscope.common.lake.TableSpec;
+import io.churnscope.common.run.RunContext;
+import io.churnscope.common.run.Stage;
+import io.churnscope.common.run.StageResult;
+import io.churnscope.common.schema.CubeTables;
+import io.churnscope.common.schema.EngagementTables;
+import io.churnscope.common.schema.MartTables;
+import io.churnscope.common.schema.StagedTables;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage {@code cube} (after the subscription and engagement marts, before {@code publish-catalog}):
+ * the customer cube's dimensions and facts. See {@code docs/cube.md}.
+ *
+ * <p>Incremental by month: tonight's facts are computed in memory (they are small: accounts x
+ * months) and compared month by month with the published ones ({@link ChangedMonths}); only the
+ * months that differ are written ({@code replaceWhere month IN (...)}), so a closed month is never
+ * rewritten and a re-run of a date commits nothing to the facts. The small dimensions are
+ * overwritten; their keys are hashes of natural keys ({@link SurrogateKeys}), the same in every run.
+ *
+ * <p>Configuration: {@code cube.*}, {@code engagement.seat-products}.
+ */
+public final class CubeStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(CubeStage.class);
+
+  @Override
+  public String name() {
+    return "cube";
+  }
+
+  @Override
+  public String description() {
+    return "marts → cube.dim_*, cube.fact_account_month, cube.fact_account_day (changed months only)";
+  }
+
+  @Override
+  public void validate(ChurnscopeConfig config) {
+    fiscalYearStartMonth(config);
+    config.strings("engagement.seat-products");
+  }
+
+  static int fiscalYearStartMonth(ChurnscopeConfig config) {
+    int month = config.integer("cube.fiscal-year-start-month");
+    if (month < 1 || month > 12) {
+      throw new io.churnscope.common.cli.UserError("cube.fiscal-year-start-month must be 1-12, was " + month
+          + " (" + config.origin("cube.fiscal-year-start-month") + ")");
+    }
+    return month;
+  }
+
+  @Override
+  public StageResult run(SparkSession spark, RunContext run) {
+    validate(run.config());
+    Lake lake = run.lake();
+    Dataset<Row> ledger = DeltaIO.read(spark, lake, MartTables.MRR_LEDGER_ACCOUNT);
+    Dataset<Row> churnEvents = DeltaIO.read(spark, lake, MartTables.CHURN_EVENTS);
+    Dataset<Row> versions = DeltaIO.read(spark, lake, StagedTables.SUBSCRIPTION_VERSIONS);
+    Dataset<Row> userDay = DeltaIO.readOrEmpty(spark, lake, EngagementTables.USER_DAY);
+    Dataset<Row> accountDay = DeltaIO.readOrEmpty(spark, lake, EngagementTables.ACCOUNT_DAY);
+
+    Dataset<Row> monthFacts = DeltaIO.conform(AccountMonthFacts.apply(ledger, churnEvents, userDay, versions,
+        run.runDate(), run.config().strings("engagement.seat-products")), CubeTables.FACT_ACCOUNT_MONTH).cache();
+    Dataset<Row> dayFacts = DeltaIO.conform(AccountDayFacts.apply(accountDay), CubeTables.FACT_ACCOUNT_DAY).cache();
+    try {
+      spark.sparkContext().setJobDescription("cube: dimensions");
+      writeDimensions(spark, run, monthFacts, churnEvents);
+      spark.sparkContext().setJobDescription("cube: facts, changed months");
+      List<LocalDate> changedMonths = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_MONTH, monthFacts);
+      List<LocalDate> changedDays = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_DAY, dayFacts);
+      long rows = monthFacts.count();
+      String message = rows + " account-months; months rewritten: fact_account_month " + describe(changedMonths)
+          + ", fact_account_day " + describe(changedDays);
+      LOG.info(message);
+      return new StageResult(rows, rows, 0, List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(),
+          MartTables.CHURN_EVENTS.qualifiedName(), StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(),
+          EngagementTables.USER_DAY.qualifiedName(), EngagementTables.ACCOUNT_DAY.qualifiedName()), message);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+      monthFacts.unpersist();
+      dayFacts.unpersist();
+    }
+  }
+
+  private static void writeDimensions(SparkSession spark, RunContext run, Dataset<Row> monthFacts, Dataset<Row> churnEvents) {
+    Row range = monthFacts.agg(min("month"), max("month")).first();
+    LocalDate first = range.isNullAt(0) ? run.runDate().withDayOfMonth(1) : range.getDate(0).toLocalDate();
+    LocalDate last = run.runDate().withDayOfYear(run.runDate().lengthOfYear());
+    DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_DATE,
+        DimDate.between(spark, first, last, fiscalYearStartMonth(run.config())));
+    DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_CHURN_REASON, ChurnReasons.dimension(churnEvents));
+  }
+
+  /**
+   * Writes the months of {@code fresh} that differ from the published table, in one commit; a month
+   * published but no longer produced is emptied. Returns the months written.
+   */
+  static List<LocalDate> writeChangedMonths(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> fresh) {
+    Dataset<Row> published = DeltaIO.conform(DeltaIO.readOrEmpty(spark, lake, table), table);
+    List<LocalDate> changed = ChangedMonths.between(fresh, published);
+    if (changed.isEmpty()) {
+      DeltaIO.createIfAbsent(spark, lake, table);
+      return changed;
+    }
+    DeltaIO.replaceWhere(spark, lake, table, fresh.where(col("month").isin(dates(changed))), monthIn(changed));
+    return changed;
+  }
+
+  static String monthIn(List<LocalDate> months) {
+    return "month IN (" + months.stream().map(m -> "DATE'" + m + "'").collect(Collectors.joining(", ")) + ")";
+  }
+
+  static Object[] dates(List<LocalDate> months) {
+    return months.stream().map(java.sql.Date::valueOf).toArray();
+  }
+
+  private static String describe(List<LocalDate> months) {
+    if (months.isEmpty()) {
+      return "none";
+    }
+    return months.size() == 1 ? months.get(0).toString().substring(0, 7)
+        : months.size() + " (" + months.get(0).toString().substring(0, 7) + " .. "
+            + months.get(months.size() - 1).toString().substring(0, 7) + ")";
+  }
+}

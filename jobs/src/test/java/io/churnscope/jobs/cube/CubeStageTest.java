@@ -1,0 +1,119 @@
+package io.churnscope.jobs.cube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.lake.Lake;
+import io.churnscope.common.schema.CubeTables;
+import io.churnscope.common.testing.DatasetAssertions;
+import io.churnscope.common.testing.DeltaSnapshotFiles;
+import io.churnscope.common.testing.SparkTestBase;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cube stage on {@link CubeLakeFixture}'s lake, run for 2026-03-31, then 2026-04-15 (a new
+ * month), then 2026-04-15 again: the facts' known answers, a new month appended without touching
+ * closed months (read from the Delta log), and an idempotent re-run.
+ */
+class CubeStageTest extends SparkTestBase {
+  @TempDir
+  static Path dir;
+  static Lake lake;
+  static long factVersionAfterMarch;
+  static long factVersionAfterApril;
+  static long factVersionAfterRerun;
+  static List<Row> factsAfterApril;
+
+  @BeforeAll
+  static void runThreeNights() throws Exception {
+    lake = new Lake(dir.toString());
+    CubeLakeFixture.stage(spark(), lake);
+    String facts = lake.path(CubeTables.FACT_ACCOUNT_MONTH);
+    CubeLakeFixture.nightly(spark(), lake, "2026-03-31");
+    factVersionAfterMarch = DeltaSnapshotFiles.version(facts);
+    CubeLakeFixture.nightly(spark(), lake, "2026-04-15");
+    factVersionAfterApril = DeltaSnapshotFiles.version(facts);
+    factsAfterApril = DeltaIO.read(spark(), lake, CubeTables.FACT_ACCOUNT_MONTH).collectAsList();
+    CubeLakeFixture.nightly(spark(), lake, "2026-04-15");
+    factVersionAfterRerun = DeltaSnapshotFiles.version(facts);
+  }
+
+  @Test
+  void accountMonthsCarryMrrChurnSeatsUsageTenureAndRenewals() {
+    DatasetAssertions.assertSameRows(List.of(
+        fact("2026-01", "acc-a", true, false, false, "none", "0", "100", 5, 0, "0", 0, false),
+        fact("2026-02", "acc-a", true, true, false, "none", "100", "100", 5, 2, "0.4", 1, true),
+        fact("2026-03", "acc-a", false, true, true, "price", "100", "0", 0, 1, null, 2, true),
+        fact("2026-01", "acc-b", true, false, false, "none", "0", "200", 10, 0, "0", 0, false),
+        fact("2026-02", "acc-b", true, true, false, "none", "200", "200", 10, 0, "0", 1, true),
+        fact("2026-03", "acc-b", true, true, false, "none", "200", "300", 15, 1, "0.066667", 2, true),
+        fact("2026-04", "acc-b", true, true, false, "none", "300", "300", 15, 1, "0.066667", 3, true),
+        fact("2026-02", "acc-c", true, false, false, "none", "0", "50", 2, 0, "0", 0, false),
+        fact("2026-03", "acc-c", true, true, false, "none", "50", "50", 2, 0, "0", 1, true),
+        fact("2026-04", "acc-c", true, true, false, "none", "50", "50", 2, 0, "0", 2, true),
+        // The trial: a prospect with usage, no MRR, no seats, no tenure.
+        fact("2026-04", "acc-t", false, false, false, "none", "0", "0", 0, 1, null, null, false)),
+        DeltaIO.read(spark(), lake, CubeTables.FACT_ACCOUNT_MONTH).selectExpr("month", "account_id", "is_customer",
+            "customer_at_start", "churned", "churn_reason_key", "start_mrr", "end_mrr", "seats", "active_users",
+            "license_utilization", "tenure_months", "renewal_due").collectAsList());
+    assertEquals(1L, spark().read().format("delta").load(lake.path(CubeTables.FACT_ACCOUNT_MONTH))
+        .where("account_id = 'acc-b' AND month = DATE'2026-03-01' AND expansion_mrr = 100").count(), "movements from the ledger");
+  }
+
+  private static Row fact(String month, String account, boolean customer, boolean atStart, boolean churned, String reason,
+      String start, String end, long seats, long activeUsers, String utilization, Integer tenure, boolean renewal) {
+    long reasonKey = spark().sql("SELECT xxhash64('" + reason + "')").first().getLong(0);
+    return RowFactory.create(Date.valueOf(month + "-01"), account, customer, atStart, churned, reasonKey, new BigDecimal(start),
+        new BigDecimal(end), seats, activeUsers, utilization == null ? null : new BigDecimal(utilization), tenure, renewal);
+  }
+
+  @Test
+  void aNewMonthIsAppendedWithoutRewritingClosedMonths() {
+    assertEquals(factVersionAfterMarch + 1, factVersionAfterApril, "one commit for the new month");
+    List<Row> actions = spark().read().json(lake.path(CubeTables.FACT_ACCOUNT_MONTH) + "/_delta_log/"
+        + String.format("%020d", factVersionAfterApril) + ".json").collectAsList();
+    TreeSet<String> added = new TreeSet<>();
+    TreeSet<String> removed = new TreeSet<>();
+    for (Row action : actions) {
+      Row add = action.getAs("add");
+      if (add != null) {
+        added.add(add.<String>getAs("path").replaceAll("/[^/]*$", ""));
+      }
+      if (List.of(action.schema().fieldNames()).contains("remove") && action.getAs("remove") != null) {
+        removed.add(((Row) action.getAs("remove")).getAs("path"));
+      }
+    }
+    assertEquals(new TreeSet<>(List.of("month=2026-04-01")), added, "files added only to the new month");
+    assertTrue(removed.isEmpty(), "no file of a closed month removed: " + removed);
+  }
+
+  @Test
+  void reRunningADateCommitsNothingAndChangesNothing() {
+    assertEquals(factVersionAfterApril, factVersionAfterRerun, "the re-run found no changed month");
+    DatasetAssertions.assertSameRows(factsAfterApril, DeltaIO.read(spark(), lake, CubeTables.FACT_ACCOUNT_MONTH).collectAsList());
+  }
+
+  @Test
+  void dimensionsHaveStableHashKeysAndAFiscalCalendar() {
+    DatasetAssertions.assertSameRows(List.of(RowFactory.create("price", "avoidable"), RowFactory.create("none", "none")),
+        DeltaIO.read(spark(), lake, CubeTables.DIM_CHURN_REASON).select("reason", "reason_group").collectAsList());
+    Row lastDay = DeltaIO.read(spark(), lake, CubeTables.DIM_DATE).where("date = DATE'2026-03-31'").first();
+    assertEquals(20260331, (int) lastDay.getAs("date_key"));
+    assertEquals(true, lastDay.getAs("is_month_end"));
+    assertEquals(2, (int) lastDay.getAs("day_of_week"), "a Tuesday");
+    assertEquals(Date.valueOf("2026-03-30"), lastDay.getAs("week_start"));
+    assertEquals(1, (int) lastDay.getAs("fiscal_quarter"), "fiscal = calendar by default");
+    assertEquals(2026L, DeltaIO.read(spark(), lake, CubeTables.DIM_DATE).where("date = DATE'2026-12-31'").count() * 2026L,
+        "the calendar runs to the end of the run's year");
+  }
+}
