@@ -26,6 +26,81 @@ public final class CubeTables {
 
   private CubeTables() {}
 
+  /** The type-2 attributes of {@link #DIM_ACCOUNT}, with their comments. */
+  private static final String[][] ACCOUNT_ATTRIBUTES = {
+      {"acquisition_channel", "Acquisition channel (CRM)."},
+      {"campaign", "Acquisition campaign (CRM)."},
+      {"country", "ISO country code (CRM)."},
+      {"region", "Region of the country (dimensions.regions; 'other' when listed nowhere)."},
+      {"state", "State or province (CRM)."},
+      {"industry", "Industry (CRM)."},
+      {"size_band", "Company-size band from employee_count (dimensions.size-band-edges)."},
+      {"plan", "Core plan in force."},
+      {"arr_tier", "ARR tier (subscriptions.arr-tiers); customers only."},
+      {"tenure_band", "Band of the current paid spell's length (dimensions.tenure-band-edges-days)."},
+      {"lifecycle_stage", "trial, onboarding, adoption, churned or prospect."},
+      {"frequency_band", "Usage frequency band (marts.account_engagement)."},
+      {"utilization_band", "License utilization band."},
+      {"breadth_band", "Feature breadth band."},
+      {"trend_band", "Usage trend band."},
+      {"concentration_band", "Usage concentration band."}};
+
+  private static org.apache.spark.sql.types.StructField attribute(String name) {
+    for (String[] a : ACCOUNT_ATTRIBUTES) {
+      if (a[0].equals(name)) {
+        return required(a[0], StringType, a[1] + " 'unknown' when the sources do not say.");
+      }
+    }
+    throw new IllegalArgumentException(name);
+  }
+
+  private static org.apache.spark.sql.types.StructType accountSchema() {
+    List<org.apache.spark.sql.types.StructField> fields = new java.util.ArrayList<>(List.of(
+        required("account_key", LongType, "Surrogate key of the version: xxhash64 of account_id and valid_from."),
+        required("account_id", StringType, "Account (natural key).")));
+    for (String[] a : ACCOUNT_ATTRIBUTES) {
+      fields.add(attribute(a[0]));
+    }
+    fields.addAll(List.of(
+        required("valid_from", DateType, "First day of the first month this version describes."),
+        required("valid_to", DateType, "Day before the next version's valid_from; 9999-12-31 for the current version."),
+        required("is_current", BooleanType, "The account's latest version."),
+        required("version_number", IntegerType, "1 for the account's first version, then 2, 3, ...")));
+    return schema(fields.toArray(org.apache.spark.sql.types.StructField[]::new));
+  }
+
+  /** A small dimension: its hash key and the attributes that make its natural key. */
+  private static TableSpec smallDimension(String name, String key, String comment, String... attributes) {
+    List<org.apache.spark.sql.types.StructField> fields = new java.util.ArrayList<>();
+    fields.add(required(key, LongType, "Surrogate key: xxhash64 of " + String.join(", ", attributes) + "."));
+    for (String a : attributes) {
+      fields.add(attribute(a));
+    }
+    return new TableSpec(ZONE, name, schema(fields.toArray(org.apache.spark.sql.types.StructField[]::new)), List.of(), comment);
+  }
+
+  public static final TableSpec DIM_ACCOUNT = new TableSpec(ZONE, "dim_account", accountSchema(), List.of(),
+      "Accounts, type 2: a version per run of months with the same attributes (dimensions.AccountAttributes at each "
+          + "month's as-of day), so an old month is reported with the values it had then.");
+
+  public static final TableSpec DIM_ACQUISITION = smallDimension("dim_acquisition", "acquisition_key",
+      "Acquisition channel and campaign.", "acquisition_channel", "campaign");
+  public static final TableSpec DIM_GEOGRAPHY = smallDimension("dim_geography", "geography_key",
+      "Geography: country, its region, state or province.", "country", "region", "state");
+  public static final TableSpec DIM_SEGMENT = smallDimension("dim_segment", "segment_key",
+      "Segment: industry x company-size band.", "industry", "size_band");
+  public static final TableSpec DIM_PLAN = smallDimension("dim_plan", "plan_key",
+      "Product plan and ARR tier.", "plan", "arr_tier");
+  public static final TableSpec DIM_LIFECYCLE = smallDimension("dim_lifecycle", "lifecycle_key",
+      "Lifecycle stage and tenure band.", "lifecycle_stage", "tenure_band");
+  public static final TableSpec DIM_USAGE_PATTERN = smallDimension("dim_usage_pattern", "usage_pattern_key",
+      "Usage pattern: the five usage bands together (a junk dimension of the combinations seen).",
+      "frequency_band", "utilization_band", "breadth_band", "trend_band", "concentration_band");
+
+  /** The small dimensions derived from dim_account, each keyed by a hash of its attributes. */
+  public static final List<TableSpec> ATTRIBUTE_DIMENSIONS = List.of(DIM_ACQUISITION, DIM_GEOGRAPHY, DIM_SEGMENT,
+      DIM_PLAN, DIM_LIFECYCLE, DIM_USAGE_PATTERN);
+
   public static final TableSpec DIM_DATE = new TableSpec(ZONE, "dim_date", schema(
       required("date_key", IntegerType, "yyyymmdd of the day, e.g. 20261031: a readable, stable key."),
       required("date", DateType, "The day."),
@@ -54,6 +129,13 @@ public final class CubeTables {
       required("month", DateType, "First day of the month; the partition column."),
       required("date_key", IntegerType, "cube.dim_date key of the month's first day."),
       required("account_id", StringType, "Account (natural key)."),
+      required("account_key", LongType, "cube.dim_account version describing the month (its range holds the month's first day)."),
+      required("acquisition_key", LongType, "cube.dim_acquisition key of the account's channel and campaign that month."),
+      required("geography_key", LongType, "cube.dim_geography key."),
+      required("segment_key", LongType, "cube.dim_segment key."),
+      required("plan_key", LongType, "cube.dim_plan key."),
+      required("lifecycle_key", LongType, "cube.dim_lifecycle key."),
+      required("usage_pattern_key", LongType, "cube.dim_usage_pattern key."),
       required("as_of_date", DateType, "Day the month's end state is measured: its last day, or the run date for the run's own month."),
       required("is_customer", BooleanType, "MRR > 0 at as_of_date (end_mrr > 0). Trials and prospects are not customers."),
       required("customer_at_start", BooleanType, "MRR > 0 at the month's start (start_mrr > 0): the logo base of churn rates."),
@@ -83,6 +165,7 @@ public final class CubeTables {
       required("activity_date", DateType, "UTC day."),
       required("date_key", IntegerType, "cube.dim_date key of activity_date."),
       required("account_id", StringType, "Account (natural key)."),
+      required("account_key", LongType, "cube.dim_account version of the day's month."),
       required("is_active", BooleanType, "At least one active user that day."),
       required("active_users", LongType, "Users with an active event that day."),
       required("users_seen", LongType, "Users with any event that day."),
@@ -143,5 +226,6 @@ public final class CubeTables {
     return schema(fields.toArray(org.apache.spark.sql.types.StructField[]::new));
   }
 
-  public static final List<TableSpec> ALL = List.of(DIM_DATE, DIM_CHURN_REASON, FACT_ACCOUNT_MONTH, FACT_ACCOUNT_DAY, CUBE_ROLLUP);
+  public static final List<TableSpec> ALL = List.of(DIM_DATE, DIM_ACCOUNT, DIM_ACQUISITION, DIM_GEOGRAPHY, DIM_SEGMENT,
+      DIM_PLAN, DIM_LIFECYCLE, DIM_USAGE_PATTERN, DIM_CHURN_REASON, FACT_ACCOUNT_MONTH, FACT_ACCOUNT_DAY, CUBE_ROLLUP);
 }

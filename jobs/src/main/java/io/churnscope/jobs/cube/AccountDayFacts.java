@@ -16,9 +16,13 @@ import org.apache.spark.sql.Row;
 public final class AccountDayFacts {
   private AccountDayFacts() {}
 
-  public static Dataset<Row> apply(Dataset<Row> accountDay) {
+  /** @param history {@code cube.dim_account}: each day gets the version of its month */
+  public static Dataset<Row> apply(Dataset<Row> accountDay, Dataset<Row> history) {
+    Dataset<Row> versions = history.select(col("account_id").as("h_account_id"), col("valid_from"), col("valid_to"), col("account_key"));
     return accountDay
         .withColumn("month", trunc(col("activity_date"), "month"))
+        .join(versions, col("h_account_id").equalTo(col("account_id"))
+            .and(col("month").between(col("valid_from"), col("valid_to"))), "left")
         .withColumn("date_key", DimDate.key(col("activity_date")))
         .withColumn("features_used", size(col("features")));
   }

@@ -36,8 +36,12 @@ import org.apache.spark.sql.types.StructField;
 public final class AccountMonthFacts {
   private AccountMonthFacts() {}
 
+  /**
+   * @param accountDay {@code marts.account_day}: its months are in the grid too, so every day of
+   *     {@code cube.fact_account_day} has an account-month (and an account version)
+   */
   public static Dataset<Row> apply(Dataset<Row> accountLedger, Dataset<Row> churnEvents, Dataset<Row> userDay,
-      Dataset<Row> versions, LocalDate runDate, List<String> seatProducts) {
+      Dataset<Row> accountDay, Dataset<Row> versions, LocalDate runDate, List<String> seatProducts) {
     Column runDay = lit(Date.valueOf(runDate));
     Dataset<Row> usage = userDay
         .where(col("is_active").and(col("activity_date").leq(runDay)))
@@ -45,6 +49,7 @@ public final class AccountMonthFacts {
         .agg(countDistinct("user_key").as("active_users"), countDistinct("activity_date").cast("int").as("active_days"));
     Dataset<Row> grid = accountLedger.select("account_id", "month")
         .union(usage.select(col("u_account_id"), col("u_month")))
+        .union(accountDay.where(col("activity_date").leq(runDay)).select(col("account_id"), trunc(col("activity_date"), "month")))
         .distinct()
         .withColumn("as_of_date", least(last_day(col("month")), runDay));
 
@@ -91,18 +96,12 @@ public final class AccountMonthFacts {
     return churnEvents.select(col("account_id").as("e_account_id"), col("month").as("e_month"), col("reason"));
   }
 
-  /** Licensed seats at each month's as-of day: one {@link LicensedSeats} per month (a few dozen small aggregations). */
+  /** Licensed seats at each account-month's as-of day, in one pass ({@link LicensedSeats#at}). */
   private static Dataset<Row> seats(Dataset<Row> grid, Dataset<Row> versions, List<String> seatProducts) {
-    List<Row> asOfDays = grid.select("month", "as_of_date").distinct().collectAsList();
-    Dataset<Row> all = null;
-    for (Row day : asOfDays) {
-      Dataset<Row> onDay = LicensedSeats.on(versions, day.getDate(1).toLocalDate(), seatProducts)
-          .select(col("account_id").as("s_account_id"), lit(day.getDate(0)).as("s_month"), col("licensed_seats"));
-      all = all == null ? onDay : all.unionByName(onDay);
-    }
-    return all != null ? all : versions.sparkSession().emptyDataFrame()
-        .selectExpr("CAST(NULL AS STRING) AS s_account_id", "CAST(NULL AS DATE) AS s_month", "CAST(NULL AS BIGINT) AS licensed_seats")
-        .limit(0);
+    return LicensedSeats.at(versions, grid.select("account_id", "as_of_date", "month"), seatProducts)
+        .join(grid.select(col("account_id").as("g_account_id"), col("as_of_date").as("g_as_of_date"), col("month").as("s_month")),
+            col("g_account_id").equalTo(col("account_id")).and(col("g_as_of_date").equalTo(col("as_of_date"))))
+        .select(col("account_id").as("s_account_id"), col("s_month"), col("licensed_seats"));
   }
 
   private static Dataset<Row> renewals(Dataset<Row> versions, LocalDate runDate) {

@@ -46,12 +46,14 @@ public final class CubeStage implements Stage {
 
   @Override
   public String description() {
-    return "marts → cube.dim_*, cube.fact_account_month, cube.fact_account_day (changed months only)";
+    return "marts, CRM, account attributes → cube.dim_*, fact_account_month, fact_account_day, cube_rollup (changed months only)";
   }
 
   @Override
   public void validate(ChurnscopeConfig config) {
     fiscalYearStartMonth(config);
+    RollupSets.from(config);
+    io.churnscope.jobs.dimensions.DimensionSettings.from(config);
     config.strings("engagement.seat-products");
   }
 
@@ -73,37 +75,72 @@ public final class CubeStage implements Stage {
     Dataset<Row> versions = DeltaIO.read(spark, lake, StagedTables.SUBSCRIPTION_VERSIONS);
     Dataset<Row> userDay = DeltaIO.readOrEmpty(spark, lake, EngagementTables.USER_DAY);
     Dataset<Row> accountDay = DeltaIO.readOrEmpty(spark, lake, EngagementTables.ACCOUNT_DAY);
+    RollupSets sets = RollupSets.from(run.config());
 
-    Dataset<Row> monthFacts = DeltaIO.conform(AccountMonthFacts.apply(ledger, churnEvents, userDay, versions,
-        run.runDate(), run.config().strings("engagement.seat-products")), CubeTables.FACT_ACCOUNT_MONTH).cache();
-    Dataset<Row> dayFacts = DeltaIO.conform(AccountDayFacts.apply(accountDay), CubeTables.FACT_ACCOUNT_DAY).cache();
+    spark.sparkContext().setJobDescription("cube: account-months and their attributes");
+    Dataset<Row> measures = AccountMonthFacts.apply(ledger, churnEvents, userDay, accountDay, versions, run.runDate(),
+        run.config().strings("engagement.seat-products")).cache();
+    Dataset<Row> monthly = AccountMonthDimensions.attributesByMonth(spark, run, measures).cache();
+    Dataset<Row> history = AccountHistory.versions(monthly).cache();
+    // The fact rows with their version's attributes: the rollup's input, and the source of every key.
+    Dataset<Row> described = AccountMonthDimensions.describe(measures, history).cache();
+    Dataset<Row> monthFacts = DeltaIO.conform(described, CubeTables.FACT_ACCOUNT_MONTH);
+    Dataset<Row> dayFacts = DeltaIO.conform(AccountDayFacts.apply(accountDay.where(col("activity_date").leq(java.sql.Date.valueOf(run.runDate()))), history), CubeTables.FACT_ACCOUNT_DAY);
     try {
       spark.sparkContext().setJobDescription("cube: dimensions");
-      writeDimensions(spark, run, monthFacts, churnEvents);
+      writeDimensions(spark, run, history, measures, churnEvents);
       spark.sparkContext().setJobDescription("cube: facts, changed months");
       List<LocalDate> changedMonths = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_MONTH, monthFacts);
       List<LocalDate> changedDays = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_DAY, dayFacts);
-      long rows = monthFacts.count();
-      String message = rows + " account-months; months rewritten: fact_account_month " + describe(changedMonths)
-          + ", fact_account_day " + describe(changedDays);
+      spark.sparkContext().setJobDescription("cube: rollup of the changed months");
+      long rollupRows = writeRollup(spark, lake, described, sets, changedMonths);
+      long rows = measures.count();
+      String message = rows + " account-months, " + history.count() + " account versions; months rewritten: fact_account_month "
+          + describe(changedMonths) + ", fact_account_day " + describe(changedDays) + ", cube_rollup " + rollupRows + " rows";
       LOG.info(message);
-      return new StageResult(rows, rows, 0, List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(),
+      return new StageResult(rows, rows + rollupRows, 0, List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(),
           MartTables.CHURN_EVENTS.qualifiedName(), StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(),
-          EngagementTables.USER_DAY.qualifiedName(), EngagementTables.ACCOUNT_DAY.qualifiedName()), message);
+          StagedTables.CRM_ACCOUNTS.qualifiedName(), EngagementTables.USER_DAY.qualifiedName(),
+          EngagementTables.ACCOUNT_DAY.qualifiedName()), message);
     } finally {
       spark.sparkContext().setJobDescription(null);
-      monthFacts.unpersist();
-      dayFacts.unpersist();
+      described.unpersist();
+      history.unpersist();
+      monthly.unpersist();
+      measures.unpersist();
     }
   }
 
-  private static void writeDimensions(SparkSession spark, RunContext run, Dataset<Row> monthFacts, Dataset<Row> churnEvents) {
-    Row range = monthFacts.agg(min("month"), max("month")).first();
+  /** The rollup of the months whose facts changed, replacing exactly those months; returns its rows written. */
+  private static long writeRollup(SparkSession spark, Lake lake, Dataset<Row> described, RollupSets sets, List<LocalDate> months) {
+    if (months.isEmpty()) {
+      DeltaIO.createIfAbsent(spark, lake, CubeTables.CUBE_ROLLUP);
+      return 0;
+    }
+    Dataset<Row> rollup = DeltaIO.conform(CubeRollup.apply(described.where(col("month").isin(dates(months))), sets),
+        CubeTables.CUBE_ROLLUP)
+        // Rows of one grouping set together, so a filter on grouping_set reads few row groups.
+        .repartition(col("month")).sortWithinPartitions("grouping_id", "acquisition_channel", "region").cache();
+    try {
+      DeltaIO.replaceWhere(spark, lake, CubeTables.CUBE_ROLLUP, rollup, monthIn(months));
+      return rollup.count();
+    } finally {
+      rollup.unpersist();
+    }
+  }
+
+  private static void writeDimensions(SparkSession spark, RunContext run, Dataset<Row> history, Dataset<Row> measures,
+      Dataset<Row> churnEvents) {
+    Row range = measures.agg(min("month"), max("month")).first();
     LocalDate first = range.isNullAt(0) ? run.runDate().withDayOfMonth(1) : range.getDate(0).toLocalDate();
     LocalDate last = run.runDate().withDayOfYear(run.runDate().lengthOfYear());
     DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_DATE,
         DimDate.between(spark, first, last, fiscalYearStartMonth(run.config())));
     DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_CHURN_REASON, ChurnReasons.dimension(churnEvents));
+    DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_ACCOUNT, history);
+    for (TableSpec dimension : CubeTables.ATTRIBUTE_DIMENSIONS) {
+      DeltaIO.overwrite(spark, run.lake(), dimension, AccountMonthDimensions.members(history, dimension));
+    }
   }
 
   /**

@@ -30,6 +30,10 @@ import org.apache.spark.sql.SparkSession;
  * </ul>
  * Usage: acc-a's users u1, u2 active in February, u1 in March; acc-b's u3 in March and April;
  * acc-t's u9 in April.
+ *
+ * <p>CRM: acc-a partner / US / 20 employees; acc-c organic / DE; acc-t organic / US. acc-b is direct
+ * in the US with 40 employees until the CRM moves it to Germany with 600 employees on 2026-04-02:
+ * March reports it in North America and small, April in EMEA and large (the type-2 history).
  */
 final class CubeLakeFixture {
   private CubeLakeFixture() {}
@@ -45,6 +49,12 @@ final class CubeLakeFixture {
         version("t", 1, "acc-t", 3, "0", "trialing", "2026-04-01", "2026-04-01", null, null, null));
     DeltaIO.overwrite(spark, lake, StagedTables.SUBSCRIPTION_VERSIONS,
         spark.createDataFrame(versions, StagedTables.SUBSCRIPTION_VERSIONS.schema()));
+    DeltaIO.overwrite(spark, lake, StagedTables.CRM_ACCOUNTS, spark.createDataFrame(List.of(
+        crm("acc-a", "partner", "US", 20, "2025-12-01"),
+        crm("acc-b", "direct", "US", 40, "2025-12-01"),
+        crm("acc-b", "direct", "DE", 600, "2026-04-02"),
+        crm("acc-c", "organic", "DE", 200, "2026-02-01"),
+        crm("acc-t", "organic", "US", 5, "2026-03-30")), StagedTables.CRM_ACCOUNTS.schema()));
     List<Row> userDays = new ArrayList<>();
     userDays.add(userDay("2026-02-03", "acc-a", "u1"));
     userDays.add(userDay("2026-02-04", "acc-a", "u1"));
@@ -74,6 +84,11 @@ final class CubeLakeFixture {
     return RowFactory.create(sub, version, account, "core", "team", "month", seats, new BigDecimal(amount).divide(BigDecimal.valueOf(seats), 4, java.math.RoundingMode.HALF_UP),
         new BigDecimal(amount), "USD", status, null, null, date(start), date(effective), date(requested), date(ended), reason,
         Timestamp.valueOf(effective + " 08:00:00"), date(effective), "fixture");
+  }
+
+  private static Row crm(String account, String channel, String country, int employees, String modified) {
+    return RowFactory.create(account, null, date("2025-12-01"), channel, null, country, null, "software", employees, null, null,
+        null, Timestamp.valueOf(modified + " 09:00:00"), date(modified), "fixture");
   }
 
   private static Row userDay(String day, String account, String user) {

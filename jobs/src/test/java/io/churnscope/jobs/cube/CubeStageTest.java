@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.sql.Date;
 import java.util.List;
 import java.util.TreeSet;
+import static org.apache.spark.sql.functions.expr;
+
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +78,62 @@ class CubeStageTest extends SparkTestBase {
     long reasonKey = spark().sql("SELECT xxhash64('" + reason + "')").first().getLong(0);
     return RowFactory.create(Date.valueOf(month + "-01"), account, customer, atStart, churned, reasonKey, new BigDecimal(start),
         new BigDecimal(end), seats, activeUsers, utilization == null ? null : new BigDecimal(utilization), tenure, renewal);
+  }
+
+  @Test
+  void theRollupGrandTotalsCarryTheChurnMetricsOfEachMonth() {
+    DatasetAssertions.assertSameRows(
+        DeltaIO.read(spark(), lake, io.churnscope.common.schema.MartTables.CHURN_METRICS)
+            .selectExpr("month", "customers_start", "churned_accounts", "logo_churn_rate", "churn_mrr", "revenue_churn_rate"),
+        DeltaIO.read(spark(), lake, CubeTables.CUBE_ROLLUP).where("grouping_level = 0")
+            .selectExpr("month", "customers_start", "churned_accounts", "logo_churn_rate", "churned_mrr AS churn_mrr", "revenue_churn_rate"));
+  }
+
+  @Test
+  void everyGroupingSetOfTheRollupAddsUpToTheFacts() {
+    // Per month and grouping set, the sums over the set's cells equal the month's facts.
+    Dataset<Row> bySet = DeltaIO.read(spark(), lake, CubeTables.CUBE_ROLLUP).groupBy("month", "grouping_set")
+        .agg(expr("sum(accounts) AS accounts"), expr("sum(churned_accounts) AS churned"), expr("CAST(sum(end_mrr) AS DECIMAL(28,4)) AS mrr"),
+            expr("sum(seats) AS seats"), expr("sum(active_users) AS users"));
+    Dataset<Row> facts = DeltaIO.read(spark(), lake, CubeTables.FACT_ACCOUNT_MONTH).groupBy("month")
+        .agg(expr("count(*) AS f_accounts"), expr("count_if(churned) AS f_churned"), expr("CAST(sum(end_mrr) AS DECIMAL(28,4)) AS f_mrr"),
+            expr("sum(seats) AS f_seats"), expr("sum(active_users) AS f_users"));
+    assertEquals(0, bySet.join(facts, "month").where("accounts != f_accounts OR churned != f_churned OR mrr != f_mrr "
+        + "OR seats != f_seats OR users != f_users").count());
+    long sets = RollupSets.from(io.churnscope.common.config.ChurnscopeConfig.defaults()).sets().size();
+    assertEquals(4 * sets, bySet.count(), "every set in each of the 4 months");
+  }
+
+  @Test
+  void anOldMonthIsReportedWithTheAttributesItHadThen() {
+    // Each month's fact points at the account version of that month: the CRM move shows from April only.
+    DatasetAssertions.assertSameRows(List.of(
+            RowFactory.create(Date.valueOf("2026-01-01"), "North America", "US", "small"),
+            RowFactory.create(Date.valueOf("2026-02-01"), "North America", "US", "small"),
+            RowFactory.create(Date.valueOf("2026-03-01"), "North America", "US", "small"),
+            RowFactory.create(Date.valueOf("2026-04-01"), "EMEA", "DE", "large")),
+        DeltaIO.read(spark(), lake, CubeTables.FACT_ACCOUNT_MONTH).where("account_id = 'acc-b'")
+            .join(DeltaIO.read(spark(), lake, CubeTables.DIM_ACCOUNT).drop("account_id"), "account_key")
+            .select("month", "region", "country", "size_band").collectAsList());
+    // The versions tile time: contiguous, non-overlapping, one current (the April one).
+    List<Row> versions = DeltaIO.read(spark(), lake, CubeTables.DIM_ACCOUNT).where("account_id = 'acc-b'")
+        .orderBy("valid_from").select("valid_from", "valid_to", "is_current", "region").collectAsList();
+    for (int i = 1; i < versions.size(); i++) {
+      assertEquals(versions.get(i).getDate(0).toLocalDate().minusDays(1), versions.get(i - 1).getDate(1).toLocalDate(), versions.toString());
+    }
+    Row current = versions.get(versions.size() - 1);
+    assertEquals(Date.valueOf("9999-12-31"), current.getDate(1));
+    assertEquals(true, current.getBoolean(2));
+    assertEquals("EMEA", current.getString(3));
+    assertEquals(1, versions.stream().filter(v -> v.getBoolean(2)).count());
+    // The rollup: March counts acc-b (and acc-a) in North America, April in EMEA (with acc-c).
+    DatasetAssertions.assertSameRows(List.of(
+            RowFactory.create(Date.valueOf("2026-03-01"), "North America", 2L),
+            RowFactory.create(Date.valueOf("2026-03-01"), "EMEA", 1L),
+            RowFactory.create(Date.valueOf("2026-04-01"), "EMEA", 2L),
+            RowFactory.create(Date.valueOf("2026-04-01"), "North America", 1L)),
+        DeltaIO.read(spark(), lake, CubeTables.CUBE_ROLLUP).where("grouping_set = 'region' AND month >= DATE'2026-03-01'")
+            .select("month", "region", "accounts").collectAsList());
   }
 
   @Test
