@@ -7,6 +7,7 @@ import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
 import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.StagedTables;
+import io.churnscope.jobs.catalog.CatalogStage;
 import io.churnscope.jobs.subscriptions.ChurnMetricsStage;
 import io.churnscope.jobs.subscriptions.MrrLedgerStage;
 import java.math.BigDecimal;
@@ -67,16 +68,20 @@ final class CubeLakeFixture {
     DeltaIO.overwrite(spark, lake, EngagementTables.ACCOUNT_DAY, spark.createDataFrame(accountDays(userDays), EngagementTables.ACCOUNT_DAY.schema()));
   }
 
-  /** The subscription stages the cube reads, then the cube, for one run date. */
-  static RunContext nightly(SparkSession spark, Lake lake, String runDate, Stage... after) throws Exception {
+  /** The subscription stages the cube reads, then the cube and the catalog, for one run date. */
+  static void nightly(SparkSession spark, Lake lake, String runDate) throws Exception {
+    run(spark, lake, runDate, new MrrLedgerStage(), new ChurnMetricsStage(), new CubeStage(), new CatalogStage());
+  }
+
+  /** Stages in order; prints each one's wall time (the tests' cost, and the cube stage's on this lake). */
+  static void run(SparkSession spark, Lake lake, String runDate, Stage... stages) throws Exception {
     RunContext run = new RunContext("test-" + runDate, LocalDate.parse(runDate), lake, ChurnscopeConfig.defaults());
-    List<Stage> stages = new ArrayList<>(List.of(new MrrLedgerStage(), new ChurnMetricsStage(), new CubeStage()));
-    stages.addAll(List.of(after));
     for (Stage stage : stages) {
       stage.validate(run.config());
-      stage.run(spark, run);
+      long started = System.nanoTime();
+      String message = stage.run(spark, run).message();
+      System.out.printf("%s %s: %.1f s, %s%n", runDate, stage.name(), (System.nanoTime() - started) / 1e9, message);
     }
-    return run;
   }
 
   private static Row version(String sub, int version, String account, int seats, String amount, String status,

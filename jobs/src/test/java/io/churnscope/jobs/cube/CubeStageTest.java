@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.jobs.catalog.CatalogStage;
+import io.churnscope.jobs.subscriptions.ChurnMetricsStage;
+import io.churnscope.jobs.subscriptions.MrrLedgerStage;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.schema.CubeTables;
 import io.churnscope.common.testing.DatasetAssertions;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The cube stage on {@link CubeLakeFixture}'s lake, run for 2026-03-31, then 2026-04-15 (a new
  * month), then 2026-04-15 again: the facts' known answers, a new month appended without touching
- * closed months (read from the Delta log), and an idempotent re-run.
+ * closed months (read from the Delta log), an idempotent re-run, and the published cube read
+ * without Spark — the DuckDB catalog and Delta Kernel, in a JVM of their own — with the same numbers.
  */
 class CubeStageTest extends SparkTestBase {
   @TempDir
@@ -42,12 +46,14 @@ class CubeStageTest extends SparkTestBase {
     lake = new Lake(dir.toString());
     CubeLakeFixture.stage(spark(), lake);
     String facts = lake.path(CubeTables.FACT_ACCOUNT_MONTH);
-    CubeLakeFixture.nightly(spark(), lake, "2026-03-31");
+    // The catalog is published from the second night on: the re-run must re-point it.
+    CubeLakeFixture.run(spark(), lake, "2026-03-31", new MrrLedgerStage(), new ChurnMetricsStage(), new CubeStage());
     factVersionAfterMarch = DeltaSnapshotFiles.version(facts);
     CubeLakeFixture.nightly(spark(), lake, "2026-04-15");
     factVersionAfterApril = DeltaSnapshotFiles.version(facts);
     factsAfterApril = DeltaIO.read(spark(), lake, CubeTables.FACT_ACCOUNT_MONTH).collectAsList();
-    CubeLakeFixture.nightly(spark(), lake, "2026-04-15");
+    // The re-run: the marts are as they were, so only the cube and the catalog run again.
+    CubeLakeFixture.run(spark(), lake, "2026-04-15", new CubeStage(), new CatalogStage());
     factVersionAfterRerun = DeltaSnapshotFiles.version(facts);
   }
 
@@ -174,5 +180,43 @@ class CubeStageTest extends SparkTestBase {
     assertEquals(1, (int) lastDay.getAs("fiscal_quarter"), "fiscal = calendar by default");
     assertEquals(2026L, DeltaIO.read(spark(), lake, CubeTables.DIM_DATE).where("date = DATE'2026-12-31'").count() * 2026L,
         "the calendar runs to the end of the run's year");
+  }
+
+  @Test
+  void duckDbAndDeltaKernelInAnotherJvmReadTheSameCubeAsSpark() throws Exception {
+    List<String> expected = new java.util.ArrayList<>();
+    for (String[] check : CubeReaders.CHECKS) {
+      Row sums = spark().read().format("delta").load(lake.root() + "/cube/" + check[0])
+          .selectExpr("count(*)", "CAST(sum(" + check[1] + ") AS DECIMAL(38,4))", "CAST(sum(CAST(" + check[2] + " AS DECIMAL(38,0))) AS DECIMAL(38,0))").first();
+      for (String reader : List.of("duckdb", "kernel")) {
+        expected.add(CubeReaders.line(reader, check[0], sums.getLong(0), sums.getDecimal(1), sums.getDecimal(2)));
+      }
+    }
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    command.addAll(List.of(System.getProperty("churnscope.jvm.opens").trim().split("\\s+")));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), CubeReaders.class.getName(), lake.root(),
+        Path.of(lake.root(), "_catalog", "churnscope.duckdb").toString()));
+    Path out = dir.resolve("readers.out");
+    Process child = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(dir.resolve("readers.err").toFile()).start();
+    assertTrue(child.waitFor(3, java.util.concurrent.TimeUnit.MINUTES), "readers finished");
+    assertEquals(0, child.exitValue(), java.nio.file.Files.readString(dir.resolve("readers.err")));
+    List<String> seen = java.nio.file.Files.readAllLines(out).stream().filter(l -> l.startsWith("duckdb ") || l.startsWith("kernel ")).toList();
+    assertEquals(new TreeSet<>(expected), new TreeSet<>(seen));
+  }
+
+  @Test
+  void afterAReRunTheSymlinkManifestsListExactlyTheLiveFiles() throws Exception {
+    for (String table : List.of("fact_account_month", "fact_account_day", "cube_rollup", "dim_account")) {
+      Path root = Path.of(lake.root(), "cube", table);
+      TreeSet<String> listed = new TreeSet<>();
+      try (java.util.stream.Stream<Path> manifests = java.nio.file.Files.walk(root.resolve("_symlink_format_manifest"))) {
+        for (Path manifest : manifests.filter(p -> p.getFileName().toString().equals("manifest")).toList()) {
+          for (String line : java.nio.file.Files.readAllLines(manifest)) {
+            listed.add(line.startsWith("file:") ? java.net.URI.create(line).getPath() : line);
+          }
+        }
+      }
+      assertEquals(new TreeSet<>(DeltaSnapshotFiles.of(root.toString())), listed, table);
+    }
   }
 }
