@@ -64,7 +64,7 @@ final class Baselines {
     long started = System.nanoTime();
     Map<String, List<Long>> duck = new TreeMap<>();
     try (ResultSet rs = sql.executeQuery(BaselineSql.engagementWindows(date, config.strings("engagement.passive-events"),
-        config.integer("engagement.mau-window-days"), config.strings("engagement.seat-products")))) {
+        config.integer("engagement.mau-window-days"), io.churnscope.jobs.subscriptions.LicensedSeats.products(config)))) {
       while (rs.next()) {
         duck.put(rs.getString(1), List.of(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
       }

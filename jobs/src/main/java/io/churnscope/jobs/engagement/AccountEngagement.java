@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -49,15 +50,38 @@ public final class AccountEngagement {
    *     date; other days are ignored here too)
    * @param userDays {@code marts.user_day} rows (likewise from {@link #userDaysFrom})
    * @param seats {@link LicensedSeats#on} the date
+   * @return one row per account with an account_day row in the look-back or paid seats on the date
    */
   public static Dataset<Row> snapshot(Dataset<Row> accountDays, Dataset<Row> userDays, Dataset<Row> seats,
       LocalDate date, EngagementSettings s) {
+    Column day = lit(Date.valueOf(date));
+    Dataset<Row> inWindow = accountDays.where(col("activity_date")
+        .between(lit(Date.valueOf(accountDaysFrom(date))), day));
+    Dataset<Row> keys = inWindow.select("account_id").union(seats.select("account_id")).distinct()
+        .withColumn("as_of_date", day);
+    return at(keys, inWindow, userDays, seats.withColumn("as_of_date", day), s)
+        .withColumnRenamed("as_of_date", "snapshot_date");
+  }
+
+  /**
+   * The same measures for many (account, date) keys at once — the dated account attributes ask for
+   * the usage bands 30 days before each renewal. Every window ends on the key's {@code as_of_date};
+   * account_day and user_day rows are range-joined to the keys of their account.
+   *
+   * @param keys {@code account_id, as_of_date}, distinct; the output has one row per key
+   * @param seats {@link LicensedSeats#at} the keys (account_id, as_of_date, licensed_seats, product)
+   * @return the snapshot's columns with {@code as_of_date} in place of {@code snapshot_date}
+   */
+  public static Dataset<Row> at(Dataset<Row> keys, Dataset<Row> accountDays, Dataset<Row> userDays, Dataset<Row> seats,
+      EngagementSettings s) {
     Column day = col("activity_date");
-    accountDays = accountDays.where(day.between(lit(Date.valueOf(accountDaysFrom(date))), lit(Date.valueOf(date))));
-    userDays = userDays.where(day.between(lit(Date.valueOf(userDaysFrom(date, s))), lit(Date.valueOf(date))));
-    Column mauFrom = lit(Date.valueOf(userDaysFrom(date, s)));
-    Dataset<Row> daily = accountDays.groupBy("account_id").agg(
-        sum(when(day.equalTo(lit(Date.valueOf(date))), col("active_users")).otherwise(lit(0L))).as("dau"),
+    Column date = col("as_of_date");
+    Column mauFrom = date_sub(date, s.mauWindowDays() - 1);
+    Dataset<Row> k = keys.select(col("account_id").as("k_account_id"), col("as_of_date"));
+    Dataset<Row> lookBack = accountDays.join(k, col("k_account_id").equalTo(col("account_id"))
+        .and(day.between(date_sub(date, LOOKBACK_DAYS - 1), date)));
+    Dataset<Row> daily = lookBack.groupBy("account_id", "as_of_date").agg(
+        sum(when(day.equalTo(date), col("active_users")).otherwise(lit(0L))).as("dau"),
         count_if(col("is_active").and(day.geq(since(date, 14)))).cast("int").as("active_days_14"),
         activeEventsBetween(date, 0, 7).as("active_events_7d"),
         activeEventsBetween(date, 7, 7).as("active_events_prior_7d"),
@@ -67,25 +91,27 @@ public final class AccountEngagement {
         max_by(when(day.geq(mauFrom), col("settings_enabled")), when(col("settings_enabled").isNotNull()
             .and(day.geq(mauFrom)), day)).as("settings_enabled"));
 
-    Dataset<Row> active = userDays.where(col("is_active"));
-    Dataset<Row> perUser = active.groupBy("account_id", "user_key").agg(sum("active_events").as("user_events"));
-    Dataset<Row> concentration = perUser.groupBy("account_id")
+    Dataset<Row> active = userDays.where(col("is_active"))
+        .join(k, col("k_account_id").equalTo(col("account_id")).and(day.between(mauFrom, date)));
+    Dataset<Row> perUser = active.groupBy("account_id", "as_of_date", "user_key")
+        .agg(sum("active_events").as("user_events"));
+    Dataset<Row> concentration = perUser.groupBy("account_id", "as_of_date")
         .agg(UsageBands.ratio(max("user_events"), sum("user_events")).as("top_user_share"));
-    Dataset<Row> users = active.groupBy("account_id").agg(
+    Dataset<Row> users = active.groupBy("account_id", "as_of_date").agg(
         count_distinct(col("user_key")).as("mau"),
         count_distinct(when(day.geq(since(date, 7)), col("user_key"))).as("wau"),
         size(array_distinct(flatten(collect_list("features")))).as("feature_breadth"));
 
-    Dataset<Row> accounts = accountDays.select("account_id").union(seats.select("account_id")).distinct();
-    Dataset<Row> joined = accounts
-        .join(daily, Joins.on("account_id"), "left")
-        .join(users, Joins.on("account_id"), "left")
-        .join(concentration, Joins.on("account_id"), "left")
-        .join(seats, Joins.on("account_id"), "left");
-    return withMeasures(joined, date, s);
+    String[] key = {"account_id", "as_of_date"};
+    Dataset<Row> joined = keys.select("account_id", "as_of_date")
+        .join(daily, key, "left")
+        .join(users, key, "left")
+        .join(concentration, key, "left")
+        .join(seats.select("account_id", "as_of_date", "licensed_seats", "product"), key, "left");
+    return withMeasures(joined, s);
   }
 
-  private static Dataset<Row> withMeasures(Dataset<Row> joined, LocalDate date, EngagementSettings s) {
+  private static Dataset<Row> withMeasures(Dataset<Row> joined, EngagementSettings s) {
     Column dau = coalesce(col("dau"), lit(0L));
     Column wau = coalesce(col("wau"), lit(0L));
     Column mau = coalesce(col("mau"), lit(0L));
@@ -103,7 +129,7 @@ public final class AccountEngagement {
     Column activeDays = coalesce(col("active_days_14"), lit(0));
     Column breadth = coalesce(col("feature_breadth"), lit(0));
     return joined.select(
-        lit(Date.valueOf(date)).as("snapshot_date"),
+        col("as_of_date"),
         col("account_id"), col("product"), cadence,
         dau.as("dau"), wau.as("wau"), mau.as("mau"), lit(s.mauWindowDays()).as("mau_window_days"),
         UsageBands.ratio(dau, when(mau.gt(0), mau)).as("dau_mau"),
@@ -129,17 +155,16 @@ public final class AccountEngagement {
         col("settings_enabled"));
   }
 
-  /** Active events on the {@code days} days ending {@code offset} days before the date. */
-  private static Column activeEventsBetween(LocalDate date, int offset, int days) {
-    LocalDate to = date.minusDays(offset);
+  /** Active events on the {@code days} days ending {@code offset} days before the key's date. */
+  private static Column activeEventsBetween(Column date, int offset, int days) {
+    Column to = date_sub(date, offset);
     Column day = col("activity_date");
-    return sum(when(day.between(lit(Date.valueOf(to.minusDays(days - 1L))), lit(Date.valueOf(to))),
-        col("active_events")).otherwise(lit(0L)));
+    return sum(when(day.between(date_sub(to, days - 1), to), col("active_events")).otherwise(lit(0L)));
   }
 
-  /** The first day of the {@code days}-day window ending on the date. */
-  private static Column since(LocalDate date, int days) {
-    return lit(Date.valueOf(date.minusDays(days - 1L)));
+  /** The first day of the {@code days}-day window ending on the key's date. */
+  private static Column since(Column date, int days) {
+    return date_sub(date, days - 1);
   }
 
   private static Column cadence(Column product, EngagementSettings s) {

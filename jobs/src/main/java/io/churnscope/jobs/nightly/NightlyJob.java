@@ -7,6 +7,7 @@ import io.churnscope.common.cli.UserError;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
 import io.churnscope.jobs.catalog.CatalogStage;
+import io.churnscope.jobs.cube.CubeStage;
 import io.churnscope.jobs.engagement.AccountEngagementStage;
 import io.churnscope.jobs.engagement.CsSignalsStage;
 import io.churnscope.jobs.engagement.EngagementRollupsStage;
@@ -41,6 +42,7 @@ public final class NightlyJob {
         new EngagementRollupsStage(), new AccountEngagementStage(), new TrialEngagementStage(), new CsSignalsStage(),
         new MrrLedgerStage(), new ChurnMetricsStage(), new AccountStatusStage(), new TrialConversionStage(),
         new CohortRetentionStage(),
+        new CubeStage(),
         new CatalogStage());
   }
 

@@ -10,9 +10,7 @@ import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
@@ -77,29 +75,16 @@ public final class AccountStatus {
     Dataset<Row> seats = LicensedSeats.on(versions, runDate, seatProducts)
         .select(col("account_id").as("q_account_id"), col("licensed_seats").cast("int").as("seats"));
 
-    Dataset<Row> lastChurn = churnEvents.where(col("churn_date").leq(day))
-        .groupBy(col("account_id").as("e_account_id"))
-        .agg(max_by(struct(col("churn_date"), col("churn_stage"), col("customer_since"), col("tenure_days")),
-            col("churn_date")).as("last"));
-
-    // First paid day of the current spell: after the latest churn (as ChurnEvents counts customer_since).
-    Dataset<Row> spellStarts = known.where(VersionsInForce.payingVersion())
-        .select(col("account_id").as("p_account_id"), col("effective_date").as("paying_from"));
+    // The latest churn and the first paid day after it: one definition with the dated account attributes.
+    Dataset<Row> spell = CustomerSpells.at(versions, churnEvents, accounts.withColumn("as_of_date", day))
+        .select(col("account_id").as("s_account_id"), col("last"), col("spell_start"));
 
     Dataset<Row> mrr = accountLedger.where(col("month").equalTo(lit(Date.valueOf(runDate.withDayOfMonth(1)))))
         .select(col("account_id").as("l_account_id"), col("end_mrr"));
 
-    Dataset<Row> spell = spellStarts
-        .join(lastChurn, col("e_account_id").equalTo(col("p_account_id")), "left")
-        .where(col("paying_from").leq(day)
-            .and(col("last.churn_date").isNull().or(col("paying_from").gt(col("last.churn_date")))))
-        .groupBy(col("p_account_id").as("s_account_id"))
-        .agg(min("paying_from").as("spell_start"));
-
     Dataset<Row> withSpell = accounts
         .join(current, col("c_account_id").equalTo(col("account_id")), "left")
         .join(history, col("h_account_id").equalTo(col("account_id")), "left")
-        .join(lastChurn, col("e_account_id").equalTo(col("account_id")), "left")
         .join(spell, col("s_account_id").equalTo(col("account_id")), "left")
         .join(mrr, col("l_account_id").equalTo(col("account_id")), "left")
         .join(seats, col("q_account_id").equalTo(col("account_id")), "left")

@@ -42,10 +42,21 @@ public final class LicensedSeats {
   }
 
   public static Dataset<Row> on(Dataset<Row> versions, LocalDate date, List<String> seatProducts) {
+    Dataset<Row> oneDate = versions.sparkSession().range(1).select(lit(java.sql.Date.valueOf(date)).as("as_of_date"));
+    return at(versions, oneDate, seatProducts).drop("as_of_date");
+  }
+
+  /**
+   * Seats on many dates: keys {@code as_of_date}, optionally with {@code account_id} (see
+   * {@link VersionsInForce#at}); one row per account and date with paid seats, plus {@code as_of_date}.
+   * Seat products are picked after the versions in force, not before: the add-on fallback needs the others.
+   */
+  public static Dataset<Row> at(Dataset<Row> versions, Dataset<Row> keys, List<String> seatProducts) {
     Column seatProduct = seatProducts.isEmpty() ? lit(true) : col("product").isin(seatProducts.toArray());
-    return VersionsInForce.on(versions, date).where(col("paying"))
-        .groupBy("account_id")
+    return VersionsInForce.at(versions, keys).where(col("paying"))
+        .groupBy("account_id", "as_of_date")
         .agg(coalesce(sum(when(seatProduct, col("quantity"))), max(col("quantity"))).cast("long").as("licensed_seats"),
-            min(when(seatProduct, col("product"))).as("product"));
+            min(when(seatProduct, col("product"))).as("product"))
+        .select("account_id", "licensed_seats", "product", "as_of_date");
   }
 }

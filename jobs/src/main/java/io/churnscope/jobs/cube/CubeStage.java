@@ -1,0 +1,177 @@
+package io.churnscope.jobs.cube;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.lake.Lake;
+import io.churnscope.common.lake.TableSpec;
+import io.churnscope.common.run.RunContext;
+import io.churnscope.common.run.Stage;
+import io.churnscope.common.run.StageResult;
+import io.churnscope.common.schema.CubeTables;
+import io.churnscope.common.schema.EngagementTables;
+import io.churnscope.common.schema.MartTables;
+import io.churnscope.common.schema.StagedTables;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage {@code cube} (after the subscription and engagement marts, before {@code publish-catalog}):
+ * the customer cube's dimensions and facts. See {@code docs/cube.md}.
+ *
+ * <p>Incremental by month: tonight's facts are computed in memory (they are small: accounts x
+ * months) and compared month by month with the published ones ({@link ChangedMonths}); only the
+ * months that differ are written ({@code replaceWhere month IN (...)}), so a closed month is never
+ * rewritten and a re-run of a date commits nothing to the facts. The small dimensions are
+ * overwritten; their keys are hashes of natural keys ({@link SurrogateKeys}), the same in every run.
+ *
+ * <p>Configuration: {@code cube.*}, {@code subscriptions.seat-products}.
+ */
+public final class CubeStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(CubeStage.class);
+
+  @Override
+  public String name() {
+    return "cube";
+  }
+
+  @Override
+  public String description() {
+    return "marts, CRM, account attributes → cube.dim_*, fact_account_month, fact_account_day, cube_rollup (changed months only)";
+  }
+
+  @Override
+  public void validate(ChurnscopeConfig config) {
+    fiscalYearStartMonth(config);
+    RollupSets.from(config);
+    io.churnscope.jobs.dimensions.DimensionSettings.from(config);
+    io.churnscope.jobs.subscriptions.LicensedSeats.products(config);
+  }
+
+  static int fiscalYearStartMonth(ChurnscopeConfig config) {
+    int month = config.integer("cube.fiscal-year-start-month");
+    if (month < 1 || month > 12) {
+      throw new io.churnscope.common.cli.UserError("cube.fiscal-year-start-month must be 1-12, was " + month
+          + " (" + config.origin("cube.fiscal-year-start-month") + ")");
+    }
+    return month;
+  }
+
+  @Override
+  public StageResult run(SparkSession spark, RunContext run) {
+    validate(run.config());
+    Lake lake = run.lake();
+    Dataset<Row> ledger = DeltaIO.read(spark, lake, MartTables.MRR_LEDGER_ACCOUNT);
+    Dataset<Row> churnEvents = DeltaIO.read(spark, lake, MartTables.CHURN_EVENTS);
+    Dataset<Row> versions = DeltaIO.read(spark, lake, StagedTables.SUBSCRIPTION_VERSIONS);
+    Dataset<Row> userDay = DeltaIO.readOrEmpty(spark, lake, EngagementTables.USER_DAY);
+    Dataset<Row> accountDay = DeltaIO.readOrEmpty(spark, lake, EngagementTables.ACCOUNT_DAY);
+    RollupSets sets = RollupSets.from(run.config());
+
+    spark.sparkContext().setJobDescription("cube: account-months and their attributes");
+    Dataset<Row> measures = AccountMonthFacts.apply(ledger, churnEvents, userDay, accountDay, versions, run.runDate(),
+        io.churnscope.jobs.subscriptions.LicensedSeats.products(run.config())).cache();
+    Dataset<Row> monthly = AccountMonthDimensions.attributesByMonth(spark, run, measures).cache();
+    Dataset<Row> history = AccountHistory.versions(monthly).cache();
+    // The fact rows with their version's attributes: the rollup's input, and the source of every key.
+    Dataset<Row> described = AccountMonthDimensions.describe(measures, history).cache();
+    Dataset<Row> monthFacts = DeltaIO.conform(described, CubeTables.FACT_ACCOUNT_MONTH);
+    Dataset<Row> dayFacts = DeltaIO.conform(AccountDayFacts.apply(accountDay.where(col("activity_date").leq(java.sql.Date.valueOf(run.runDate()))), history), CubeTables.FACT_ACCOUNT_DAY);
+    try {
+      spark.sparkContext().setJobDescription("cube: dimensions");
+      writeDimensions(spark, run, history, measures, churnEvents);
+      spark.sparkContext().setJobDescription("cube: facts, changed months");
+      List<LocalDate> changedMonths = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_MONTH, monthFacts);
+      List<LocalDate> changedDays = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_DAY, dayFacts);
+      spark.sparkContext().setJobDescription("cube: rollup of the changed months");
+      long rollupRows = writeRollup(spark, lake, described, sets, changedMonths);
+      long rows = measures.count();
+      String message = rows + " account-months, " + history.count() + " account versions; months rewritten: fact_account_month "
+          + describe(changedMonths) + ", fact_account_day " + describe(changedDays) + ", cube_rollup " + rollupRows + " rows";
+      LOG.info(message);
+      return new StageResult(rows, rows + rollupRows, 0, List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(),
+          MartTables.CHURN_EVENTS.qualifiedName(), StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(),
+          StagedTables.CRM_ACCOUNTS.qualifiedName(), EngagementTables.USER_DAY.qualifiedName(),
+          EngagementTables.ACCOUNT_DAY.qualifiedName()), message);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+      described.unpersist();
+      history.unpersist();
+      monthly.unpersist();
+      measures.unpersist();
+    }
+  }
+
+  /** The rollup of the months whose facts changed, replacing exactly those months; returns its rows written. */
+  private static long writeRollup(SparkSession spark, Lake lake, Dataset<Row> described, RollupSets sets, List<LocalDate> months) {
+    if (months.isEmpty()) {
+      DeltaIO.createIfAbsent(spark, lake, CubeTables.CUBE_ROLLUP);
+      return 0;
+    }
+    Dataset<Row> rollup = DeltaIO.conform(CubeRollup.apply(described.where(col("month").isin(dates(months))), sets),
+        CubeTables.CUBE_ROLLUP)
+        // Rows of one grouping set together, so a filter on grouping_set reads few row groups.
+        .repartition(col("month")).sortWithinPartitions("grouping_id", "acquisition_channel", "region").cache();
+    try {
+      DeltaIO.replaceWhere(spark, lake, CubeTables.CUBE_ROLLUP, rollup, monthIn(months));
+      return rollup.count();
+    } finally {
+      rollup.unpersist();
+    }
+  }
+
+  private static void writeDimensions(SparkSession spark, RunContext run, Dataset<Row> history, Dataset<Row> measures,
+      Dataset<Row> churnEvents) {
+    Row range = measures.agg(min("month"), max("month")).first();
+    LocalDate first = range.isNullAt(0) ? run.runDate().withDayOfMonth(1) : range.getDate(0).toLocalDate();
+    LocalDate last = run.runDate().withDayOfYear(run.runDate().lengthOfYear());
+    DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_DATE,
+        DimDate.between(spark, first, last, fiscalYearStartMonth(run.config())));
+    DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_CHURN_REASON, ChurnReasons.dimension(churnEvents));
+    DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_ACCOUNT, history);
+    for (TableSpec dimension : CubeTables.ATTRIBUTE_DIMENSIONS) {
+      DeltaIO.overwrite(spark, run.lake(), dimension, AccountMonthDimensions.members(history, dimension));
+    }
+  }
+
+  /**
+   * Writes the months of {@code fresh} that differ from the published table, in one commit; a month
+   * published but no longer produced is emptied. Returns the months written.
+   */
+  static List<LocalDate> writeChangedMonths(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> fresh) {
+    Dataset<Row> published = DeltaIO.conform(DeltaIO.readOrEmpty(spark, lake, table), table);
+    List<LocalDate> changed = ChangedMonths.between(fresh, published);
+    if (changed.isEmpty()) {
+      DeltaIO.createIfAbsent(spark, lake, table);
+      return changed;
+    }
+    DeltaIO.replaceWhere(spark, lake, table, fresh.where(col("month").isin(dates(changed))), monthIn(changed));
+    return changed;
+  }
+
+  static String monthIn(List<LocalDate> months) {
+    return "month IN (" + months.stream().map(m -> "DATE'" + m + "'").collect(Collectors.joining(", ")) + ")";
+  }
+
+  static Object[] dates(List<LocalDate> months) {
+    return months.stream().map(java.sql.Date::valueOf).toArray();
+  }
+
+  private static String describe(List<LocalDate> months) {
+    if (months.isEmpty()) {
+      return "none";
+    }
+    return months.size() == 1 ? months.get(0).toString().substring(0, 7)
+        : months.size() + " (" + months.get(0).toString().substring(0, 7) + " .. "
+            + months.get(months.size() - 1).toString().substring(0, 7) + ")";
+  }
+}
