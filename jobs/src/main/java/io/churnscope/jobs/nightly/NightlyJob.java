@@ -12,6 +12,7 @@ import io.churnscope.jobs.engagement.AccountEngagementStage;
 import io.churnscope.jobs.engagement.CsSignalsStage;
 import io.churnscope.jobs.engagement.EngagementRollupsStage;
 import io.churnscope.jobs.engagement.TrialEngagementStage;
+import io.churnscope.jobs.hotspots.HotspotStage;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import io.churnscope.jobs.ingest.SupportIngest;
@@ -41,8 +42,7 @@ public final class NightlyJob {
     return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(),
         new EngagementRollupsStage(), new AccountEngagementStage(), new TrialEngagementStage(), new CsSignalsStage(),
         new MrrLedgerStage(), new ChurnMetricsStage(), new AccountStatusStage(), new TrialConversionStage(),
-        new CohortRetentionStage(),
-        new CubeStage(),
+        new CohortRetentionStage(), new CubeStage(), new HotspotStage(),
         new CatalogStage());
   }
 
