@@ -48,6 +48,9 @@ public final class Churnscope {
     commands.put("hotspots", new Command(
         "churn hot-spots on any table or file: --input PATH --dimensions a,b --outcome COL --output PATH",
         io.churnscope.jobs.hotspots.HotspotJob::main));
+    commands.put("bench", new Command(
+        "measure the nightly on generated lakes at several scales and histories, beside DuckDB (bench/run)",
+        io.churnscope.jobs.bench.BenchJob::main));
     return commands;
   }
 

@@ -151,7 +151,7 @@ public final class CubeTables {
       required("fx_mrr", MONEY, "FX movement of the start MRR."),
       required("end_mrr", MONEY, "MRR at as_of_date. start + new + reactivation + expansion + cross_sell - contraction - churn + fx = end."),
       required("start_mrr_at_rate", MONEY, "start_mrr + fx_mrr: the base of revenue rates, as in marts.churn_metrics."),
-      required("seats", LongType, "Licensed seats at as_of_date (paid versions of engagement.seat-products); 0 without."),
+      required("seats", LongType, "Licensed seats at as_of_date (paid versions of subscriptions.seat-products); 0 without."),
       required("active_users", LongType, "Distinct users with an active event in the month up to as_of_date (marts.user_day)."),
       required("active_days", IntegerType, "Days of the month with an active user."),
       optional("license_utilization", RATIO, "active_users / seats; null when seats = 0."),

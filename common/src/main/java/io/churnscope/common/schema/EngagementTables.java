@@ -61,7 +61,7 @@ public final class EngagementTables {
   public static final TableSpec ACCOUNT_ENGAGEMENT = new TableSpec(MartTables.ZONE, "account_engagement", schema(
       required("snapshot_date", DateType, "Run date the snapshot describes (windows end on it, inclusive); the partition column."),
       required("account_id", StringType, "Account: every account with a row in marts.account_day in the trailing 56 days or licensed seats on the date."),
-      optional("product", StringType, "Product the seats and the cadence are read from (first of engagement.seat-products in force)."),
+      optional("product", StringType, "Product the seats and the cadence are read from (first of subscriptions.seat-products paying)."),
       required("cadence", StringType, "Expected use: daily, weekly or monthly (engagement.cadence.by-product.<product>, else engagement.cadence.default)."),
       required("dau", LongType, "Active users on snapshot_date."),
       required("wau", LongType, "Distinct active users in the 7 days ending on snapshot_date."),
@@ -72,8 +72,9 @@ public final class EngagementTables {
       required("active_users", LongType, "Active users at the cadence: dau (daily), wau (weekly) or mau (monthly)."),
       required("active_days_14", IntegerType, "Days with at least one active user in the 14 days ending on snapshot_date."),
       required("frequency_band", StringType, "daily, weekly, infrequent or dormant, from active_days_14 (engagement.frequency.*)."),
-      required("licensed_seats", LongType, "Quantity of the paid subscription versions (active or past_due, amount > 0) of "
-          + "engagement.seat-products in force on snapshot_date; 0 when none."),
+      required("licensed_seats", LongType, "Licensed seats on snapshot_date, as marts.account_status.seats: quantity of the "
+          + "paying versions in force of subscriptions.seat-products, summed (the largest paying quantity when no seat "
+          + "product pays); 0 when none."),
       optional("license_utilization", RATIO, "mau / licensed_seats; null when licensed_seats = 0."),
       required("utilization_reading", StringType, "grow (> engagement.utilization.grow-above), upsell (>= upper edge), "
           + "adoption_risk (< lower edge), healthy, or no_seats."),
@@ -121,6 +122,22 @@ public final class EngagementTables {
       optional("median_days_to_first_key_action", IntegerType, "Median time to first key action of the trials that took one.")),
       List.of(), "Engaged evaluation month by month and by source campaign (complete evaluations only).");
 
+  public static final TableSpec CS_SIGNALS = new TableSpec(MartTables.ZONE, "cs_signals", schema(
+      required("signal_date", DateType, "Run date the signals were computed on (windows end on it, inclusive); the partition column."),
+      required("account_id", StringType, "Account the signal is about."),
+      optional("user_key", StringType, "User the signal is about; null for an account-level signal (unused_seats)."),
+      required("signal_type", StringType, "unused_seats, user_never_active, login_only, funnel_abandoned, help_loop, "
+          + "heavy_adopter or differentiated_feature_user (docs/engagement.md)."),
+      optional("subject", StringType, "What the signal is about: the funnel (funnel_abandoned), the task event (help_loop), "
+          + "the differentiated features used, comma-separated (differentiated_feature_user); null otherwise."),
+      required("evidence_value", LongType, "The count the signal rests on: unused seats, days since provisioning, "
+          + "login-only active days, funnel steps reached, loops, active events (heavy_adopter) or days (differentiated_feature_user)."),
+      required("evidence", StringType, "The evidence in words, with the window it was read from."),
+      required("severity", StringType, "high (revenue at risk), medium (adoption problem) or low (mild, or an opportunity)."),
+      required("call_to_action", StringType, "What customer success should do about it.")),
+      List.of("signal_date"), "Customer-success signals per account or user with a call to action, per run date: "
+          + "seats never used, login-only users, abandoned funnels, task-help-task loops, evangelist candidates.");
+
   public static final TableSpec ROLLUP_WATERMARK = new TableSpec("_runs", "engagement_watermark", schema(
       required("stage", StringType, "Stage that keeps the watermark (engagement-rollups)."),
       required("rolled_up_through", DateType, "Latest ingest_date (delivery) whose events the rollups include."),
@@ -128,5 +145,6 @@ public final class EngagementTables {
       List.of(), "How far the daily engagement rollups have read the staged usage deliveries.");
 
   /** The published marts (the watermark is run state, not a mart). */
-  public static final List<TableSpec> ALL = List.of(USER_DAY, ACCOUNT_DAY, ACCOUNT_ENGAGEMENT, TRIAL_ENGAGEMENT, TRIAL_ENGAGEMENT_REPORT);
+  public static final List<TableSpec> ALL = List.of(USER_DAY, ACCOUNT_DAY, ACCOUNT_ENGAGEMENT, TRIAL_ENGAGEMENT, TRIAL_ENGAGEMENT_REPORT,
+      CS_SIGNALS);
 }

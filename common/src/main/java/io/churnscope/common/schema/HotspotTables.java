@@ -26,6 +26,8 @@ public final class HotspotTables {
 
   public static final TableSpec CHURN_HOTSPOTS = new TableSpec(ZONE, "churn_hotspots", schema(
       required("run_date", DateType, "The run that found (or resolved) the hot-spot."),
+      optional("analysis", StringType, "Which search of the run: the nightly stage runs one per churn kind (established, early), "
+          + "and a revenue-weighted one of each (established_revenue, ...); null for the standalone hotspots job."),
       optional("rank", IntegerType, "1 = the largest excess churned (excess churned weight in a weighted run); null when resolved."),
       required("segment_key", StringType, "Stable key: dimension=value pairs in dimension-name order, joined by ' & '."),
       required("segment", createMapType(StringType, StringType), "The segment as dimension -> value."),
@@ -59,6 +61,7 @@ public final class HotspotTables {
 
   public static final TableSpec CHURN_HOTSPOT_MEMBERS = new TableSpec(ZONE, "churn_hotspot_members", schema(
       required("run_date", DateType, "The run."),
+      optional("analysis", StringType, "churn_hotspots.analysis."),
       required("segment_key", StringType, "churn_hotspots.segment_key."),
       required("member_id", StringType, "The id (--id column) of a row in the hot-spot.")),
       List.of(), "Which accounts each reported hot-spot holds, for drill-down.");

@@ -127,8 +127,9 @@ public final class MartTables {
       required("past_due", BooleanType, "A subscription in force has status past_due."),
       optional("products", createArrayType(StringType), "Products paid for at the snapshot date, sorted; customers only."),
       optional("plans", createArrayType(StringType), "product:plan of the paying subscriptions, sorted; customers only."),
-      optional("seats", IntegerType, "Licensed seats in force: quantity of the paying core subscriptions, summed (the largest "
-          + "quantity when no core subscription pays); customers only. The seat count consumers (engagement) should read.")),
+      optional("seats", IntegerType, "Licensed seats in force: quantity of the paying subscriptions of subscriptions.seat-products "
+          + "(core), summed (the largest paying quantity when none of them pays); customers only. "
+          + "marts.account_engagement.licensed_seats is the same number (one definition, LicensedSeats).")),
       List.of("snapshot_date"), "Where each account stands on the run date; one partition per snapshot date, so history accrues.");
 
   public static final TableSpec TRIAL_CONVERSION = new TableSpec(ZONE, "trial_conversion", schema(

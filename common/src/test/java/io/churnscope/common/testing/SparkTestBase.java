@@ -13,8 +13,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The one SparkSession of a test JVM ({@code local[2]}, 2 shuffle partitions, UI off), shared by
- * every test class that extends this base. Surefire runs one fork per module, so the session is
- * built once; it is stopped by the JVM's exit.
+ * every test class that extends this base and runs in that JVM. Surefire keeps two long-lived forks
+ * per module (see the parent pom), so the session is built once per fork; it is stopped by the JVM's exit.
  */
 public abstract class SparkTestBase {
   private static SparkSession spark;

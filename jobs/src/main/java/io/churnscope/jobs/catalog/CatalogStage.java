@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>rewrites the DuckDB catalog file: a view per table over its live Parquet files.
  * </ul>
  * Tables not created yet (a stage that has not run on this lake) are skipped and named in the message.
+ * A table still at the Delta version the previous run published keeps its manifest and file list
+ * ({@link PublishedVersions}): only the tables the night changed cost Spark jobs.
  */
 public final class CatalogStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogStage.class);
@@ -53,6 +55,10 @@ public final class CatalogStage implements Stage {
     validate(run.config());
     List<String> absent = new ArrayList<>();
     List<DuckDbCatalog.View> views = new ArrayList<>();
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    PublishedVersions published = PublishedVersions.load(run.lake(), hadoop);
+    boolean manifests = run.config().bool("catalog.symlink-manifests");
+    int refreshed = 0;
     for (TableSpec table : PublishedTables.all()) {
       String path = run.lake().path(table);
       if (!DeltaIO.exists(spark, path)) {
@@ -60,17 +66,34 @@ public final class CatalogStage implements Stage {
         continue;
       }
       MetastoreTables.register(spark, table, path);
-      if (run.config().bool("catalog.symlink-manifests")) {
-        DeltaTable.forPath(spark, path).generate("symlink_format_manifest");
+      long version = PublishedVersions.latestVersion(path, hadoop);
+      List<String> files = published.unchanged(table.qualifiedName(), version);
+      if (files == null || (manifests && !manifestExists(path, hadoop))) {
+        if (manifests) {
+          DeltaTable.forPath(spark, path).generate("symlink_format_manifest");
+        }
+        files = Arrays.asList(spark.read().format("delta").load(path).inputFiles());
+        published.publish(table.qualifiedName(), version, files);
+        refreshed++;
       }
-      views.add(new DuckDbCatalog.View(table, Arrays.asList(spark.read().format("delta").load(path).inputFiles())));
+      views.add(new DuckDbCatalog.View(table, files));
     }
     Optional<Path> duckDbFile = duckDbFile(run.config(), run.lake());
     duckDbFile.ifPresent(file -> DuckDbCatalog.write(file, views));
-    String message = views.size() + " tables published" + duckDbFile.map(f -> "; DuckDB catalog " + f).orElse("")
+    published.save();
+    String message = views.size() + " tables published (" + refreshed + " changed since the last publish)" + duckDbFile.map(f -> "; DuckDB catalog " + f).orElse("")
         + (absent.isEmpty() ? "" : "; not created yet: " + String.join(", ", absent));
     LOG.info(message);
     return new StageResult(views.size(), views.size(), 0, List.of(), message);
+  }
+
+  private static boolean manifestExists(String tablePath, org.apache.hadoop.conf.Configuration hadoop) {
+    org.apache.hadoop.fs.Path manifest = new org.apache.hadoop.fs.Path(tablePath, "_symlink_format_manifest");
+    try {
+      return manifest.getFileSystem(hadoop).exists(manifest);
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** Where the DuckDB catalog goes: {@code catalog.duckdb-file}, else beside a local lake; none for a remote lake. */

@@ -15,7 +15,7 @@ import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
 
 import io.churnscope.common.schema.MartTables;
-import io.churnscope.jobs.engagement.LicensedSeats;
+import io.churnscope.jobs.subscriptions.LicensedSeats;
 import io.churnscope.jobs.subscriptions.RenewalPool;
 import io.churnscope.jobs.subscriptions.SubscriptionMonthEnd;
 import java.sql.Date;

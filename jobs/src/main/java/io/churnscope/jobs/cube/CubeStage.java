@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * rewritten. The dimensions are overwritten when their rows changed; their keys are hashes of
  * natural keys ({@link SurrogateKeys}), the same in every run. A re-run of a date commits nothing.
  *
- * <p>Configuration: {@code cube.*}, {@code engagement.seat-products}.
+ * <p>Configuration: {@code cube.*}, {@code subscriptions.seat-products}.
  */
 public final class CubeStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(CubeStage.class);
@@ -54,7 +54,7 @@ public final class CubeStage implements Stage {
     fiscalYearStartMonth(config);
     RollupSets.from(config);
     io.churnscope.jobs.dimensions.DimensionSettings.from(config);
-    config.strings("engagement.seat-products");
+    io.churnscope.jobs.subscriptions.LicensedSeats.products(config);
   }
 
   static int fiscalYearStartMonth(ChurnscopeConfig config) {
@@ -79,7 +79,7 @@ public final class CubeStage implements Stage {
 
     spark.sparkContext().setJobDescription("cube: account-months and their attributes");
     Dataset<Row> measures = AccountMonthFacts.apply(ledger, churnEvents, userDay, accountDay, versions, run.runDate(),
-        run.config().strings("engagement.seat-products")).cache();
+        io.churnscope.jobs.subscriptions.LicensedSeats.products(run.config())).cache();
     Dataset<Row> monthly = AccountMonthDimensions.attributesByMonth(spark, run, measures).cache();
     Dataset<Row> history = AccountHistory.versions(monthly).cache();
     // The fact rows with their version's attributes: the rollup's input, and the source of every key.

@@ -17,7 +17,7 @@ import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.jobs.engagement.AccountEngagement;
 import io.churnscope.jobs.engagement.EngagementSettings;
-import io.churnscope.jobs.engagement.LicensedSeats;
+import io.churnscope.jobs.subscriptions.LicensedSeats;
 import io.churnscope.jobs.subscriptions.ArrTiers;
 import io.churnscope.jobs.subscriptions.SubscriptionsAsOf;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.churnscope.jobs.engagement;
 
 import io.churnscope.common.cli.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.jobs.subscriptions.LicensedSeats;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,6 +11,8 @@ import java.util.TreeMap;
  * The {@code engagement.*} keys of {@code conf/defaults.conf}, read and checked once. Reading them
  * is the stages' {@code validate}: a bad value fails the run before Spark starts.
  *
+ * @param seatProducts {@code subscriptions.seat-products}, read here too because the snapshot's seats are
+ *     {@link LicensedSeats}, the definition {@code marts.account_status} uses
  * @param cadenceByProduct product → daily / weekly / monthly, from {@code engagement.cadence.by-product.<product>}
  */
 public record EngagementSettings(
@@ -62,7 +65,7 @@ public record EngagementSettings(
         mau, daily, weekly,
         utilization[0], utilization[1],
         config.numberBetween("engagement.utilization.grow-above", 0, 100),
-        config.strings("engagement.seat-products"),
+        LicensedSeats.products(config),
         (int) breadth[0], (int) breadth[1],
         config.numberBetween("engagement.trend.decline-threshold", 0, 1),
         concentration[0], concentration[1],

@@ -12,9 +12,12 @@ import java.time.LocalDate;
  * @param historyMonths months of billing and CRM history ending at {@code endDate}
  * @param usageDays days of usage events ending at {@code endDate}
  * @param badRecordRate share of extra, deliberately bad records per source
+ * @param baseMonthlyHazard monthly churn probability outside the planted hot-spots (the lifts multiply it);
+ *     {@link LifecycleSimulator#BASE_MONTHLY_HAZARD} unless a test needs more churn for statistical power
  */
 public record GeneratorParams(
-    long seed, double scale, LocalDate endDate, int historyMonths, int usageDays, double badRecordRate)
+    long seed, double scale, LocalDate endDate, int historyMonths, int usageDays, double badRecordRate,
+    double baseMonthlyHazard)
     implements Serializable {
 
   /** First day of billing and CRM history (the first delivery holds the state as of that day). */

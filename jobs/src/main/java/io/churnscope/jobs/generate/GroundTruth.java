@@ -57,7 +57,7 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
     json.put("counts", counts);
 
     Map<String, Object> churnModel = new LinkedHashMap<>();
-    churnModel.put("base_monthly_hazard", LifecycleSimulator.BASE_MONTHLY_HAZARD);
+    churnModel.put("base_monthly_hazard", params.baseMonthlyHazard());
     churnModel.put("hazard", "each paying customer, at each monthly anniversary: base_monthly_hazard x the lifts of "
         + "every planted hot-spot it belongs to at that time; no other attribute affects churn");
     churnModel.put("members", "paying customers (not trial-only accounts) whose attributes match the segment; plan = "

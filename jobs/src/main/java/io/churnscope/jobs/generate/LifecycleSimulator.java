@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * that do not depend on any attribute.
  */
 final class LifecycleSimulator {
-  /** Monthly churn hazard outside the planted hot-spots: about 13 % logo churn a year. */
+  /** Default monthly churn hazard outside the planted hot-spots (about 13 % logo churn a year); see --churn-hazard. */
   static final double BASE_MONTHLY_HAZARD = 0.0115;
   static final int TRIAL_DAYS = 14;
   static final double REACTIVATION_SHARE = 0.07;
@@ -84,7 +84,7 @@ final class LifecycleSimulator {
       boolean inHistory = !b.isBefore(historyStart);
       boolean renewal = "month".equals(core.interval) || m % 12 == 0;
       if (m >= 1 && inHistory) {
-        double hazard = BASE_MONTHLY_HAZARD * PlantedHotspot.liftFor(a, core.plan);
+        double hazard = params.baseMonthlyHazard() * PlantedHotspot.liftFor(a, core.plan);
         if (r.nextDouble() < hazard) {
           LocalDate termStart = customerStart.plusMonths(m - m % 12);
           // Ground truth of the loss, taken before churn() writes the canceling versions.

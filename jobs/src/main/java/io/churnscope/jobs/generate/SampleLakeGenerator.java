@@ -64,6 +64,10 @@ public final class SampleLakeGenerator {
         + "between 0 and 0.2. Default: generator.bad-record-rate.")
     public Double badRecordRate;
 
+    @Parameter(names = "--churn-hazard", description = "Monthly churn probability of a customer outside the planted "
+        + "hot-spots, in (0, 0.2]; the planted lifts multiply it. Default 0.0115 (about 13 % logo churn a year).")
+    public Double churnHazard;
+
     /** The flags resolved against the configuration and checked; throws {@link UserError}. */
     public GeneratorParams params() {
       ChurnscopeConfig config = config();
@@ -89,7 +93,11 @@ public final class SampleLakeGenerator {
       if (!(rate >= 0 && rate <= 0.2)) {
         throw new UserError("--bad-record-rate " + rate + ": must be between 0 and 0.2");
       }
-      return new GeneratorParams(resolvedSeed, scale, end, months, days, rate);
+      double hazard = churnHazard != null ? churnHazard : LifecycleSimulator.BASE_MONTHLY_HAZARD;
+      if (!(hazard > 0 && hazard <= 0.2)) {
+        throw new UserError("--churn-hazard " + hazard + ": must be greater than 0 and at most 0.2");
+      }
+      return new GeneratorParams(resolvedSeed, scale, end, months, days, rate, hazard);
     }
 
     @Override

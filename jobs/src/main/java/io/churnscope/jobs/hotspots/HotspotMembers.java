@@ -17,11 +17,20 @@ public final class HotspotMembers {
   private HotspotMembers() {}
 
   public static Dataset<Row> of(HotspotEngine.Search search, String idColumn, LocalDate runDate) {
+    return of(search, idColumn, runDate, null);
+  }
+
+  /**
+   * @param analysis the nightly stage's analysis, or null; an id that is several rows of a segment (an
+   *     account renewing in several months) is listed once
+   */
+  public static Dataset<Row> of(HotspotEngine.Search search, String idColumn, LocalDate runDate, String analysis) {
     Column[] keys = search.hotspots().stream()
         .map(h -> when(h.segment().filter(), lit(h.segment().key()))).toArray(Column[]::new);
     Column segments = keys.length == 0 ? array().cast("array<string>") : array_compact(array(keys));
     return search.population().rows()
-        .select(lit(Date.valueOf(runDate)).as("run_date"), explode(segments).as("segment_key"),
-            Population.column(idColumn).cast("string").as("member_id"));
+        .select(lit(Date.valueOf(runDate)).as("run_date"), lit(analysis).cast("string").as("analysis"),
+            explode(segments).as("segment_key"), Population.column(idColumn).cast("string").as("member_id"))
+        .distinct();
   }
 }

@@ -25,7 +25,19 @@ public final class HotspotRows {
 
   /** The previous run's reported hot-spots (not its resolved rows), keyed by segment key. */
   public static Map<String, Row> previousReported(Dataset<Row> table, LocalDate runDate) {
-    Dataset<Row> earlier = table.where(table.col("run_date").lt(Date.valueOf(runDate)));
+    return previousReported(table, runDate, null);
+  }
+
+  /**
+   * The same for one analysis of the nightly stage ({@code analysis} null: the standalone job's rows).
+   * A table written before the column existed holds only standalone rows.
+   */
+  public static Map<String, Row> previousReported(Dataset<Row> table, LocalDate runDate, String analysis) {
+    if (!java.util.Arrays.asList(table.columns()).contains("analysis")) {
+      table = table.withColumn("analysis", org.apache.spark.sql.functions.lit(null).cast("string"));
+    }
+    Dataset<Row> earlier = table.where(table.col("run_date").lt(Date.valueOf(runDate))
+        .and(table.col("analysis").eqNullSafe(analysis)));
     Row latest = earlier.agg(org.apache.spark.sql.functions.max("run_date")).first();
     Map<String, Row> out = new LinkedHashMap<>();
     if (latest.isNullAt(0)) {
@@ -41,6 +53,12 @@ public final class HotspotRows {
 
   public static Dataset<Row> of(SparkSession spark, LocalDate runDate, HotspotEngine.Search search,
       Map<String, Row> previous) {
+    return of(spark, runDate, null, search, previous);
+  }
+
+  /** @param analysis the nightly stage's analysis name, or null (the standalone job) */
+  public static Dataset<Row> of(SparkSession spark, LocalDate runDate, String analysis, HotspotEngine.Search search,
+      Map<String, Row> previous) {
     Date date = Date.valueOf(runDate);
     SegmentCounts all = search.all();
     List<Row> rows = new ArrayList<>();
@@ -48,7 +66,7 @@ public final class HotspotRows {
       Row before = previous.get(h.segment().key());
       Double previousLift = before == null ? null : before.getAs("lift");
       ScoredSegment s = h.scored();
-      rows.add(row(date, h.rank(), s.segment(), before == null ? "new" : "persisting", s, all,
+      rows.add(row(date, analysis, h.rank(), s.segment(), before == null ? "new" : "persisting", s, all,
           h.pValueOutsideOverlaps(), h.reference(), h.excessChurned(),
           search.weighted() ? h.excessChurnedWeight() : null, h.sameAccountsAs(),
           previousLift, h.sentence()));
@@ -70,17 +88,17 @@ public final class HotspotRows {
               + now.counts().accounts() + "), " + Sentences.times(now.lift()) + " the baseline of "
               + Sentences.percent(all.rate()) + was + ".";
       rows.add(now == null
-          ? resolvedUntested(date, segment, previousLift, sentence)
-          : row(date, null, segment, "resolved", now, all, null, all, null, null, null, previousLift, sentence));
+          ? resolvedUntested(date, analysis, segment, previousLift, sentence)
+          : row(date, analysis, null, segment, "resolved", now, all, null, all, null, null, null, previousLift, sentence));
     }
     return spark.createDataFrame(rows, HotspotTables.CHURN_HOTSPOTS.schema());
   }
 
-  private static Row row(Date date, Integer rank, Segment segment, String status, ScoredSegment s, SegmentCounts all,
+  private static Row row(Date date, String analysis, Integer rank, Segment segment, String status, ScoredSegment s, SegmentCounts all,
       Double pOutside, SegmentCounts reference, Double excess, Double excessWeight, List<String> sameAccounts,
       Double previousLift, String sentence) {
     SegmentCounts c = s.counts();
-    return RowFactory.create(date, rank, segment.key(), CollectionConverters.asScala(segment.values()),
+    return RowFactory.create(date, analysis, rank, segment.key(), CollectionConverters.asScala(segment.values()),
         segment.order(), status, c.accounts(), c.churned(), c.rate(), s.ciLow(), s.ciHigh(), c.weight(),
         c.churnedWeight(), all.rate(), s.lift(), s.pValue(), s.pValueVsParents(), s.qValue(), pOutside,
         s.strongestParent().segment().key(), s.liftVsStrongestParent(), reference.segment().key(), reference.rate(),
@@ -89,13 +107,15 @@ public final class HotspotRows {
         previousLift, previousLift == null ? null : s.lift() - previousLift, sentence);
   }
 
-  private static Row resolvedUntested(Date date, Segment segment, Double previousLift, String sentence) {
-    Object[] values = new Object[HotspotTables.CHURN_HOTSPOTS.schema().size()];
-    values[0] = date;
-    values[2] = segment.key();
-    values[3] = CollectionConverters.asScala(segment.values());
-    values[4] = segment.order();
-    values[5] = "resolved";
+  private static Row resolvedUntested(Date date, String analysis, Segment segment, Double previousLift, String sentence) {
+    org.apache.spark.sql.types.StructType schema = HotspotTables.CHURN_HOTSPOTS.schema();
+    Object[] values = new Object[schema.size()];
+    values[schema.fieldIndex("run_date")] = date;
+    values[schema.fieldIndex("analysis")] = analysis;
+    values[schema.fieldIndex("segment_key")] = segment.key();
+    values[schema.fieldIndex("segment")] = CollectionConverters.asScala(segment.values());
+    values[schema.fieldIndex("segment_order")] = segment.order();
+    values[schema.fieldIndex("status")] = "resolved";
     values[values.length - 3] = previousLift;
     values[values.length - 1] = sentence;
     return RowFactory.create(values);

@@ -9,8 +9,10 @@ import io.churnscope.common.run.Stage;
 import io.churnscope.jobs.catalog.CatalogStage;
 import io.churnscope.jobs.cube.CubeStage;
 import io.churnscope.jobs.engagement.AccountEngagementStage;
+import io.churnscope.jobs.engagement.CsSignalsStage;
 import io.churnscope.jobs.engagement.EngagementRollupsStage;
 import io.churnscope.jobs.engagement.TrialEngagementStage;
+import io.churnscope.jobs.hotspots.HotspotStage;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import io.churnscope.jobs.ingest.SupportIngest;
@@ -38,10 +40,9 @@ public final class NightlyJob {
   /** The DAG, in dependency order: CRM first (other sources check accounts against it). */
   public static List<Stage> dag() {
     return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(),
-        new EngagementRollupsStage(), new AccountEngagementStage(), new TrialEngagementStage(),
+        new EngagementRollupsStage(), new AccountEngagementStage(), new TrialEngagementStage(), new CsSignalsStage(),
         new MrrLedgerStage(), new ChurnMetricsStage(), new AccountStatusStage(), new TrialConversionStage(),
-        new CohortRetentionStage(),
-        new CubeStage(),
+        new CohortRetentionStage(), new CubeStage(), new HotspotStage(),
         new CatalogStage());
   }
 

@@ -11,11 +11,11 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,9 +37,8 @@ import org.apache.spark.sql.Row;
  *       {@code tenure_days}: to the snapshot date for a customer, to the churn date otherwise.</li>
  *   <li>{@code mrr}, {@code arr} = 12 × mrr, base currency; {@code arr_tier} by {@link ArrTiers}.</li>
  *   <li>From the paying subscriptions in force ({@link VersionsInForce}): {@code products},
- *       {@code plans} ({@code product:plan}), {@code seats} (the licensed quantity of the core
- *       product, summed over its subscriptions; the largest quantity if no core subscription
- *       pays — add-ons are licensed per core seat, so they add none), {@code next_renewal_date}
+ *       {@code plans} ({@code product:plan}), {@code seats} ({@link LicensedSeats}: the quantity
+ *       of the paying seat products, core by default, summed; add-ons add none), {@code next_renewal_date}
  *       (earliest {@link NextRenewal} of a paying subscription without a scheduled end) and
  *       {@code scheduled_end_date} (latest {@code ended_at} after the run date, when every paying
  *       subscription is set to end). {@code past_due}: a subscription in force is past_due.</li>
@@ -49,7 +48,7 @@ public final class AccountStatus {
   private AccountStatus() {}
 
   public static Dataset<Row> apply(Dataset<Row> crmAccounts, Dataset<Row> versions, Dataset<Row> accountLedger,
-      Dataset<Row> churnEvents, LocalDate runDate, ArrTiers tiers) {
+      Dataset<Row> churnEvents, LocalDate runDate, ArrTiers tiers, List<String> seatProducts) {
     Column day = lit(Date.valueOf(runDate));
     Dataset<Row> known = versions.where(col("effective_date").leq(day));
 
@@ -58,12 +57,10 @@ public final class AccountStatus {
 
     Dataset<Row> inForce = VersionsInForce.on(versions, runDate);
     Column paying = col("paying");
-    Column core = paying.and(col("product").equalTo("core"));
     Column live = col("ended_at").isNull().or(col("ended_at").gt(day));
     Dataset<Row> current = inForce.groupBy(col("account_id").as("c_account_id"))
         .agg(array_sort(collect_set(when(paying, col("product")))).as("products"),
             array_sort(collect_set(when(paying, concat_ws(":", col("product"), col("plan"))))).as("plans"),
-            coalesce(sum(when(core, col("quantity"))), max(when(paying, col("quantity")))).cast("int").as("seats"),
             min(when(paying.and(col("ended_at").isNull()), NextRenewal.after(runDate))).as("next_renewal_date"),
             count_if(paying.and(col("ended_at").isNull())).as("renewing_subscriptions"),
             max(when(paying, col("ended_at"))).as("latest_end"),
@@ -74,6 +71,9 @@ public final class AccountStatus {
     Dataset<Row> history = known.groupBy(col("account_id").as("h_account_id"))
         .agg(min(when(VersionsInForce.payingVersion(), col("effective_date"))).as("first_paid_date"),
             max(col("trial_start").isNotNull()).as("had_trial"));
+
+    Dataset<Row> seats = LicensedSeats.on(versions, runDate, seatProducts)
+        .select(col("account_id").as("q_account_id"), col("licensed_seats").cast("int").as("seats"));
 
     // The latest churn and the first paid day after it: one definition with the dated account attributes.
     Dataset<Row> spell = CustomerSpells.at(versions, churnEvents, accounts.withColumn("as_of_date", day))
@@ -87,6 +87,7 @@ public final class AccountStatus {
         .join(history, col("h_account_id").equalTo(col("account_id")), "left")
         .join(spell, col("s_account_id").equalTo(col("account_id")), "left")
         .join(mrr, col("l_account_id").equalTo(col("account_id")), "left")
+        .join(seats, col("q_account_id").equalTo(col("account_id")), "left")
         .withColumn("mrr", coalesce(col("end_mrr"), lit(0)).cast(MONEY));
 
     Column customer = col("mrr").gt(0);

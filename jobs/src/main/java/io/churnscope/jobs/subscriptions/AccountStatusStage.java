@@ -24,7 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * date replaces exactly that date. Gated: one row per account; customer exactly when MRR &gt; 0;
  * a tier exactly for customers; the snapshot's MRR equals the ledger's run-month total.
  *
- * <p>Configuration: {@code subscriptions.arr-tiers}.
+ * <p>Configuration: {@code subscriptions.arr-tiers}, {@code subscriptions.seat-products}.
  */
 public final class AccountStatusStage implements Stage {
   @Override
@@ -40,6 +40,7 @@ public final class AccountStatusStage implements Stage {
   @Override
   public void validate(ChurnscopeConfig config) {
     ArrTiers.from(config);
+    LicensedSeats.products(config);
   }
 
   @Override
@@ -49,7 +50,8 @@ public final class AccountStatusStage implements Stage {
     Dataset<Row> versions = DeltaIO.read(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS);
     Dataset<Row> ledger = DeltaIO.read(spark, run.lake(), MartTables.MRR_LEDGER_ACCOUNT);
     Dataset<Row> events = DeltaIO.read(spark, run.lake(), MartTables.CHURN_EVENTS);
-    Dataset<Row> status = AccountStatus.apply(crm, versions, ledger, events, run.runDate(), tiers).cache();
+    Dataset<Row> status = AccountStatus.apply(crm, versions, ledger, events, run.runDate(), tiers,
+        LicensedSeats.products(run.config())).cache();
     try {
       gate(status, ledger, run.runDate()).enforce(status);
       DeltaIO.replaceWhere(spark, run.lake(), MartTables.ACCOUNT_STATUS, status,

@@ -64,9 +64,15 @@ class CatalogStageTest extends SparkTestBase {
     assertTrue(first.message().contains("not created yet: staged.user_accounts"), first.message());
     assertSeenAlike(lake, 12);
 
+    // A night that changed nothing refreshes nothing, and every reader still sees the same snapshot.
+    StageResult unchanged = new CatalogStage().run(spark(), run);
+    assertTrue(unchanged.message().contains("(0 changed since the last publish)"), unchanged.message());
+    assertSeenAlike(lake, 12);
+
     // The next night rewrites 2026-10-02 with 3 rows of another account: the old file leaves the snapshot.
     DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, events("2026-10-02", 3, "a2"), "event_date = '2026-10-02'");
-    new CatalogStage().run(spark(), run);
+    StageResult next = new CatalogStage().run(spark(), run);
+    assertTrue(next.message().contains("(1 changed since the last publish)"), next.message());
     assertSeenAlike(lake, 10);
 
     // The lake is deleted and another one published under the same names: they follow it.

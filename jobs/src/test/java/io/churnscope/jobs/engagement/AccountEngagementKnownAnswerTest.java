@@ -1,5 +1,6 @@
 package io.churnscope.jobs.engagement;
 
+import io.churnscope.jobs.subscriptions.LicensedSeats;
 import static io.churnscope.jobs.engagement.EngagementFixtures.version;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

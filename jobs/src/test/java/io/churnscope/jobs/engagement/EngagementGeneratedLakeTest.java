@@ -1,5 +1,6 @@
 package io.churnscope.jobs.engagement;
 
+import io.churnscope.jobs.subscriptions.LicensedSeats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,10 +123,12 @@ class EngagementGeneratedLakeTest extends SparkTestBase {
         .forEach(r -> spark.put(r.getString(0), List.of(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4),
             r.isNullAt(5) ? "null" : r.getDecimal(5).setScale(6).toPlainString())));
     Map<String, List<Object>> duck = new TreeMap<>();
+    EngagementSettings settings = EngagementSettings.from(ChurnscopeConfig.defaults());
     try (DuckDbReader db = new DuckDbReader()) {
       db.deltaView("usage_events", lake.path(StagedTables.USAGE_EVENTS));
       db.deltaView("versions", lake.path(StagedTables.SUBSCRIPTION_VERSIONS));
-      for (List<Object> row : db.query(duckSql(END))) {
+      for (List<Object> row : db.query(io.churnscope.jobs.bench.BaselineSql.engagementWindows(END,
+          settings.passiveEvents(), settings.mauWindowDays(), settings.seatProducts()))) {
         long mau = ((Number) row.get(3)).longValue();
         long seats = ((Number) row.get(4)).longValue();
         String utilization = seats == 0 ? "null"
@@ -137,25 +140,6 @@ class EngagementGeneratedLakeTest extends SparkTestBase {
     assertTrue(duck.size() > 50, "accounts recomputed: " + duck.size());
     assertTrue(duck.values().stream().anyMatch(v -> (long) v.get(0) > 0), "some DAU");
     assertEquals(duck, spark);
-  }
-
-  /** DAU, WAU, MAU (28 days) and paid core seats per account, from the events themselves. */
-  static String duckSql(LocalDate date) {
-    String d = "DATE '" + date + "'";
-    return "WITH active AS (SELECT account_id, user_key, CAST(event_date AS DATE) AS day FROM usage_events"
-        + "   WHERE event_name NOT IN ('Email Sent', 'Notification Delivered', 'Digest Sent')"
-        + "   AND CAST(event_date AS DATE) BETWEEN " + d + " - INTERVAL 27 DAY AND " + d + "),"
-        + " users AS (SELECT account_id,"
-        + "   COUNT(DISTINCT CASE WHEN day = " + d + " THEN user_key END) AS dau,"
-        + "   COUNT(DISTINCT CASE WHEN day >= " + d + " - INTERVAL 6 DAY THEN user_key END) AS wau,"
-        + "   COUNT(DISTINCT user_key) AS mau FROM active GROUP BY account_id),"
-        + " latest AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY effective_date DESC, version DESC) AS rn"
-        + "   FROM versions WHERE effective_date <= " + d + " AND product = 'core'),"
-        + " seats AS (SELECT account_id, SUM(quantity) AS seats FROM latest WHERE rn = 1"
-        + "   AND status IN ('active', 'past_due') AND amount > 0 AND start_date <= " + d
-        + "   AND (ended_at IS NULL OR ended_at > " + d + ") GROUP BY account_id)"
-        + " SELECT COALESCE(u.account_id, s.account_id), COALESCE(dau, 0), COALESCE(wau, 0), COALESCE(mau, 0),"
-        + "   COALESCE(seats, 0) FROM users u FULL OUTER JOIN seats s ON u.account_id = s.account_id";
   }
 
   /**

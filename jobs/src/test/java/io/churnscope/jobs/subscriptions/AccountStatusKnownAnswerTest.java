@@ -78,7 +78,7 @@ class AccountStatusKnownAnswerTest extends SparkTestBase {
     ledger = MrrLedgerStage.compute(staged, spark().createDataFrame(List.of(), StagedTables.FX_RATES.schema()), RUN, "USD", 3);
     Dataset<Row> events = ChurnEvents.apply(ledger.accounts(), staged, 30, 90);
     status = AccountStatus.apply(crm, staged, ledger.accounts(), events, RUN,
-        new ArrTiers(List.of(new BigDecimal("5000"), new BigDecimal("2000")))).cache();
+        new ArrTiers(List.of(new BigDecimal("5000"), new BigDecimal("2000"))), List.of("core")).cache();
   }
 
   static Row row(String account, String lifecycle, String trial, String since, Integer tenure, String lastChurn, String mrr,

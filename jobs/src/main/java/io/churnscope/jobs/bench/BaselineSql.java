@@ -1,18 +1,24 @@
-package io.churnscope.jobs.subscriptions;
+package io.churnscope.jobs.bench;
 
 import java.time.LocalDate;
+import java.util.List;
 
 /**
- * The MRR ledger's month totals in plain DuckDB SQL, written independently of the Spark code from
- * the definitions in {@code docs/subscriptions.md}, over views {@code versions} and {@code fx}.
- * Money is computed in exact integers of 1/10000 USD: round-half-up(amount × rate ÷ months) at four
- * decimals. Returns month, then start, new, reactivation, expansion, cross_sell, contraction, churn,
- * fx and end.
+ * Headline metrics in plain DuckDB SQL, written independently of the Spark code from the
+ * definitions in the docs: the baseline {@code bench} times Spark against, and the independent
+ * recomputation the tests compare Spark's tables with.
  */
-final class DuckLedgerSql {
-  private DuckLedgerSql() {}
+public final class BaselineSql {
+  private BaselineSql() {}
 
-  static String monthTotals(LocalDate runDate, int reactivationWindowMonths) {
+  /**
+   * The MRR ledger's month totals, written independently of the Spark code from the definitions in
+   * {@code docs/subscriptions.md}, over views {@code versions} (staged.subscription_versions) and
+   * {@code fx} (staged.fx_rates). Money is computed in exact integers of 1/10000 USD:
+   * round-half-up(amount × rate ÷ months) at four decimals. Returns month, then start, new,
+   * reactivation, expansion, cross_sell, contraction, churn, fx and end, in 1/10000 USD.
+   */
+  public static String mrrMonthTotals(LocalDate runDate, int reactivationWindowMonths) {
     String runDay = "DATE '" + runDate + "'";
     String runMonth = "TIMESTAMP '" + runDate.withDayOfMonth(1) + "'";
     // amount × 10^4 times rate × 10^10 is the exact product × 10^14; ÷ (months × 10^10), half up.
@@ -85,5 +91,34 @@ final class DuckLedgerSql {
         FROM classified GROUP BY month ORDER BY month
         """.formatted(runDay, runMonth, units.formatted("p.amt", "r.rate", "p.n"),
             units.formatted("p.prev_amt", "rp.rate", "p.prev_n"), reactivationWindowMonths);
+  }
+
+  /**
+   * DAU, WAU, MAU and paid seats per account on {@code date}, from the events themselves, over views
+   * {@code usage_events} (staged.usage_events) and {@code versions} (staged.subscription_versions):
+   * account_id, dau, wau, mau, seats. Active = any event not in {@code passiveEvents}; MAU over
+   * {@code mauDays} days ending on the date; seats = quantity of the paying versions in force of the
+   * seat products.
+   */
+  public static String engagementWindows(LocalDate date, List<String> passiveEvents, int mauDays, List<String> seatProducts) {
+    String d = "DATE '" + date + "'";
+    return "WITH active AS (SELECT account_id, user_key, CAST(event_date AS DATE) AS day FROM usage_events"
+        + "   WHERE event_name NOT IN (" + literals(passiveEvents) + ")"
+        + "   AND CAST(event_date AS DATE) BETWEEN " + d + " - INTERVAL " + (mauDays - 1) + " DAY AND " + d + "),"
+        + " users AS (SELECT account_id,"
+        + "   COUNT(DISTINCT CASE WHEN day = " + d + " THEN user_key END) AS dau,"
+        + "   COUNT(DISTINCT CASE WHEN day >= " + d + " - INTERVAL 6 DAY THEN user_key END) AS wau,"
+        + "   COUNT(DISTINCT user_key) AS mau FROM active GROUP BY account_id),"
+        + " latest AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY effective_date DESC, version DESC) AS rn"
+        + "   FROM versions WHERE effective_date <= " + d + " AND product IN (" + literals(seatProducts) + ")),"
+        + " seats AS (SELECT account_id, SUM(quantity) AS seats FROM latest WHERE rn = 1"
+        + "   AND status IN ('active', 'past_due') AND amount > 0 AND start_date <= " + d
+        + "   AND (ended_at IS NULL OR ended_at > " + d + ") GROUP BY account_id)"
+        + " SELECT COALESCE(u.account_id, s.account_id), COALESCE(dau, 0), COALESCE(wau, 0), COALESCE(mau, 0),"
+        + "   COALESCE(seats, 0) FROM users u FULL OUTER JOIN seats s ON u.account_id = s.account_id";
+  }
+
+  private static String literals(List<String> values) {
+    return values.stream().map(v -> "'" + v.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", "));
   }
 }

@@ -1,0 +1,94 @@
+package io.churnscope.jobs.engagement;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.churnscope.common.cli.UserError;
+import io.churnscope.common.config.ChurnscopeConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code engagement.cs-signals.*} keys of {@code conf/defaults.conf}, read and checked once
+ * (the {@code cs-signals} stage's {@code validate}). Definitions: {@code docs/engagement.md}.
+ *
+ * @param windowDays trailing days of {@code marts.user_day} for login-only users and evangelists, and
+ *     of {@code staged.usage_events} partitions read for funnels and loops
+ * @param seatLookbackDays trailing days of {@code marts.user_day} that count a seat as used and a
+ *     provisioned user as active
+ * @param provisionedGraceDays days a newly provisioned user has before they count as never active
+ */
+public record CsSignalSettings(
+    int windowDays,
+    int seatLookbackDays,
+    int provisionedGraceDays,
+    List<String> loginEvents,
+    List<String> helpEvents,
+    List<String> taskEvents,
+    int loopMaxMinutes,
+    List<Funnel> funnels,
+    double heavyAdopterTopShare,
+    int heavyAdopterMinActiveDays,
+    List<String> differentiatedFeatures,
+    int differentiatedMinDays) {
+
+  static final String PREFIX = "engagement.cs-signals";
+
+  /** A funnel (wizard): its steps in order, by event name, and the days a user has to finish it. */
+  public record Funnel(String name, List<String> steps, int completeWithinDays) {}
+
+  public static CsSignalSettings from(ChurnscopeConfig config) {
+    int window = config.positiveInt(PREFIX + ".window-days");
+    int lookback = config.positiveInt(PREFIX + ".seat-lookback-days");
+    int grace = config.integer(PREFIX + ".provisioned-grace-days");
+    if (grace < 0 || grace >= lookback) {
+      throw new UserError(PREFIX + ".provisioned-grace-days = " + grace + ": must be 0 or more and below seat-lookback-days ("
+          + lookback + ")");
+    }
+    List<Funnel> funnels = funnels(config, window);
+    return new CsSignalSettings(window, lookback, grace,
+        config.strings(PREFIX + ".login-events"),
+        nonEmpty(config, PREFIX + ".help-loop.help-events"),
+        nonEmpty(config, PREFIX + ".help-loop.task-events"),
+        config.positiveInt(PREFIX + ".help-loop.max-minutes"),
+        funnels,
+        config.numberBetween(PREFIX + ".heavy-adopters.top-share", 0, 1),
+        config.positiveInt(PREFIX + ".heavy-adopters.min-active-days"),
+        config.strings(PREFIX + ".differentiated.features"),
+        config.positiveInt(PREFIX + ".differentiated.min-days"));
+  }
+
+  /** Every event name the sequence signals look at: the only rows they read from the window's events. */
+  public List<String> sequenceEvents() {
+    List<String> names = new ArrayList<>(helpEvents);
+    names.addAll(taskEvents);
+    funnels.forEach(f -> names.addAll(f.steps()));
+    return names.stream().distinct().toList();
+  }
+
+  private static List<Funnel> funnels(ChurnscopeConfig config, int window) {
+    String key = PREFIX + ".funnels";
+    List<Funnel> funnels = new ArrayList<>();
+    try {
+      for (Config f : config.raw().getConfigList(key)) {
+        Funnel funnel = new Funnel(f.getString("name"), f.getStringList("steps"), f.getInt("complete-within-days"));
+        if (funnel.steps().size() < 2 || funnel.completeWithinDays() < 1 || funnel.completeWithinDays() >= window) {
+          throw new UserError(key + " '" + funnel.name() + "' (" + config.origin(key) + "): needs at least two steps and "
+              + "1 <= complete-within-days < window-days (" + window + ")");
+        }
+        funnels.add(funnel);
+      }
+    } catch (ConfigException e) {
+      throw new UserError(key + " (" + config.origin(key) + ") must be a list of { name, steps = [...], "
+          + "complete-within-days }: " + e.getMessage());
+    }
+    return List.copyOf(funnels);
+  }
+
+  private static List<String> nonEmpty(ChurnscopeConfig config, String key) {
+    List<String> values = config.strings(key);
+    if (values.isEmpty()) {
+      throw new UserError(key + " (" + config.origin(key) + ") must name at least one event");
+    }
+    return values;
+  }
+}

@@ -1,0 +1,153 @@
+package io.churnscope.jobs.hotspots;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.run.RunContext;
+import io.churnscope.common.run.Stage;
+import io.churnscope.common.run.StageResult;
+import io.churnscope.common.schema.HotspotTables;
+import io.churnscope.common.schema.MartTables;
+import io.churnscope.common.schema.StagedTables;
+import io.churnscope.jobs.dimensions.AccountAttributes;
+import io.churnscope.jobs.dimensions.DimensionSettings;
+import io.churnscope.jobs.engagement.EngagementSettings;
+import io.churnscope.jobs.subscriptions.ArrTiers;
+import io.churnscope.jobs.subscriptions.RenewalPool;
+import io.churnscope.jobs.subscriptions.SubscriptionMonthEnd;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage {@code churn-hotspots} (after {@code cohort-retention}): churn hot-spots of the renewal pool
+ * (docs/hotspots.md, "The nightly stage").
+ *
+ * <ol>
+ *   <li>Population ({@link RenewalPopulation}): every account × month of the renewal pool in the last
+ *       {@code hotspots.nightly.pool-months} complete months, churned or renewed, with its MRR at risk.</li>
+ *   <li>Dimensions: {@link AccountAttributes#asOf} each row's look-back date
+ *       ({@code hotspots.nightly.lookback-days} before the churn or renewal), in one pass for all rows.</li>
+ *   <li>One search ({@link HotspotEngine}) per analysis: each of {@code hotspots.nightly.churn-kinds}
+ *       (established and early churn apart), and, with {@code revenue-weighted}, the same weighted by
+ *       MRR at risk ({@code <kind>_revenue}).</li>
+ *   <li>{@code hotspots.churn_hotspots} (compared with the previous run of each analysis: new,
+ *       persisting, resolved) and {@code hotspots.churn_hotspot_members} (account ids), both replacing
+ *       only the run date ({@code replaceWhere run_date}), so a re-run gives the same tables.</li>
+ * </ol>
+ */
+public final class HotspotStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(HotspotStage.class);
+
+  @Override
+  public String name() {
+    return "churn-hotspots";
+  }
+
+  @Override
+  public String description() {
+    return "renewal pool, churn events, account attributes at the look-back → hotspots.churn_hotspots, churn_hotspot_members";
+  }
+
+  @Override
+  public void validate(ChurnscopeConfig config) {
+    NightlyHotspotSettings.from(config);
+    HotspotSettings.from(config);
+    DimensionSettings.from(config);
+    EngagementSettings.from(config);
+    ArrTiers.from(config);
+    config.positiveInt("subscriptions.stick-point-days");
+  }
+
+  @Override
+  public StageResult run(SparkSession spark, RunContext run) {
+    validate(run.config());
+    NightlyHotspotSettings nightly = NightlyHotspotSettings.from(run.config());
+    LocalDate runDate = run.runDate();
+    spark.sparkContext().setJobDescription("churn-hotspots: renewal pool and look-back attributes for " + runDate);
+    Dataset<Row> population = population(spark, run, nightly).persist(StorageLevel.MEMORY_AND_DISK());
+    List<HotspotEngine.Search> searches = new ArrayList<>();
+    try {
+      Dataset<Row> existing = DeltaIO.readOrEmpty(spark, run.lake(), HotspotTables.CHURN_HOTSPOTS);
+      List<Dataset<Row>> rows = new ArrayList<>();
+      List<Dataset<Row>> members = new ArrayList<>();
+      StringBuilder message = new StringBuilder();
+      for (String analysis : nightly.analyses()) {
+        String kind = analysis.replace("_revenue", "");
+        Dataset<Row> input = population.where(col("churn_kind").equalTo(kind));
+        spark.sparkContext().setJobDescription("churn-hotspots: search " + analysis + " for " + runDate);
+        if (input.isEmpty()) {
+          LOG.info("churn-hotspots " + analysis + ": no renewals of this kind in the pool; nothing to search");
+          continue;
+        }
+        HotspotSpec spec = HotspotSpec.of(nightly.dimensions(), "churned", HotspotSettings.from(run.config()))
+            .withId("account_id");
+        HotspotEngine.Search search = HotspotEngine.search(input,
+            analysis.endsWith("_revenue") ? spec.withWeight("mrr_at_risk") : spec);
+        searches.add(search);
+        Map<String, Row> previous = HotspotRows.previousReported(existing, runDate, analysis);
+        rows.add(HotspotRows.of(spark, runDate, analysis, search, previous));
+        members.add(HotspotMembers.of(search, "account_id", runDate, analysis));
+        String summary = HotspotJob.summary(search, previous, nightly.top(),
+            run.lake().path(HotspotTables.CHURN_HOTSPOTS) + " (analysis " + analysis + ")");
+        search.log().forEach(line -> System.out.println("churn-hotspots " + analysis + ": " + line));
+        LOG.info("churn-hotspots " + analysis + ": " + summary);
+        System.out.println("churn-hotspots " + analysis + ": " + summary);
+        message.append(message.length() == 0 ? "" : "; ").append(analysis).append(' ')
+            .append(search.hotspots().size()).append(" hot-spots in ").append(search.all().accounts()).append(" renewals");
+      }
+      String when = "run_date = '" + runDate + "'";
+      Dataset<Row> hotspots = union(rows, spark, HotspotTables.CHURN_HOTSPOTS.schema());
+      spark.sparkContext().setJobDescription("churn-hotspots: write churn_hotspots for " + runDate);
+      DeltaIO.replaceWhere(spark, run.lake(), HotspotTables.CHURN_HOTSPOTS, hotspots, when);
+      spark.sparkContext().setJobDescription("churn-hotspots: write churn_hotspot_members for " + runDate);
+      DeltaIO.replaceWhere(spark, run.lake(), HotspotTables.CHURN_HOTSPOT_MEMBERS,
+          union(members, spark, HotspotTables.CHURN_HOTSPOT_MEMBERS.schema()), when);
+      spark.sparkContext().setJobDescription(null);
+      long written = DeltaIO.read(spark, run.lake(), HotspotTables.CHURN_HOTSPOTS)
+          .where(col("run_date").equalTo(java.sql.Date.valueOf(runDate))).count();
+      return new StageResult(population.count(), written, 0,
+          List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(), MartTables.CHURN_EVENTS.qualifiedName(),
+              StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(), StagedTables.CRM_ACCOUNTS.qualifiedName(),
+              io.churnscope.common.schema.EngagementTables.ACCOUNT_DAY.qualifiedName()),
+          message.length() == 0 ? "no renewals in the pool" : message.toString());
+    } finally {
+      searches.forEach(HotspotEngine.Search::close);
+      population.unpersist();
+    }
+  }
+
+  /** The renewal pool with each row's account attributes at its look-back date. */
+  static Dataset<Row> population(SparkSession spark, RunContext run, NightlyHotspotSettings nightly) {
+    ChurnscopeConfig config = run.config();
+    Dataset<Row> versions = DeltaIO.read(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS);
+    Dataset<Row> ledger = DeltaIO.read(spark, run.lake(), MartTables.MRR_LEDGER_ACCOUNT);
+    Dataset<Row> events = DeltaIO.read(spark, run.lake(), MartTables.CHURN_EVENTS);
+    Dataset<Row> pool = RenewalPool.apply(SubscriptionMonthEnd.apply(versions, run.runDate()), versions);
+    Dataset<Row> renewals = RenewalPopulation.apply(ledger, events, pool, versions, run.runDate(), nightly.poolMonths(),
+        nightly.lookbackDays(), config.positiveInt("subscriptions.stick-point-days"));
+    Dataset<Row> attributes = AccountAttributes.asOf(spark, run.lake(), config,
+            renewals.select(col("account_id"), col("lookback_date").as("as_of_date")))
+        .withColumnRenamed("account_id", "a_account_id").withColumnRenamed("as_of_date", "a_date");
+    return renewals.join(attributes, col("a_account_id").equalTo(col("account_id"))
+            .and(col("a_date").equalTo(col("lookback_date"))), "left")
+        .drop("a_account_id", "a_date");
+  }
+
+  private static Dataset<Row> union(List<Dataset<Row>> parts, SparkSession spark,
+      org.apache.spark.sql.types.StructType schema) {
+    Dataset<Row> all = spark.createDataFrame(List.of(), schema);
+    for (Dataset<Row> part : parts) {
+      all = all.unionByName(part);
+    }
+    return all;
+  }
+}
