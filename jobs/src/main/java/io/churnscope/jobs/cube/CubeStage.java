@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Incremental by month: tonight's facts are computed in memory (they are small: accounts x
  * months) and compared month by month with the published ones ({@link ChangedMonths}); only the
  * months that differ are written ({@code replaceWhere month IN (...)}), so a closed month is never
- * rewritten and a re-run of a date commits nothing to the facts. The small dimensions are
- * overwritten; their keys are hashes of natural keys ({@link SurrogateKeys}), the same in every run.
+ * rewritten. The dimensions are overwritten when their rows changed; their keys are hashes of
+ * natural keys ({@link SurrogateKeys}), the same in every run. A re-run of a date commits nothing.
  *
  * <p>Configuration: {@code cube.*}, {@code subscriptions.seat-products}.
  */
@@ -134,13 +134,22 @@ public final class CubeStage implements Stage {
     Row range = measures.agg(min("month"), max("month")).first();
     LocalDate first = range.isNullAt(0) ? run.runDate().withDayOfMonth(1) : range.getDate(0).toLocalDate();
     LocalDate last = run.runDate().withDayOfYear(run.runDate().lengthOfYear());
-    DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_DATE,
-        DimDate.between(spark, first, last, fiscalYearStartMonth(run.config())));
-    DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_CHURN_REASON, ChurnReasons.dimension(churnEvents));
-    DeltaIO.overwrite(spark, run.lake(), CubeTables.DIM_ACCOUNT, history);
+    overwriteIfChanged(spark, run.lake(), CubeTables.DIM_DATE, DimDate.between(spark, first, last, fiscalYearStartMonth(run.config())));
+    overwriteIfChanged(spark, run.lake(), CubeTables.DIM_CHURN_REASON, ChurnReasons.dimension(churnEvents));
+    overwriteIfChanged(spark, run.lake(), CubeTables.DIM_ACCOUNT, history);
     for (TableSpec dimension : CubeTables.ATTRIBUTE_DIMENSIONS) {
-      DeltaIO.overwrite(spark, run.lake(), dimension, AccountMonthDimensions.members(history, dimension));
+      overwriteIfChanged(spark, run.lake(), dimension, AccountMonthDimensions.members(history, dimension));
     }
+  }
+
+  /** Overwrites a small dimension unless it already holds exactly these rows: a re-run commits nothing. */
+  private static void overwriteIfChanged(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows) {
+    Dataset<Row> fresh = DeltaIO.conform(rows, table);
+    if (DeltaIO.exists(spark, lake.path(table))
+        && RowFingerprints.of(fresh).equals(RowFingerprints.of(DeltaIO.conform(DeltaIO.read(spark, lake, table), table)))) {
+      return;
+    }
+    DeltaIO.overwrite(spark, lake, table, fresh);
   }
 
   /**

@@ -12,7 +12,7 @@ import org.apache.spark.sql.Column;
  * out by each run would renumber members whenever a new one sorts before them, and the facts of
  * closed months (never rewritten) would then point at the wrong rows; a hash of the natural key
  * gives the same member the same key in every run, on every engine. 64 bits make a collision
- * among a few thousand members negligible (about 1e-13); each dimension's build checks anyway.
+ * among a few thousand members negligible (about 1e-13; not checked at run time).
  */
 public final class SurrogateKeys {
   /** Stands for a missing natural value, so null never hashes like an empty string by accident. */

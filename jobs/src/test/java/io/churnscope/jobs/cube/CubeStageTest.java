@@ -40,6 +40,8 @@ class CubeStageTest extends SparkTestBase {
   static long factVersionAfterApril;
   static long factVersionAfterRerun;
   static List<Row> factsAfterApril;
+  static java.util.Map<String, Long> cubeVersionsAfterApril;
+  static java.util.Map<String, Long> cubeVersionsAfterRerun;
 
   @BeforeAll
   static void runThreeNights() throws Exception {
@@ -52,9 +54,19 @@ class CubeStageTest extends SparkTestBase {
     CubeLakeFixture.nightly(spark(), lake, "2026-04-15");
     factVersionAfterApril = DeltaSnapshotFiles.version(facts);
     factsAfterApril = DeltaIO.read(spark(), lake, CubeTables.FACT_ACCOUNT_MONTH).collectAsList();
+    cubeVersionsAfterApril = cubeVersions();
     // The re-run: the marts are as they were, so only the cube and the catalog run again.
     CubeLakeFixture.run(spark(), lake, "2026-04-15", new CubeStage(), new CatalogStage());
     factVersionAfterRerun = DeltaSnapshotFiles.version(facts);
+    cubeVersionsAfterRerun = cubeVersions();
+  }
+
+  private static java.util.Map<String, Long> cubeVersions() {
+    java.util.Map<String, Long> versions = new java.util.TreeMap<>();
+    for (io.churnscope.common.lake.TableSpec table : CubeTables.ALL) {
+      versions.put(table.name(), DeltaSnapshotFiles.version(lake.path(table)));
+    }
+    return versions;
   }
 
   @Test
@@ -165,6 +177,7 @@ class CubeStageTest extends SparkTestBase {
   @Test
   void reRunningADateCommitsNothingAndChangesNothing() {
     assertEquals(factVersionAfterApril, factVersionAfterRerun, "the re-run found no changed month");
+    assertEquals(cubeVersionsAfterApril, cubeVersionsAfterRerun, "the re-run committed to no cube table, dimensions included");
     DatasetAssertions.assertSameRows(factsAfterApril, DeltaIO.read(spark(), lake, CubeTables.FACT_ACCOUNT_MONTH).collectAsList());
   }
 
