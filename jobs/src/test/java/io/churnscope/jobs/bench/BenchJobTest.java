@@ -38,6 +38,8 @@ class BenchJobTest {
     assertThrows(UserError.class, () -> parse("--history-days", "7"));
     assertThrows(UserError.class, () -> parse("--scales", "0"));
     assertThrows(UserError.class, () -> parse("--days", "0"));
+    assertThrows(UserError.class, () -> parse("--stages", "ingest-usage,no-such-stage"));
+    assertEquals(List.of("ingest-usage", "mrr-ledger"), parse("--stages", "ingest-usage,mrr-ledger").stages);
   }
 
   @Test
