@@ -125,15 +125,16 @@ public final class BenchJob {
     JobRunner.main("bench", argv, args, BenchJob::run);
   }
 
+  /** The lakes, cheapest first (the smallest scale, its longer-history twin, then the larger scales), so a run cut short has both ratios' bases. */
   static List<LakeCase> cases(Args args) {
+    List<Double> scales = args.scales.stream().distinct().sorted().toList();
     List<LakeCase> cases = new ArrayList<>();
-    for (double scale : args.scales) {
+    for (double scale : scales) {
       cases.add(new LakeCase("scale " + fmt(scale), scale, args.historyDays + args.days, args.historyMonths));
-    }
-    if (args.historyMultiplier > 1) {
-      double smallest = args.scales.stream().min(Comparator.naturalOrder()).orElseThrow();
-      cases.add(new LakeCase("scale " + fmt(smallest) + ", history ×" + args.historyMultiplier, smallest,
-          args.historyDays * args.historyMultiplier + args.days, args.historyMonths * args.historyMultiplier));
+      if (cases.size() == 1 && args.historyMultiplier > 1) {
+        cases.add(new LakeCase("scale " + fmt(scale) + ", history ×" + args.historyMultiplier, scale,
+            args.historyDays * args.historyMultiplier + args.days, args.historyMonths * args.historyMultiplier));
+      }
     }
     return cases;
   }
