@@ -67,6 +67,11 @@ public final class BenchJob {
     @Parameter(names = "--keep-lakes", description = "Keep the generated lakes (to open them with bin/churnscope sql).")
     public boolean keepLakes;
 
+    @Parameter(names = "--stages",
+        description = "Measure only these nightly stages (comma-separated, as nightly --stages); default all. "
+            + "The DuckDB comparison needs account-engagement, mrr-ledger and publish-catalog.")
+    public List<String> stages = new ArrayList<>();
+
     @Parameter(names = "--profile",
         description = "Write Spark's event log to <out>/<timestamp>-eventlog, to open in the Spark history server.")
     public boolean profile;
@@ -84,6 +89,12 @@ public final class BenchJob {
       }
       if (historyDays < 14) {
         throw new UserError("--history-days: at least 14 (the generator's minimum of usage history)");
+      }
+      List<String> known = NightlyJob.dag().stream().map(io.churnscope.common.run.Stage::name).toList();
+      for (String stage : stages) {
+        if (!known.contains(stage)) {
+          throw new UserError("--stages: unknown stage '" + stage + "'; the stages are " + known);
+        }
       }
       if (historyMonths < 1 || historyMultiplier < 1) {
         throw new UserError("--history-months and --history-multiplier: at least 1");
@@ -114,15 +125,16 @@ public final class BenchJob {
     JobRunner.main("bench", argv, args, BenchJob::run);
   }
 
+  /** The lakes, cheapest first (the smallest scale, its longer-history twin, then the larger scales), so a run cut short has both ratios' bases. */
   static List<LakeCase> cases(Args args) {
+    List<Double> scales = args.scales.stream().distinct().sorted().toList();
     List<LakeCase> cases = new ArrayList<>();
-    for (double scale : args.scales) {
+    for (double scale : scales) {
       cases.add(new LakeCase("scale " + fmt(scale), scale, args.historyDays + args.days, args.historyMonths));
-    }
-    if (args.historyMultiplier > 1) {
-      double smallest = args.scales.stream().min(Comparator.naturalOrder()).orElseThrow();
-      cases.add(new LakeCase("scale " + fmt(smallest) + ", history ×" + args.historyMultiplier, smallest,
-          args.historyDays * args.historyMultiplier + args.days, args.historyMonths * args.historyMultiplier));
+      if (cases.size() == 1 && args.historyMultiplier > 1) {
+        cases.add(new LakeCase("scale " + fmt(scale) + ", history ×" + args.historyMultiplier, scale,
+            args.historyDays * args.historyMultiplier + args.days, args.historyMonths * args.historyMultiplier));
+      }
     }
     return cases;
   }
@@ -162,8 +174,10 @@ public final class BenchJob {
     }
     Map<String, Long> lastNight = new LinkedHashMap<>();
     runs.get(runs.size() - 1).stages().forEach(s -> lastNight.put(s.stage(), s.wallMs()));
-    List<Baselines.Comparison> baselines = Baselines.run(Path.of(lakeDir.toString(), "_catalog", "churnscope.duckdb"),
-        args.config(), args.endDate, lastNight);
+    Path catalog = Path.of(lakeDir.toString(), "_catalog", "churnscope.duckdb");
+    List<Baselines.Comparison> baselines = Files.exists(catalog) && lastNight.containsKey("account-engagement")
+        && lastNight.containsKey("mrr-ledger")
+        ? Baselines.run(catalog, args.config(), args.endDate, lastNight) : List.of();
     baselines.forEach(b -> LOG.info("bench {}: {}: Spark {} ms, DuckDB {} ms, {} rows, {} differ", lakeCase.label(),
         b.metric(), b.sparkMs(), b.duckDbMs(), b.rows(), b.mismatches()));
     if (!args.keepLakes) {
@@ -180,6 +194,7 @@ public final class BenchJob {
     nightly.runDate = date;
     nightly.conf = args.conf;
     nightly.overrides = args.overrides;
+    nightly.stages = args.stages;
     long started = System.nanoTime();
     List<RunManifest.Entry> entries = NightlyJob.run(spark, nightly);
     long wallMs = (System.nanoTime() - started) / 1_000_000;

@@ -80,7 +80,8 @@ final class BenchReport {
     root.put("started", args.stamp);
     root.put("machine", machine());
     root.put("parameters", Map.of("scales", args.scales, "days", args.days, "history_days", args.historyDays,
-        "history_months", args.historyMonths, "history_multiplier", args.historyMultiplier, "end_date", args.endDate.toString()));
+        "history_months", args.historyMonths, "history_multiplier", args.historyMultiplier, "end_date", args.endDate.toString(),
+        "stages", args.stages.isEmpty() ? "all" : args.stages));
     root.put("ratios", ratios());
     root.put("lakes", lakes);
     json.writeValue(dir.resolve(args.stamp + ".json").toFile(), root);
@@ -165,6 +166,9 @@ final class BenchReport {
             + "%d measured nights after a backfill of %d usage days and %d billing months, history ×%d.%n%n",
         machine.get("cores"), machine.get("memory_gib"), machine.get("driver_max_heap_mb"), machine.get("java"),
         machine.get("spark"), args.scales, args.days, args.historyDays, args.historyMonths, args.historyMultiplier));
+    if (!args.stages.isEmpty()) {
+      md.append("Stages measured: ").append(String.join(", ", args.stages)).append(" (the rest of the nightly was not run).\n\n");
+    }
     md.append("## Nightly run (one new day), mean of the measured nights\n\n");
     md.append("| lake | generate s | backfill s | nightly s | peak heap MB | retained heap MB | slowest stage |\n");
     md.append("|---|---:|---:|---:|---:|---:|---|\n");

@@ -21,15 +21,16 @@ class BenchJobTest {
   @Test
   void theDefaultsMeasureScales1And10AndAScale1LakeWithFourTimesTheHistory() {
     List<BenchJob.LakeCase> cases = BenchJob.cases(parse());
-    assertEquals(List.of(new BenchJob.LakeCase("scale 1", 1.0, 16, 6), new BenchJob.LakeCase("scale 10", 10.0, 16, 6),
-        new BenchJob.LakeCase("scale 1, history ×4", 1.0, 4 * 14 + 2, 24)), cases);
+    assertEquals(List.of(new BenchJob.LakeCase("scale 1", 1.0, 16, 6),
+        new BenchJob.LakeCase("scale 1, history ×4", 1.0, 4 * 14 + 2, 24), new BenchJob.LakeCase("scale 10", 10.0, 16, 6)),
+        cases, "cheapest first, so a run cut short still has both ratios' bases");
   }
 
   @Test
   void theLongerHistoryLakeIsAtTheSmallestScaleAndKeepsTheSameMeasuredNights() {
     List<BenchJob.LakeCase> cases = BenchJob.cases(parse("--scales", "2,0.5", "--days", "3", "--history-days", "20",
         "--history-multiplier", "2", "--history-months", "3"));
-    assertEquals(new BenchJob.LakeCase("scale 0.5, history ×2", 0.5, 43, 6), cases.get(2));
+    assertEquals(new BenchJob.LakeCase("scale 0.5, history ×2", 0.5, 43, 6), cases.get(1));
     assertEquals(2, BenchJob.cases(parse("--history-multiplier", "1")).size(), "multiplier 1 skips the long lake");
   }
 
@@ -38,6 +39,8 @@ class BenchJobTest {
     assertThrows(UserError.class, () -> parse("--history-days", "7"));
     assertThrows(UserError.class, () -> parse("--scales", "0"));
     assertThrows(UserError.class, () -> parse("--days", "0"));
+    assertThrows(UserError.class, () -> parse("--stages", "ingest-usage,no-such-stage"));
+    assertEquals(List.of("ingest-usage", "mrr-ledger"), parse("--stages", "ingest-usage,mrr-ledger").stages);
   }
 
   @Test
