@@ -29,16 +29,35 @@ public record IngestCounts(long in, long out, long quarantined, Map<String, Long
    * Fails the stage, before anything of the batch is published, when more than
    * {@code quality.max-quarantine-share} of the source's records were rejected: a delivery that
    * is mostly bad (a changed export format, a broken producer) must stop the run, not quietly
-   * fill the quarantine.
+   * fill the quarantine. A share is judged only when it is evidence: the batch fails if its bad
+   * count would be unlikely (one-sided binomial tail below {@link #SIGNIFICANCE}) were the source's
+   * true bad share exactly the maximum. So 1 bad record of 5 (20 %, but 23 % likely at a 5 %
+   * rate) passes, 2 of 3 fail, and on thousands of records this is the plain threshold.
    */
   public void enforceQuarantineShare(String source, io.churnscope.common.config.ChurnscopeConfig config) {
     double max = config.numberBetween("quality.max-quarantine-share", 0, 1);
-    if (in > 0 && (double) quarantined / in > max) {
+    if (exceedsShare(max)) {
       throw new IllegalStateException(String.format(
           "%s: %d of %d records (%.1f %%) failed their checks, more than quality.max-quarantine-share = %.1f %%; "
               + "nothing of this batch was published. Reasons: %s", source, quarantined, in, 100.0 * quarantined / in,
           100.0 * max, byReason));
     }
+  }
+
+  /** How unlikely a bad count must be at the maximum share before a batch fails. */
+  static final double SIGNIFICANCE = 0.01;
+
+  boolean exceedsShare(double max) {
+    if (in == 0 || (double) quarantined / in <= max) {
+      return false;
+    }
+    if (max <= 0) {
+      return true;
+    }
+    // P(X >= quarantined) for X ~ Binomial(in, max).
+    double tail = 1 - new org.apache.commons.math3.distribution.BinomialDistribution(null, (int) Math.min(in, Integer.MAX_VALUE), max)
+        .cumulativeProbability((int) quarantined - 1);
+    return tail < SIGNIFICANCE;
   }
 
   public String describe(String source) {
