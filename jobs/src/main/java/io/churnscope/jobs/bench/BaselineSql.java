@@ -98,7 +98,7 @@ public final class BaselineSql {
    * {@code usage_events} (staged.usage_events) and {@code versions} (staged.subscription_versions):
    * account_id, dau, wau, mau, seats. Active = any event not in {@code passiveEvents}; MAU over
    * {@code mauDays} days ending on the date; seats = quantity of the paying versions in force of the
-   * seat products.
+   * seat products, or the largest paying quantity when no seat product pays (docs/engagement.md).
    */
   public static String engagementWindows(LocalDate date, List<String> passiveEvents, int mauDays, List<String> seatProducts) {
     String d = "DATE '" + date + "'";
@@ -110,8 +110,12 @@ public final class BaselineSql {
         + "   COUNT(DISTINCT CASE WHEN day >= " + d + " - INTERVAL 6 DAY THEN user_key END) AS wau,"
         + "   COUNT(DISTINCT user_key) AS mau FROM active GROUP BY account_id),"
         + " latest AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY effective_date DESC, version DESC) AS rn"
-        + "   FROM versions WHERE effective_date <= " + d + " AND product IN (" + literals(seatProducts) + ")),"
-        + " seats AS (SELECT account_id, SUM(quantity) AS seats FROM latest WHERE rn = 1"
+        + "   FROM versions WHERE effective_date <= " + d + "),"
+        // Seats = quantity of the paying seat products; only when none pays (an add-on outliving the
+        // core), the largest paying quantity.
+        + " seats AS (SELECT account_id, COALESCE(SUM(CASE WHEN " + (seatProducts.isEmpty() ? "TRUE"
+            : "product IN (" + literals(seatProducts) + ")") + " THEN quantity END),"
+        + "   MAX(quantity)) AS seats FROM latest WHERE rn = 1"
         + "   AND status IN ('active', 'past_due') AND amount > 0 AND start_date <= " + d
         + "   AND (ended_at IS NULL OR ended_at > " + d + ") GROUP BY account_id)"
         + " SELECT COALESCE(u.account_id, s.account_id), COALESCE(dau, 0), COALESCE(wau, 0), COALESCE(mau, 0),"

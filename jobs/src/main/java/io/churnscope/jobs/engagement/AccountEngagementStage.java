@@ -1,6 +1,5 @@
 package io.churnscope.jobs.engagement;
 
-import io.churnscope.jobs.subscriptions.LicensedSeats;
 import static org.apache.spark.sql.functions.col;
 
 import io.churnscope.common.config.ChurnscopeConfig;
@@ -11,6 +10,7 @@ import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.StagedTables;
+import io.churnscope.jobs.subscriptions.LicensedSeats;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
@@ -52,8 +52,7 @@ public final class AccountEngagementStage implements Stage {
         .where(col("activity_date").between(Date.valueOf(AccountEngagement.accountDaysFrom(date)), Date.valueOf(date)));
     Dataset<Row> userDays = DeltaIO.read(spark, run.lake(), EngagementTables.USER_DAY)
         .where(col("activity_date").between(Date.valueOf(AccountEngagement.userDaysFrom(date, settings)), Date.valueOf(date)));
-    Dataset<Row> seats = LicensedSeats.on(
-        DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS), date, settings.seatProducts());
+    Dataset<Row> seats = LicensedSeats.inLake(spark, run.lake(), date, settings.seatProducts());
     Dataset<Row> snapshot = AccountEngagement.snapshot(accountDays, userDays, seats, date, settings).cache();
     try {
       gate().enforce(snapshot);

@@ -56,17 +56,17 @@ public final class CsSignalsStage implements Stage {
     // Partition pruning on event_date: only the window's days are listed and read.
     Dataset<Row> events = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.USAGE_EVENTS)
         .where(col("event_date").between(lit(Date.valueOf(CsSignals.eventsFrom(date, settings))), lit(Date.valueOf(date))));
-    Dataset<Row> seats = LicensedSeats.on(DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS), date,
-        engagement.seatProducts());
+    Dataset<Row> seats = LicensedSeats.inLake(spark, run.lake(), date, engagement.seatProducts());
     Dataset<Row> memberships = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.USER_ACCOUNTS)
         .where(col("valid_from").geq(lit(SeatSignals.midnightUtc(CsSignals.userDaysFrom(date, settings)))));
     Dataset<Row> signals = CsSignals.on(userDays, events, seats, memberships, date, settings, engagement).cache();
     try {
       gate().enforce(signals);
       DeltaIO.replaceWhere(spark, run.lake(), EngagementTables.CS_SIGNALS, signals, "signal_date = '" + date + "'");
-      List<String> counts = signals.groupBy("signal_type").count().orderBy("signal_type").collectAsList().stream()
-          .map(r -> r.getString(0) + " " + r.getLong(1)).toList();
-      long rows = signals.count();
+      // One small aggregation gives both the breakdown and the total (a handful of signal types).
+      List<Row> byType = signals.groupBy("signal_type").count().orderBy("signal_type").collectAsList();
+      List<String> counts = byType.stream().map(r -> r.getString(0) + " " + r.getLong(1)).toList();
+      long rows = byType.stream().mapToLong(r -> r.getLong(1)).sum();
       return new StageResult(0, rows, 0,
           List.of(EngagementTables.USER_DAY.qualifiedName(), StagedTables.USAGE_EVENTS.qualifiedName(),
               StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(), StagedTables.USER_ACCOUNTS.qualifiedName()),

@@ -9,11 +9,15 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.lake.Lake;
+import io.churnscope.common.schema.StagedTables;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Licensed seats per account on a date — the one definition, read by {@code marts.account_status}
@@ -39,6 +43,11 @@ public final class LicensedSeats {
   /** The configured seat products. */
   public static List<String> products(ChurnscopeConfig config) {
     return config.strings(PRODUCTS_KEY);
+  }
+
+  /** Seats on {@code date} from the lake's staged subscription versions (none before billing is ingested). */
+  public static Dataset<Row> inLake(SparkSession spark, Lake lake, LocalDate date, List<String> seatProducts) {
+    return on(DeltaIO.readOrEmpty(spark, lake, StagedTables.SUBSCRIPTION_VERSIONS), date, seatProducts);
   }
 
   public static Dataset<Row> on(Dataset<Row> versions, LocalDate date, List<String> seatProducts) {
