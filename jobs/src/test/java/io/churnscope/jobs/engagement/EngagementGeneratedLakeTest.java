@@ -1,6 +1,7 @@
 package io.churnscope.jobs.engagement;
 
-import io.churnscope.jobs.subscriptions.LicensedSeats;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import io.churnscope.jobs.generate.SampleLakeGenerator;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import io.churnscope.jobs.ingest.UsageIngest;
+import io.churnscope.jobs.subscriptions.LicensedSeats;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
@@ -31,6 +33,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,27 +177,49 @@ class EngagementGeneratedLakeTest extends SparkTestBase {
     int[] flag7 = new int[4];
     int[] flag28 = new int[4];
     TreeMap<Long, int[]> byDaysBeforeChurn = new TreeMap<>();
+    // Every date's snapshot in one pass: the keys are snapshot()'s own (an account_day row in the
+    // look-back or paid seats on the date), evaluated by the dated form the snapshot is built on.
+    List<Row> dateRows = new ArrayList<>();
     for (LocalDate date = END.minusDays(USAGE_DAYS - 14); date.isBefore(END); date = date.plusDays(1)) {
-      Dataset<Row> seats = LicensedSeats.on(versions, date, settings.seatProducts());
-      for (Row r : AccountEngagement.snapshot(accountDays, userDays, seats, date, settings)
-          .select("account_id", "decline_flag", "decline_flag_28d", "active_events_prior_7d").collectAsList()) {
-        LocalDate churn = churnOfAny.get(r.getString(0));
-        LocalDate declining = churnOfDeclining.get(r.getString(0));
-        if (declining != null && declining.isAfter(date)) {
-          int[] cell = byDaysBeforeChurn.computeIfAbsent(declining.toEpochDay() - date.toEpochDay(), k -> new int[3]);
-          cell[0]++;
-          cell[1] += r.getBoolean(1) ? 1 : 0;
-          cell[2] += r.getBoolean(2) && !date.isBefore(END.minusDays(USAGE_DAYS - 56)) ? 1 : 0;
-        }
-        boolean positive = declining != null && declining.isAfter(date) && !declining.isAfter(date.plusDays(7));
-        boolean negative = (churn == null || churn.isAfter(date.plusDays(28))) && r.getLong(3) > 0;
-        int cell = positive ? 0 : negative ? 2 : -1;
-        if (cell >= 0) {
-          flag7[cell + (r.getBoolean(1) ? 0 : 1)]++;
-          if (!date.isBefore(END.minusDays(USAGE_DAYS - 56))) {
-            // The 28-day trend is judged only where both 28-day windows lie inside the usage history.
-            flag28[cell + (r.getBoolean(2) ? 0 : 1)]++;
-          }
+      dateRows.add(RowFactory.create(java.sql.Date.valueOf(date)));
+    }
+    Dataset<Row> dates = spark().createDataFrame(dateRows, new StructType()
+        .add("as_of_date", DataTypes.DateType));
+    Dataset<Row> seats = LicensedSeats.at(versions, dates, settings.seatProducts());
+    Dataset<Row> keys = accountDays
+        .join(dates, col("activity_date").between(date_sub(col("as_of_date"), AccountEngagement.LOOKBACK_DAYS - 1), col("as_of_date")))
+        .select("account_id", "as_of_date")
+        .union(seats.select("account_id", "as_of_date")).distinct();
+    String[] judged = {"account_id", "decline_flag", "decline_flag_28d", "active_events_prior_7d", "as_of_date"};
+    List<Row> snapshots = AccountEngagement.at(keys, accountDays, userDays, seats, settings)
+        .select(judged[0], java.util.Arrays.copyOfRange(judged, 1, judged.length)).collectAsList();
+    assertEquals(dateRows.size(), snapshots.stream().map(r -> r.getDate(4)).distinct().count(), "a snapshot for every judged date");
+    // The batch is the nightly snapshot: on one date, the same accounts with the same flags.
+    LocalDate probe = END.minusDays(1);
+    List<String> nightly = AccountEngagement.snapshot(accountDays, userDays, LicensedSeats.on(versions, probe, settings.seatProducts()),
+            probe, settings).withColumnRenamed("snapshot_date", "as_of_date")
+        .select(judged[0], java.util.Arrays.copyOfRange(judged, 1, judged.length)).collectAsList()
+        .stream().map(Row::toString).sorted().toList();
+    assertEquals(nightly, snapshots.stream().filter(r -> r.getDate(4).toLocalDate().equals(probe))
+        .map(Row::toString).sorted().toList(), "the batched snapshots of " + probe + " vs the nightly snapshot");
+    for (Row r : snapshots) {
+      LocalDate date = r.getDate(4).toLocalDate();
+      LocalDate churn = churnOfAny.get(r.getString(0));
+      LocalDate declining = churnOfDeclining.get(r.getString(0));
+      if (declining != null && declining.isAfter(date)) {
+        int[] cell = byDaysBeforeChurn.computeIfAbsent(declining.toEpochDay() - date.toEpochDay(), k -> new int[3]);
+        cell[0]++;
+        cell[1] += r.getBoolean(1) ? 1 : 0;
+        cell[2] += r.getBoolean(2) && !date.isBefore(END.minusDays(USAGE_DAYS - 56)) ? 1 : 0;
+      }
+      boolean positive = declining != null && declining.isAfter(date) && !declining.isAfter(date.plusDays(7));
+      boolean negative = (churn == null || churn.isAfter(date.plusDays(28))) && r.getLong(3) > 0;
+      int cell = positive ? 0 : negative ? 2 : -1;
+      if (cell >= 0) {
+        flag7[cell + (r.getBoolean(1) ? 0 : 1)]++;
+        if (!date.isBefore(END.minusDays(USAGE_DAYS - 56))) {
+          // The 28-day trend is judged only where both 28-day windows lie inside the usage history.
+          flag28[cell + (r.getBoolean(2) ? 0 : 1)]++;
         }
       }
     }
