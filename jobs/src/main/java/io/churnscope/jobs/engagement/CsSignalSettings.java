@@ -25,6 +25,7 @@ public record CsSignalSettings(
     List<String> helpEvents,
     List<String> taskEvents,
     int loopMaxMinutes,
+    List<TaskFinish> taskFinishes,
     List<Funnel> funnels,
     double heavyAdopterTopShare,
     int heavyAdopterMinActiveDays,
@@ -32,6 +33,9 @@ public record CsSignalSettings(
     int differentiatedMinDays) {
 
   static final String PREFIX = "engagement.cs-signals";
+
+  /** A task event and the event that finishes it: a loop on the task that was finished after all is no struggle. */
+  public record TaskFinish(String task, String finish) {}
 
   /** A funnel (wizard): its steps in order, by event name, and the days a user has to finish it. */
   public record Funnel(String name, List<String> steps, int completeWithinDays) {}
@@ -50,6 +54,7 @@ public record CsSignalSettings(
         nonEmpty(config, PREFIX + ".help-loop.help-events"),
         nonEmpty(config, PREFIX + ".help-loop.task-events"),
         config.positiveInt(PREFIX + ".help-loop.max-minutes"),
+        taskFinishes(config),
         funnels,
         config.numberBetween(PREFIX + ".heavy-adopters.top-share", 0, 1),
         config.positiveInt(PREFIX + ".heavy-adopters.min-active-days"),
@@ -61,6 +66,7 @@ public record CsSignalSettings(
   public List<String> sequenceEvents() {
     List<String> names = new ArrayList<>(helpEvents);
     names.addAll(taskEvents);
+    taskFinishes.forEach(f -> names.add(f.finish()));
     funnels.forEach(f -> names.addAll(f.steps()));
     return names.stream().distinct().toList();
   }
@@ -82,6 +88,25 @@ public record CsSignalSettings(
           + "complete-within-days }: " + e.getMessage());
     }
     return List.copyOf(funnels);
+  }
+
+  private static List<TaskFinish> taskFinishes(ChurnscopeConfig config) {
+    String key = PREFIX + ".help-loop.finished-by";
+    List<String> tasks = config.strings(PREFIX + ".help-loop.task-events");
+    List<TaskFinish> finishes = new ArrayList<>();
+    try {
+      for (Config f : config.raw().getConfigList(key)) {
+        TaskFinish finish = new TaskFinish(f.getString("task"), f.getString("finish"));
+        if (!tasks.contains(finish.task())) {
+          throw new UserError(key + " (" + config.origin(key) + "): task '" + finish.task() + "' is not one of help-loop.task-events "
+              + tasks);
+        }
+        finishes.add(finish);
+      }
+    } catch (ConfigException e) {
+      throw new UserError(key + " (" + config.origin(key) + ") must be a list of { task, finish }: " + e.getMessage());
+    }
+    return List.copyOf(finishes);
   }
 
   private static List<String> nonEmpty(ChurnscopeConfig config, String key) {

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,7 +22,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * from the first task to the second. Only task and help events of the user in the account count;
  * pages, server-log actions and other events between them neither make nor break a loop, and a
  * different task after the help is not a loop. Several help events between the same two task events
- * are one loop.
+ * are one loop. A loop on a task with a finishing event ({@code help-loop.finished-by}, e.g. Task
+ * Started → Task Completed) counts only while the user has not finished it: a finish event at or
+ * after the loop's second task event in the window takes the loop back (DOMAIN §2: "without finishing").
  *
  * <p>The subject is the task event; the value is the loops in the window (two or more: medium).
  */
@@ -43,9 +46,9 @@ final class HelpLoops {
         .withColumn("after_task", first(taskName, true).over(user.rowsBetween(1, Window.unboundedFollowing())))
         .withColumn("after_ts", first(taskTs, true).over(user.rowsBetween(1, Window.unboundedFollowing())));
     long maxMicros = s.loopMaxMinutes() * 60_000_000L;
-    Dataset<Row> loops = around
+    Dataset<Row> loops = unfinished(events, around
         .where(col("help").and(col("before_task").equalTo(col("after_task")))
-            .and(col("after_ts").minus(col("before_ts")).leq(maxMicros)))
+            .and(col("after_ts").minus(col("before_ts")).leq(maxMicros))), s)
         .groupBy(col("account_id"), col("user_key"), col("before_task").as("task"))
         .agg(count_distinct(col("before_ts")).as("loops"));
     return CsSignal.of(loops, CsSignal.HELP_LOOP, col("user_key"), col("task"), col("loops"),
@@ -54,5 +57,24 @@ final class HelpLoops {
         when(col("loops").geq(2), lit(CsSignal.MEDIUM)).otherwise(lit(CsSignal.LOW)),
         format_string("Struggles with %s: send the matching help article or an in-app walkthrough; flag the task to "
             + "product if many users loop on it.", col("task")));
+  }
+
+  /** The loops whose task the user did not finish afterwards (tasks without a finishing event: every loop). */
+  private static Dataset<Row> unfinished(Dataset<Row> events, Dataset<Row> loops, CsSignalSettings s) {
+    if (s.taskFinishes().isEmpty()) {
+      return loops;
+    }
+    Column finishOf = lit(null).cast("string");
+    for (CsSignalSettings.TaskFinish f : s.taskFinishes()) {
+      finishOf = when(col("before_task").equalTo(f.task()), lit(f.finish())).otherwise(finishOf);
+    }
+    List<String> finishNames = s.taskFinishes().stream().map(CsSignalSettings.TaskFinish::finish).distinct().toList();
+    Dataset<Row> finishes = events.where(col("event_name").isin(finishNames.toArray()))
+        .select(col("account_id").as("f_account_id"), col("user_key").as("f_user_key"), col("event_name").as("f_name"),
+            unix_micros(col("event_ts")).as("f_ts"));
+    return loops.withColumn("finish_event", finishOf)
+        .join(finishes, col("f_account_id").equalTo(col("account_id")).and(col("f_user_key").equalTo(col("user_key")))
+            .and(col("f_name").equalTo(col("finish_event"))).and(col("f_ts").geq(col("after_ts"))), "left_anti")
+        .drop("finish_event");
   }
 }

@@ -126,6 +126,11 @@ class CsSignalsKnownAnswerTest extends SparkTestBase {
     at("P", "p2", "Task Started", "tasks", "2026-10-25T10:00:00Z");
     at("P", "p2", "Help Article Viewed", "help", "2026-10-25T10:05:00Z");
     at("P", "p2", "Report Created", "reports", "2026-10-25T10:10:00Z");
+    // ... and later the same day a loop it then finishes (Task Completed after the second start) → not a loop.
+    at("P", "p2", "Task Started", "tasks", "2026-10-25T11:00:00Z");
+    at("P", "p2", "Help Article Viewed", "help", "2026-10-25T11:05:00Z");
+    at("P", "p2", "Task Started", "tasks", "2026-10-25T11:10:00Z");
+    at("P", "p2", "Task Completed", "tasks", "2026-10-25T11:20:00Z");
     // p3: back to the task after 45 min, above the 30 → not a loop.
     at("P", "p3", "Task Started", "tasks", "2026-10-25T10:00:00Z");
     at("P", "p3", "Help Article Viewed", "help", "2026-10-25T10:05:00Z");
