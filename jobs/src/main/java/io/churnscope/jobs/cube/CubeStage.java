@@ -1,8 +1,11 @@
 package io.churnscope.jobs.cube;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
@@ -18,6 +21,7 @@ import io.churnscope.common.schema.StagedTables;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -81,12 +85,12 @@ public final class CubeStage implements Stage {
    * {@code "attributes evaluated for 6 account-months (2026-03 .. 2026-04), 5 taken from cube.dim_account"}.
    */
   static String attributeSources(Dataset<Row> monthly) {
-    Row evaluated = monthly.where(col(AccountMonthDimensions.EVALUATED))
-        .agg(org.apache.spark.sql.functions.count("*"), min("month"), max("month")).first();
-    long kept = monthly.where(org.apache.spark.sql.functions.not(col(AccountMonthDimensions.EVALUATED))).count();
-    String range = evaluated.getLong(0) == 0 ? ""
-        : " (" + evaluated.getDate(1).toString().substring(0, 7) + " .. " + evaluated.getDate(2).toString().substring(0, 7) + ")";
-    return "attributes evaluated for " + evaluated.getLong(0) + " account-months" + range + ", " + kept
+    Column evaluated = col(AccountMonthDimensions.EVALUATED);
+    Row counts = monthly.agg(count_if(evaluated), count_if(not(evaluated)), min(when(evaluated, col("month"))),
+        max(when(evaluated, col("month")))).first();
+    String range = counts.isNullAt(2) ? ""
+        : " (" + counts.getDate(2).toString().substring(0, 7) + " .. " + counts.getDate(3).toString().substring(0, 7) + ")";
+    return "attributes evaluated for " + counts.getLong(0) + " account-months" + range + ", " + counts.getLong(1)
         + " taken from cube.dim_account";
   }
 
