@@ -120,7 +120,7 @@ public final class CubeStage implements Stage {
     LocalDate firstOpenMonth = firstOpenMonth(run.runDate(), reopenedMonths(run.config()));
     Dataset<Row> published = AccountMonthDimensions.publishedAttributes(
         DeltaIO.readOrEmpty(spark, lake, CubeTables.FACT_ACCOUNT_MONTH), DeltaIO.readOrEmpty(spark, lake, CubeTables.DIM_ACCOUNT),
-        firstOpenMonth);
+        firstOpenMonth).cache(); // small; asOf's keys are read from it once per attribute family
     Dataset<Row> monthly = AccountMonthDimensions.attributesByMonth(spark, run, measures, published).cache();
     // Counted before any write: the published tables read above are rewritten below.
     String attributeSources = attributeSources(monthly);
@@ -151,6 +151,7 @@ public final class CubeStage implements Stage {
       described.unpersist();
       history.unpersist();
       monthly.unpersist();
+      published.unpersist();
       measures.unpersist();
     }
   }
