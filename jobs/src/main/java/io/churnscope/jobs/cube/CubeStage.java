@@ -1,8 +1,11 @@
 package io.churnscope.jobs.cube;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
@@ -18,6 +21,7 @@ import io.churnscope.common.schema.StagedTables;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,12 +33,15 @@ import org.slf4j.LoggerFactory;
  * the customer cube's dimensions and facts. See {@code docs/cube.md}.
  *
  * <p>Incremental by month: tonight's facts are computed in memory (they are small: accounts x
- * months) and compared month by month with the published ones ({@link ChangedMonths}); only the
+ * months) and compared month by month with the published ones ({@link ChangedMonths}). The account
+ * attributes are evaluated ({@code AccountAttributes.asOf}) only for the open months — the run's month
+ * and the {@code cube.reopened-months} before it — and for account-months the published cube does not
+ * hold; a closed month keeps the attributes of its published {@code dim_account} version. Only the
  * months that differ are written ({@code replaceWhere month IN (...)}), so a closed month is never
  * rewritten. The dimensions are overwritten when their rows changed; their keys are hashes of
  * natural keys ({@link SurrogateKeys}), the same in every run. A re-run of a date commits nothing.
  *
- * <p>Configuration: {@code cube.*}, {@code subscriptions.seat-products}.
+ * <p>Configuration: {@code cube.*} (incl. {@code cube.reopened-months}), {@code subscriptions.seat-products}.
  */
 public final class CubeStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(CubeStage.class);
@@ -46,15 +53,45 @@ public final class CubeStage implements Stage {
 
   @Override
   public String description() {
-    return "marts, CRM, account attributes → cube.dim_*, fact_account_month, fact_account_day, cube_rollup (changed months only)";
+    return "marts, CRM, account attributes of the open months → cube.dim_*, fact_account_month, fact_account_day, cube_rollup (changed months only)";
   }
 
   @Override
   public void validate(ChurnscopeConfig config) {
     fiscalYearStartMonth(config);
+    reopenedMonths(config);
     RollupSets.from(config);
     io.churnscope.jobs.dimensions.DimensionSettings.from(config);
     io.churnscope.jobs.subscriptions.LicensedSeats.products(config);
+  }
+
+  /** {@code cube.reopened-months}: closed months before the run's month whose attributes are evaluated again. */
+  static int reopenedMonths(ChurnscopeConfig config) {
+    int months = config.integer("cube.reopened-months");
+    if (months < 0) {
+      throw new io.churnscope.common.cli.UserError("cube.reopened-months must be 0 or more, was " + months
+          + " (" + config.origin("cube.reopened-months") + ")");
+    }
+    return months;
+  }
+
+  /** The first month whose account attributes are evaluated whatever the published cube holds. */
+  static LocalDate firstOpenMonth(LocalDate runDate, int reopenedMonths) {
+    return runDate.withDayOfMonth(1).minusMonths(reopenedMonths);
+  }
+
+  /**
+   * Where tonight's account attributes came from, for the log and the stage message, e.g.
+   * {@code "attributes evaluated for 6 account-months (2026-03 .. 2026-04), 5 taken from cube.dim_account"}.
+   */
+  static String attributeSources(Dataset<Row> monthly) {
+    Column evaluated = col(AccountMonthDimensions.EVALUATED);
+    Row counts = monthly.agg(count_if(evaluated), count_if(not(evaluated)), min(when(evaluated, col("month"))),
+        max(when(evaluated, col("month")))).first();
+    String range = counts.isNullAt(2) ? ""
+        : " (" + counts.getDate(2).toString().substring(0, 7) + " .. " + counts.getDate(3).toString().substring(0, 7) + ")";
+    return "attributes evaluated for " + counts.getLong(0) + " account-months" + range + ", " + counts.getLong(1)
+        + " taken from cube.dim_account";
   }
 
   static int fiscalYearStartMonth(ChurnscopeConfig config) {
@@ -80,7 +117,13 @@ public final class CubeStage implements Stage {
     spark.sparkContext().setJobDescription("cube: account-months and their attributes");
     Dataset<Row> measures = AccountMonthFacts.apply(ledger, churnEvents, userDay, accountDay, versions, run.runDate(),
         io.churnscope.jobs.subscriptions.LicensedSeats.products(run.config())).cache();
-    Dataset<Row> monthly = AccountMonthDimensions.attributesByMonth(spark, run, measures).cache();
+    LocalDate firstOpenMonth = firstOpenMonth(run.runDate(), reopenedMonths(run.config()));
+    Dataset<Row> published = AccountMonthDimensions.publishedAttributes(
+        DeltaIO.readOrEmpty(spark, lake, CubeTables.FACT_ACCOUNT_MONTH), DeltaIO.readOrEmpty(spark, lake, CubeTables.DIM_ACCOUNT),
+        firstOpenMonth).cache(); // small; asOf's keys are read from it once per attribute family
+    Dataset<Row> monthly = AccountMonthDimensions.attributesByMonth(spark, run, measures, published).cache();
+    // Counted before any write: the published tables read above are rewritten below.
+    String attributeSources = attributeSources(monthly);
     Dataset<Row> history = AccountHistory.versions(monthly).cache();
     // The fact rows with their version's attributes: the rollup's input, and the source of every key.
     Dataset<Row> described = AccountMonthDimensions.describe(measures, history).cache();
@@ -95,7 +138,8 @@ public final class CubeStage implements Stage {
       spark.sparkContext().setJobDescription("cube: rollup of the changed months");
       long rollupRows = writeRollup(spark, lake, described, sets, changedMonths);
       long rows = measures.count();
-      String message = rows + " account-months, " + history.count() + " account versions; months rewritten: fact_account_month "
+      String message = rows + " account-months, " + history.count() + " account versions; " + attributeSources
+          + "; months rewritten: fact_account_month "
           + describe(changedMonths) + ", fact_account_day " + describe(changedDays) + ", cube_rollup " + rollupRows + " rows";
       LOG.info(message);
       return new StageResult(rows, rows + rollupRows, 0, List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(),
@@ -107,6 +151,7 @@ public final class CubeStage implements Stage {
       described.unpersist();
       history.unpersist();
       monthly.unpersist();
+      published.unpersist();
       measures.unpersist();
     }
   }

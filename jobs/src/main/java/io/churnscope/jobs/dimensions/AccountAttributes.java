@@ -3,6 +3,7 @@ package io.churnscope.jobs.dimensions;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
@@ -20,6 +21,8 @@ import io.churnscope.jobs.engagement.EngagementSettings;
 import io.churnscope.jobs.subscriptions.LicensedSeats;
 import io.churnscope.jobs.subscriptions.ArrTiers;
 import io.churnscope.jobs.subscriptions.SubscriptionsAsOf;
+import java.sql.Date;
+import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -51,6 +54,7 @@ import org.apache.spark.sql.SparkSession;
  *       when the rollups do not cover the date's MAU window (usage history starts later).</li>
  * </ul>
  * One pass of range joins over all keys (no loop per date): a few Spark jobs whatever the number of dates.
+ * The usage rollups are read only for the days the keys' windows reach ({@link #usageDaysRead}).
  */
 public final class AccountAttributes {
   /** The output columns, in order. */
@@ -98,8 +102,10 @@ public final class AccountAttributes {
         config.string("base-currency"), usage.seatProducts());
 
     Dataset<Row> seats = LicensedSeats.at(in.versions(), dates, usage.seatProducts());
+    // The first rolled-up day of the whole table (not of the days read): it says whether a window is covered.
     Dataset<Row> firstDay = in.accountDays().agg(min("activity_date").as("first_rolled_up_day"));
-    Dataset<Row> engagement = AccountEngagement.at(dates, in.accountDays(), in.userDays(), seats, usage)
+    Column read = usageDaysRead(dates, usage);
+    Dataset<Row> engagement = AccountEngagement.at(dates, in.accountDays().where(read), in.userDays().where(read), seats, usage)
         .crossJoin(firstDay)
         // Bands need the whole MAU window rolled up; before that the usage is unknown, not dormant.
         .withColumn("covered", col("first_rolled_up_day").isNotNull()
@@ -123,6 +129,21 @@ public final class AccountAttributes {
             dims.tenureBand(col("tenure_days")).as("tenure_band"), stage.as("lifecycle_stage"),
             usageBand("frequency_band"), usageBand("utilization_band"), usageBand("breadth_band"),
             usageBand("trend_band"), usageBand("concentration_band"));
+  }
+
+  /**
+   * The usage days some key's windows reach: from {@link AccountEngagement#firstDayRead} of the earliest
+   * {@code as_of_date} to the latest. A literal range on the partition column, so Delta reads only
+   * those days: the cube asks for recent months only and its nightly cost must not follow the length
+   * of the usage history. Costs one small job on the keys (their date range).
+   */
+  static Column usageDaysRead(Dataset<Row> dates, EngagementSettings usage) {
+    Row range = dates.agg(min("as_of_date"), max("as_of_date")).first();
+    if (range.isNullAt(0)) {
+      return lit(false);
+    }
+    LocalDate from = AccountEngagement.firstDayRead(range.getDate(0).toLocalDate(), usage);
+    return col("activity_date").between(lit(Date.valueOf(from)), lit(range.getDate(1)));
   }
 
   private static Column usageBand(String name) {

@@ -46,6 +46,16 @@ public final class AccountEngagement {
   }
 
   /**
+   * The first activity_date that {@link #at} reads for a key dated {@code date}: the first day of its
+   * longest window (the look-back of account_day or the MAU window of user_day, whichever is longer).
+   */
+  public static LocalDate firstDayRead(LocalDate date, EngagementSettings s) {
+    LocalDate accountDays = accountDaysFrom(date);
+    LocalDate userDays = userDaysFrom(date, s);
+    return accountDays.isBefore(userDays) ? accountDays : userDays;
+  }
+
+  /**
    * @param accountDays {@code marts.account_day} rows (the stage reads only {@link #accountDaysFrom} to the
    *     date; other days are ignored here too)
    * @param userDays {@code marts.user_day} rows (likewise from {@link #userDaysFrom})
@@ -69,6 +79,9 @@ public final class AccountEngagement {
    * account_day and user_day rows are range-joined to the keys of their account.
    *
    * @param keys {@code account_id, as_of_date}, distinct; the output has one row per key
+   * @param accountDays {@code marts.account_day}; only days from {@link #firstDayRead} of the earliest key to the
+   *     latest key count, so a caller may pass just those (a literal range on the partition column)
+   * @param userDays {@code marts.user_day}; likewise
    * @param seats {@link LicensedSeats#at} the keys (account_id, as_of_date, licensed_seats, product)
    * @return the snapshot's columns with {@code as_of_date} in place of {@code snapshot_date}
    */

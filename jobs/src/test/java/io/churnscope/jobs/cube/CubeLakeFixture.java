@@ -91,7 +91,7 @@ final class CubeLakeFixture {
         Timestamp.valueOf(effective + " 08:00:00"), date(effective), "fixture");
   }
 
-  private static Row crm(String account, String channel, String country, int employees, String modified) {
+  static Row crm(String account, String channel, String country, int employees, String modified) {
     return RowFactory.create(account, null, date("2025-12-01"), channel, null, country, null, "software", employees, null, null,
         null, Timestamp.valueOf(modified + " 09:00:00"), date(modified), "fixture");
   }
