@@ -192,13 +192,13 @@ class EngagementGeneratedLakeTest extends SparkTestBase {
         .union(seats.select("account_id", "as_of_date")).distinct();
     String[] judged = {"account_id", "decline_flag", "decline_flag_28d", "active_events_prior_7d", "as_of_date"};
     List<Row> snapshots = AccountEngagement.at(keys, accountDays, userDays, seats, settings)
-        .select(judged[0], java.util.Arrays.copyOfRange(judged, 1, judged.length)).collectAsList();
+        .selectExpr(judged).collectAsList();
     assertEquals(dateRows.size(), snapshots.stream().map(r -> r.getDate(4)).distinct().count(), "a snapshot for every judged date");
     // The batch is the nightly snapshot: on one date, the same accounts with the same flags.
     LocalDate probe = END.minusDays(1);
     List<String> nightly = AccountEngagement.snapshot(accountDays, userDays, LicensedSeats.on(versions, probe, settings.seatProducts()),
             probe, settings).withColumnRenamed("snapshot_date", "as_of_date")
-        .select(judged[0], java.util.Arrays.copyOfRange(judged, 1, judged.length)).collectAsList()
+        .selectExpr(judged).collectAsList()
         .stream().map(Row::toString).sorted().toList();
     assertEquals(nightly, snapshots.stream().filter(r -> r.getDate(4).toLocalDate().equals(probe))
         .map(Row::toString).sorted().toList(), "the batched snapshots of " + probe + " vs the nightly snapshot");
