@@ -30,7 +30,13 @@ public abstract class SparkTestBase {
           .config("spark.sql.adaptive.enabled", "true")
           .config("spark.databricks.delta.snapshotPartitions", "2")
           .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
-          .config("spark.sql.warehouse.dir", tempDir("warehouse").getAbsolutePath());
+          .config("spark.sql.warehouse.dir", tempDir("warehouse").getAbsolutePath())
+          // Interpreted evaluation, as Spark's own suites also run: a test's rows are few, and compiling
+          // generated Java for each new query (janino) was 30 % of a test JVM's CPU (JFR profile of
+          // SubscriptionMartsOnALakeTest: 100 s -> 68 s; the whole suite 31 -> 24 min). The jobs
+          // themselves run generated code; WideLatticeCodegenTest forces it on where it matters.
+          .config("spark.sql.codegen.wholeStage", "false")
+          .config("spark.sql.codegen.factoryMode", "NO_CODEGEN");
       for (Map.Entry<String, String> entry : Sessions.deltaAndUtc().entrySet()) {
         builder.config(entry.getKey(), entry.getValue());
       }
