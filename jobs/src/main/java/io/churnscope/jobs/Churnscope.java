@@ -51,6 +51,9 @@ public final class Churnscope {
     commands.put("bench", new Command(
         "measure the nightly on generated lakes at several scales and histories, beside DuckDB (bench/run)",
         io.churnscope.jobs.bench.BenchJob::main));
+    commands.put("bench-hotspots", new Command(
+        "time the hot-spot search on a synthetic population (default 1,000,000 accounts x 12 dimensions, bench/hotspots)",
+        io.churnscope.jobs.bench.HotspotScaleBench::main));
     return commands;
   }
 

@@ -121,25 +121,24 @@ public final class SegmentLattice {
   }
 
   /**
+   * Dimension sets per explode: Spark generates one Java method for an explode's whole array, and
+   * the 455 sets of a 15-dimension level 3 exceed the JVM's 64 KB method limit (Spark then falls
+   * back to interpreted code, logging a compile error). Chunks of this many sets, unioned, stay well under.
+   */
+  static final int SETS_PER_EXPLODE = 64;
+
+  /**
    * One aggregation: every row contributes to its segment over each dimension set (in name order,
    * as {@link Segment#key()}); with {@code candidateKeys}, only candidate segments are counted.
    */
   private static List<SegmentCounts> countLevel(Dataset<Row> rows, List<List<String>> dimensionSets,
       Dataset<Row> candidateKeys) {
-    List<Column> elements = new ArrayList<>();
-    for (List<String> set : dimensionSets) {
-      Column key = set.isEmpty() ? lit("*")
-          : concat_ws(" & ", set.stream().map(d -> concat_ws("=", lit(d), Population.column(d))).toArray(Column[]::new));
-      Column values = set.isEmpty() ? array().cast("array<string>")
-          : array(set.stream().map(Population::column).toArray(Column[]::new));
-      Column names = set.isEmpty() ? array().cast("array<string>")
-          : array(set.stream().map(d -> lit(d)).toArray(Column[]::new));
-      elements.add(struct(key.as("key"), names.as("names"), values.as("vals")));
+    Dataset<Row> exploded = null;
+    for (int from = 0; from < dimensionSets.size(); from += SETS_PER_EXPLODE) {
+      Dataset<Row> chunk = explodeIntoSegments(rows,
+          dimensionSets.subList(from, Math.min(dimensionSets.size(), from + SETS_PER_EXPLODE)));
+      exploded = exploded == null ? chunk : exploded.unionAll(chunk);
     }
-    Dataset<Row> exploded = rows
-        .select(explode(array(elements.toArray(Column[]::new))).as("s"), col(Population.CHURNED), col(Population.WEIGHT))
-        .select(col("s.key").as("key"), col("s.names").as("names"), col("s.vals").as("vals"),
-            col(Population.CHURNED), col(Population.WEIGHT));
     if (candidateKeys != null) {
       exploded = exploded.join(broadcast(candidateKeys), exploded.col("key").equalTo(candidateKeys.col("key")), "left_semi");
     }
@@ -154,5 +153,23 @@ public final class SegmentLattice {
       out.add(new SegmentCounts(segment, r.getLong(3), r.getLong(4), r.getDouble(5), r.getDouble(6)));
     }
     return out;
+  }
+
+  /** Each row once per dimension set: its segment key, dimension names and values, outcome and weight. */
+  private static Dataset<Row> explodeIntoSegments(Dataset<Row> rows, List<List<String>> dimensionSets) {
+    List<Column> elements = new ArrayList<>();
+    for (List<String> set : dimensionSets) {
+      Column key = set.isEmpty() ? lit("*")
+          : concat_ws(" & ", set.stream().map(d -> concat_ws("=", lit(d), Population.column(d))).toArray(Column[]::new));
+      Column values = set.isEmpty() ? array().cast("array<string>")
+          : array(set.stream().map(Population::column).toArray(Column[]::new));
+      Column names = set.isEmpty() ? array().cast("array<string>")
+          : array(set.stream().map(d -> lit(d)).toArray(Column[]::new));
+      elements.add(struct(key.as("key"), names.as("names"), values.as("vals")));
+    }
+    return rows
+        .select(explode(array(elements.toArray(Column[]::new))).as("s"), col(Population.CHURNED), col(Population.WEIGHT))
+        .select(col("s.key").as("key"), col("s.names").as("names"), col("s.vals").as("vals"),
+            col(Population.CHURNED), col(Population.WEIGHT));
   }
 }
