@@ -36,8 +36,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code bench/results/hotspots-<timestamp>.md}.
  *
  * <p>The population: dimension {@code dN} has 3 + (N mod 6) values; churn is 10 % except
- * {@code d01=v1 × d02=v1} (×1.8) and {@code d03=v2 × d04=v1 × d05=v3} (×2.5, a segment whose
- * single-value parents sit near the baseline). Every draw is a hash of (account id, draw name), so the
+ * {@code d01=v1 × d02=v1} (×1.8) and {@code d06=v3 × d07=v1 × d12=v2} (×2.5, 1/36 of the
+ * accounts: above the default 1 % support floor; its single-value parents sit near the baseline). Every draw is a hash of (account id, draw name), so the
  * population is the same on every machine and partitioning.
  */
 public final class HotspotScaleBench {
@@ -45,7 +45,7 @@ public final class HotspotScaleBench {
     @Parameter(names = "--accounts", description = "Rows of the population.")
     public long accounts = 1_000_000;
 
-    @Parameter(names = "--dimensions", description = "Dimension columns (at least 5: the planted segments use d01..d05).")
+    @Parameter(names = "--dimensions", description = "Dimension columns (at least 12: the planted segments use d01, d02, d06, d07, d12).")
     public int dimensions = 12;
 
     @Parameter(names = "--max-order", description = "Most dimension values in one segment.")
@@ -60,8 +60,8 @@ public final class HotspotScaleBench {
     @Override
     public void validate() {
       config();
-      if (accounts < 1000 || dimensions < 5 || maxOrder < 1) {
-        throw new UserError("--accounts must be at least 1000, --dimensions at least 5, --max-order at least 1");
+      if (accounts < 1000 || dimensions < 12 || maxOrder < 1) {
+        throw new UserError("--accounts must be at least 1000, --dimensions at least 12, --max-order at least 1");
       }
     }
   }
@@ -96,7 +96,7 @@ public final class HotspotScaleBench {
           .append(String.format("- population written to Parquet: %.1f s%n", generateSeconds))
           .append(String.format("- **search: %.1f s** (read, lattice, tests, selection, explain-away)%n", searchSeconds));
       search.log().forEach(line -> md.append("- ").append(line).append('\n'));
-      md.append("\nTop hot-spots (planted: d01=v1 × d02=v1 at ×1.8, d03=v2 × d04=v1 × d05=v3 at ×2.5):\n\n");
+      md.append("\nTop hot-spots (planted: d01=v1 × d02=v1 at ×1.8, d06=v3 × d07=v1 × d12=v2 at ×2.5):\n\n");
       search.hotspots().stream().limit(5).forEach(h -> md.append(h.rank()).append(". ").append(h.sentence()).append('\n'));
     } finally {
       deleteRecursively(input);
@@ -121,7 +121,7 @@ public final class HotspotScaleBench {
       rows = rows.withColumn(dimensions.get(d - 1), element_at(org.apache.spark.sql.functions.array(names), index));
     }
     Column pair = col("d01").equalTo("v1").and(col("d02").equalTo("v1"));
-    Column triple = col("d03").equalTo("v2").and(col("d04").equalTo("v1")).and(col("d05").equalTo("v3"));
+    Column triple = col("d06").equalTo("v3").and(col("d07").equalTo("v1")).and(col("d12").equalTo("v2"));
     Column rate = when(triple, 0.25).when(pair, 0.18).otherwise(0.10);
     return rows.withColumn("churned", uniform("churn").lt(rate));
   }

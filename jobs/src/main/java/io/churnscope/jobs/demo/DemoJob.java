@@ -28,11 +28,6 @@ public final class DemoJob {
     public boolean regenerate;
 
     public Args() {
-      // An SMB SaaS's churn (3 % of customers a month) rather than the generator's 1.15 %: at 1,000
-      // accounts and the generator's rate, the trailing year holds ~60 churned renewals, too few for any
-      // planted hot-spot to survive the false-discovery control over ~10,000 segments (the demo would
-      // publish none). --churn-hazard still sets it.
-      churnHazard = DEMO_CHURN_HAZARD;
       // The demo keeps its table names in a metastore under the lake, for bin/churnscope sql
       // (an explicit --set catalog.metastore=... replaces this).
       overrides.put("catalog.metastore", "embedded");
@@ -43,9 +38,6 @@ public final class DemoJob {
       return lake != null ? super.lake() : new Lake(new File("demo-lake").getAbsolutePath());
     }
   }
-
-  /** The demo lake's monthly churn hazard outside the planted hot-spots. */
-  static final double DEMO_CHURN_HAZARD = 0.03;
 
   private DemoJob() {}
 

@@ -1,17 +1,15 @@
 package io.churnscope.jobs.hotspots;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +18,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -30,10 +27,10 @@ import org.apache.spark.sql.SparkSession;
  * <p>Level 1 counts every value of every dimension (and the whole population, in the same job).
  * Level k's candidates are built on the driver from the frequent segments of level k-1 — a
  * combination is a candidate only if every one of its k sub-combinations of k-1 values met the
- * minimum support — and counted in one job: each row is exploded into its combinations over the
- * candidates' dimension sets, kept only if it is a candidate (a left-semi join against the
- * broadcast candidate keys) and aggregated by key. Only the frequent segments (a small set, bounded by
- * the support floor: at most population / floor per dimension set) come back to the driver.
+ * minimum support — and counted in one job: each row is exploded into (dimension set, its values)
+ * over the candidates' dimension sets and aggregated by both, the map side first. Only the frequent
+ * segments (a small set, bounded by the support floor: at most population / floor per dimension set)
+ * come back to the driver.
  */
 public final class SegmentLattice {
   /** What the walk found: the whole population, every frequent segment, and a line per level. */
@@ -44,7 +41,7 @@ public final class SegmentLattice {
   public static Result explore(Dataset<Row> rows, List<String> dimensions, HotspotSettings settings) {
     SparkSession spark = rows.sparkSession();
     List<String> log = new ArrayList<>();
-    List<SegmentCounts> level1 = countLevel(rows, singleDimensionSets(dimensions), null);
+    List<SegmentCounts> level1 = countLevel(rows, singleDimensionSets(dimensions), 0);
     SegmentCounts all = level1.stream().filter(c -> c.segment().order() == 0).findFirst().orElseThrow();
     long floor = settings.supportFloor(all.accounts());
 
@@ -68,8 +65,9 @@ public final class SegmentLattice {
       }
       spark.sparkContext().setJobDescription("hotspots: count " + candidates.size() + " order-" + order + " segments");
       List<Segment> found = new ArrayList<>();
-      for (SegmentCounts c : countLevel(rows, dimensionSets(candidates), keysOf(spark, candidates))) {
-        if (c.accounts() >= floor) {
+      Set<Segment> candidateSet = new HashSet<>(candidates);
+      for (SegmentCounts c : countLevel(rows, dimensionSets(candidates), floor)) {
+        if (candidateSet.contains(c.segment())) {
           frequent.put(c.segment(), c);
           found.add(c.segment());
         }
@@ -116,9 +114,6 @@ public final class SegmentLattice {
     return new ArrayList<>(sets);
   }
 
-  private static Dataset<Row> keysOf(SparkSession spark, List<Segment> candidates) {
-    return spark.createDataset(candidates.stream().map(Segment::key).toList(), Encoders.STRING()).toDF("key");
-  }
 
   /**
    * Dimension sets per explode: Spark generates one Java method for an explode's whole array, and
@@ -128,48 +123,42 @@ public final class SegmentLattice {
   static final int SETS_PER_EXPLODE = 64;
 
   /**
-   * One aggregation: every row contributes to its segment over each dimension set (in name order,
-   * as {@link Segment#key()}); with {@code candidateKeys}, only candidate segments are counted.
+   * One aggregation: every row contributes to its segment over each dimension set, grouped by the
+   * set's index and the row's values (no key strings are built per row: the map side aggregates
+   * first, so the shuffle carries at most one row per segment and partition). Only segments with at
+   * least {@code minAccounts} rows come back to the driver: by monotonicity (a segment never has more
+   * rows than its parents) a frequent segment of a candidate's dimension set has frequent parents.
    */
-  private static List<SegmentCounts> countLevel(Dataset<Row> rows, List<List<String>> dimensionSets,
-      Dataset<Row> candidateKeys) {
+  private static List<SegmentCounts> countLevel(Dataset<Row> rows, List<List<String>> dimensionSets, long minAccounts) {
     Dataset<Row> exploded = null;
     for (int from = 0; from < dimensionSets.size(); from += SETS_PER_EXPLODE) {
-      Dataset<Row> chunk = explodeIntoSegments(rows,
-          dimensionSets.subList(from, Math.min(dimensionSets.size(), from + SETS_PER_EXPLODE)));
+      Dataset<Row> chunk = explodeIntoSets(rows, dimensionSets.subList(from, Math.min(dimensionSets.size(), from + SETS_PER_EXPLODE)), from);
       exploded = exploded == null ? chunk : exploded.unionAll(chunk);
     }
-    if (candidateKeys != null) {
-      exploded = exploded.join(broadcast(candidateKeys), exploded.col("key").equalTo(candidateKeys.col("key")), "left_semi");
-    }
-    List<Row> counted = exploded.groupBy("key")
-        .agg(first("names").as("names"), first("vals").as("vals"), count(lit(1)).as("accounts"),
-            sum(Population.CHURNED).as("churned"), sum(Population.WEIGHT).as("weight"),
+    List<Row> counted = exploded.groupBy("set_id", "vals")
+        .agg(count(lit(1)).as("accounts"), sum(Population.CHURNED).as("churned"), sum(Population.WEIGHT).as("weight"),
             sum(col(Population.WEIGHT).multiply(col(Population.CHURNED))).as("churned_weight"))
+        .where(col("accounts").geq(minAccounts))
         .collectAsList();
     List<SegmentCounts> out = new ArrayList<>();
     for (Row r : counted) {
-      Segment segment = Segment.of(r.getList(1), r.getList(2));
-      out.add(new SegmentCounts(segment, r.getLong(3), r.getLong(4), r.getDouble(5), r.getDouble(6)));
+      Segment segment = Segment.of(dimensionSets.get(r.getInt(0)), r.getList(1));
+      out.add(new SegmentCounts(segment, r.getLong(2), r.getLong(3), r.getDouble(4), r.getDouble(5)));
     }
     return out;
   }
 
-  /** Each row once per dimension set: its segment key, dimension names and values, outcome and weight. */
-  private static Dataset<Row> explodeIntoSegments(Dataset<Row> rows, List<List<String>> dimensionSets) {
+  /** Each row once per dimension set: the set's index (from {@code firstIndex}), its values, outcome and weight. */
+  private static Dataset<Row> explodeIntoSets(Dataset<Row> rows, List<List<String>> dimensionSets, int firstIndex) {
     List<Column> elements = new ArrayList<>();
-    for (List<String> set : dimensionSets) {
-      Column key = set.isEmpty() ? lit("*")
-          : concat_ws(" & ", set.stream().map(d -> concat_ws("=", lit(d), Population.column(d))).toArray(Column[]::new));
+    for (int i = 0; i < dimensionSets.size(); i++) {
+      List<String> set = dimensionSets.get(i);
       Column values = set.isEmpty() ? array().cast("array<string>")
           : array(set.stream().map(Population::column).toArray(Column[]::new));
-      Column names = set.isEmpty() ? array().cast("array<string>")
-          : array(set.stream().map(d -> lit(d)).toArray(Column[]::new));
-      elements.add(struct(key.as("key"), names.as("names"), values.as("vals")));
+      elements.add(struct(lit(firstIndex + i).as("set_id"), values.as("vals")));
     }
     return rows
         .select(explode(array(elements.toArray(Column[]::new))).as("s"), col(Population.CHURNED), col(Population.WEIGHT))
-        .select(col("s.key").as("key"), col("s.names").as("names"), col("s.vals").as("vals"),
-            col(Population.CHURNED), col(Population.WEIGHT));
+        .select(col("s.set_id").as("set_id"), col("s.vals").as("vals"), col(Population.CHURNED), col(Population.WEIGHT));
   }
 }
