@@ -37,25 +37,14 @@ class SmallFileCompactionTest extends SparkTestBase {
     // The shipped switch with a lower threshold, so that a few commits show the bound.
     int minFiles = 5;
     shipped.put("spark.databricks.delta.autoCompact.minNumFiles", String.valueOf(minFiles));
-    Map<String, String> before = new HashMap<>();
-    shipped.keySet().forEach(k -> before.put(k, spark().conf().contains(k) ? spark().conf().get(k) : null));
     Lake lake = new Lake(dir.resolve("lake").toString());
     int commits = 2 * minFiles + 3;
-    try {
-      shipped.forEach((k, v) -> spark().conf().set(k, v));
+    try (ConfRestore autoCompaction = withConf(shipped)) {
       for (int run = 0; run < commits; run++) {
         // Two tasks, so every commit adds two files, as a small nightly write does.
         DeltaIO.append(spark(), lake, LOG, spark().range(run * 10L, run * 10L + 10, 1, 2)
             .selectExpr("id AS run", "'row ' || id AS note"));
       }
-    } finally {
-      before.forEach((k, v) -> {
-        if (v == null) {
-          spark().conf().unset(k);
-        } else {
-          spark().conf().set(k, v);
-        }
-      });
     }
     List<String> files = DeltaSnapshotFiles.of(lake.path(LOG));
     System.out.println("live files after " + commits + " commits: " + files.size());

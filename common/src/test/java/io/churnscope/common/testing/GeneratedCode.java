@@ -1,8 +1,6 @@
 package io.churnscope.common.testing;
 
-import java.util.HashMap;
 import java.util.Map;
-import org.apache.spark.sql.RuntimeConfig;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,26 +16,15 @@ public final class GeneratedCode implements BeforeAllCallback, AfterAllCallback 
       "spark.sql.codegen.wholeStage", "true",
       "spark.sql.codegen.factoryMode", "FALLBACK");
 
-  private final Map<String, String> before = new HashMap<>();
+  private SparkTestBase.ConfRestore restore;
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    RuntimeConfig conf = SparkTestBase.spark().conf();
-    GENERATED.forEach((key, value) -> {
-      before.put(key, conf.get(key, null));
-      conf.set(key, value);
-    });
+    restore = SparkTestBase.withConf(GENERATED);
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    RuntimeConfig conf = SparkTestBase.spark().conf();
-    before.forEach((key, value) -> {
-      if (value == null) {
-        conf.unset(key);
-      } else {
-        conf.set(key, value);
-      }
-    });
+    restore.close();
   }
 }

@@ -46,6 +46,32 @@ public abstract class SparkTestBase {
     return spark;
   }
 
+  /** Closing it puts the session's settings back; see {@link #withConf}. */
+  public interface ConfRestore extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Sets runtime settings of the shared session until the returned handle is closed, which puts back
+   * each key's earlier value (or unsets it), so the next test class gets the usual session.
+   */
+  protected static ConfRestore withConf(Map<String, String> settings) {
+    org.apache.spark.sql.RuntimeConfig conf = spark().conf();
+    Map<String, String> before = new java.util.HashMap<>();
+    settings.forEach((key, value) -> {
+      before.put(key, conf.contains(key) ? conf.get(key) : null);
+      conf.set(key, value);
+    });
+    return () -> before.forEach((key, value) -> {
+      if (value == null) {
+        conf.unset(key);
+      } else {
+        conf.set(key, value);
+      }
+    });
+  }
+
   /** A small frame from literal rows and an explicit schema. */
   protected static Dataset<Row> rows(StructType schema, Object[]... values) {
     List<Row> list = java.util.Arrays.stream(values).map(RowFactory::create).toList();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.churnscope.common.testing.SparkTestBase;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -31,27 +30,15 @@ class WideLatticeCodegenTest extends SparkTestBase {
       population = population.withColumn(name, SyntheticPopulations.pick(d, name, "x", "y"));
     }
     population = population.withColumn("churned", SyntheticPopulations.uniform(99, "churn").lt(0.2));
-    Map<String, String> previous = new HashMap<>();
-    COMPILED_ONLY.forEach((key, value) -> {
-      previous.put(key, spark().conf().get(key, null));
-      spark().conf().set(key, value);
-    });
     HotspotSpec spec = HotspotSpec.of(dimensions, "churned", HotspotSettings.defaults());
-    try (HotspotEngine.Search search = HotspotEngine.search(population, spec)) {
+    try (ConfRestore compiled = withConf(COMPILED_ONLY);
+        HotspotEngine.Search search = HotspotEngine.search(population, spec)) {
       String levels = String.join("; ", search.log());
       assertTrue(levels.contains("level 3:"), "the search reached order 3: " + levels);
       // 15 dimensions of 2 values, each 1/2 of the rows: every pair (1/4) and triple (1/8 = 250 rows)
       // clears the 30-row floor, so level 3 counts all 455 x 8 combinations.
       assertTrue(levels.contains("level 3: 3640 candidates, 3640 frequent"), levels);
       assertEquals(0, search.hotspots().size(), "churn is independent of every dimension: " + search.hotspots());
-    } finally {
-      previous.forEach((key, value) -> {
-        if (value == null) {
-          spark().conf().unset(key);
-        } else {
-          spark().conf().set(key, value);
-        }
-      });
     }
   }
 }
