@@ -34,7 +34,9 @@ public abstract class SparkTestBase {
           // Interpreted evaluation, as Spark's own suites also run: a test's rows are few, and compiling
           // generated Java for each new query (janino) was 30 % of a test JVM's CPU (JFR profile of
           // SubscriptionMartsOnALakeTest: 100 s -> 68 s; the whole suite 31 -> 24 min). The jobs
-          // themselves run generated code; WideLatticeCodegenTest forces it on where it matters.
+          // themselves run generated code; WideLatticeCodegenTest forces it on where code size matters.
+          // Measured and dropped: generated code for the two data-heavy classes (EngagementGeneratedLakeTest
+          // 470 -> 528 s, NightlyHotspotGeneratedLakeTest 186 -> 236 s).
           .config("spark.sql.codegen.wholeStage", "false")
           .config("spark.sql.codegen.factoryMode", "NO_CODEGEN");
       for (Map.Entry<String, String> entry : Sessions.deltaAndUtc().entrySet()) {

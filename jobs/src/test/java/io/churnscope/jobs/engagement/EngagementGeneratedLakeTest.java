@@ -15,7 +15,6 @@ import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.common.testing.DuckDbReader;
-import io.churnscope.common.testing.GeneratedCode;
 import io.churnscope.common.testing.SparkTestBase;
 import io.churnscope.jobs.generate.SampleLakeGenerator;
 import io.churnscope.jobs.ingest.BillingIngest;
@@ -39,7 +38,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
  * utilization from the staged files with plain SQL, and the generator's planted decline before
  * churn raises the decline flag.
  */
-@ExtendWith(GeneratedCode.class)
 class EngagementGeneratedLakeTest extends SparkTestBase {
   static final LocalDate END = LocalDate.parse("2026-10-31");
   static final int USAGE_DAYS = 70;

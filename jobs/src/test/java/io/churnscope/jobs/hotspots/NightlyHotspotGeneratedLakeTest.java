@@ -12,7 +12,6 @@ import io.churnscope.common.lake.Lake;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.schema.HotspotTables;
 import io.churnscope.common.testing.DatasetAssertions;
-import io.churnscope.common.testing.GeneratedCode;
 import io.churnscope.common.testing.SparkTestBase;
 import io.churnscope.jobs.generate.SampleLakeGenerator;
 import io.churnscope.jobs.ingest.BillingIngest;
@@ -31,7 +30,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -46,7 +44,6 @@ import scala.jdk.javaapi.CollectionConverters;
  * Also: a second run date is compared with the first (new / persisting / resolved) and a re-run of a
  * date gives the same tables.
  */
-@ExtendWith(GeneratedCode.class)
 class NightlyHotspotGeneratedLakeTest extends SparkTestBase {
   static final double SCALE = 2.0;
   /**
