@@ -3,11 +3,13 @@ package io.churnscope.common.testing;
 import io.churnscope.common.spark.Sessions;
 import java.io.File;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
@@ -59,8 +61,8 @@ public abstract class SparkTestBase {
    * each key's earlier value (or unsets it), so the next test class gets the usual session.
    */
   protected static ConfRestore withConf(Map<String, String> settings) {
-    org.apache.spark.sql.RuntimeConfig conf = spark().conf();
-    Map<String, String> before = new java.util.HashMap<>();
+    RuntimeConfig conf = spark().conf();
+    Map<String, String> before = new HashMap<>();
     settings.forEach((key, value) -> {
       before.put(key, conf.contains(key) ? conf.get(key) : null);
       conf.set(key, value);

@@ -114,7 +114,6 @@ public final class SegmentLattice {
     return new ArrayList<>(sets);
   }
 
-
   /**
    * Dimension sets per explode: Spark generates one Java method for an explode's whole array, and
    * the 455 sets of a 15-dimension level 3 exceed the JVM's 64 KB method limit (Spark then falls
