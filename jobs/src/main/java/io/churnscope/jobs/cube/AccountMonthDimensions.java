@@ -49,8 +49,9 @@ public final class AccountMonthDimensions {
   }
 
   /**
-   * {@code account_id, month}, the account's attributes at the month's as-of day (its end, or the run
-   * date) and {@value #EVALUATED}. An account-month found in {@code published} ({@link #publishedAttributes}:
+   * {@code account_id, month}, the account's attributes at the month's attributes day (its as-of day —
+   * its end, or the run date — or, in a churn month, the day before the churn:
+   * {@link AccountMonthFacts#ATTRIBUTES_DATE}) and {@value #EVALUATED}. An account-month found in {@code published} ({@link #publishedAttributes}:
    * a closed month, published with the same as-of day) keeps the attributes it was published with;
    * every other one — the open months, and any closed account-month the cube does not hold yet — is
    * evaluated by {@link AccountAttributes#asOf}, so a night's cost follows the open months, not the history.
@@ -58,13 +59,14 @@ public final class AccountMonthDimensions {
   public static Dataset<Row> attributesByMonth(SparkSession spark, RunContext run, Dataset<Row> accountMonths,
       Dataset<Row> published) {
     String[] key = {"account_id", "month", "as_of_date"};
-    Dataset<Row> months = accountMonths.select(key[0], key[1], key[2]);
+    Dataset<Row> months = accountMonths.select(key[0], key[1], key[2], AccountMonthFacts.ATTRIBUTES_DATE);
     Dataset<Row> kept = months.join(published, key);
     Dataset<Row> toEvaluate = months.join(published, key, "left_anti");
-    Dataset<Row> attributes = AccountAttributes.asOf(spark, run.lake(), run.config(), toEvaluate.select("account_id", "as_of_date"))
+    Dataset<Row> attributes = AccountAttributes.asOf(spark, run.lake(), run.config(),
+            toEvaluate.select(col("account_id"), col(AccountMonthFacts.ATTRIBUTES_DATE).as("as_of_date")).distinct())
         .withColumnRenamed("account_id", "a_account_id").withColumnRenamed("as_of_date", "a_as_of_date");
-    Dataset<Row> evaluated = toEvaluate.join(attributes,
-        col("account_id").equalTo(col("a_account_id")).and(col("as_of_date").equalTo(col("a_as_of_date"))), "left");
+    Dataset<Row> evaluated = toEvaluate.join(attributes, col("account_id").equalTo(col("a_account_id"))
+        .and(col(AccountMonthFacts.ATTRIBUTES_DATE).equalTo(col("a_as_of_date"))), "left");
     return withAttributes(kept, false).unionByName(withAttributes(evaluated, true));
   }
 

@@ -4,6 +4,7 @@ import static io.churnscope.common.schema.MartTables.MRR_MOVEMENTS;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.last_day;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -34,6 +35,13 @@ import org.apache.spark.sql.types.StructField;
  * — so the cube can never disagree with {@code marts.churn_metrics}.
  */
 public final class AccountMonthFacts {
+  /**
+   * The day an account-month's attributes are read: its {@code as_of_date}, except in the month the
+   * account churns, where that day falls after the cancellation (no plan, no seats left): the day
+   * before its churn date, so a churn is reported against the plan and bands the customer left.
+   */
+  public static final String ATTRIBUTES_DATE = "attributes_date";
+
   private AccountMonthFacts() {}
 
   /**
@@ -78,6 +86,8 @@ public final class AccountMonthFacts {
         .withColumn("license_utilization", round(try_divide(col("active_users").cast("decimal(28,6)"), col("seats")), 6)
             .try_cast(MartTables.RATIO))
         .withColumn("tenure_months", tenure)
+        .withColumn(ATTRIBUTES_DATE, when(col("churn_mrr").gt(0).and(col("e_churn_date").isNotNull()),
+            date_sub(col("e_churn_date"), 1)).otherwise(col("as_of_date")))
         // As marts.churn_metrics counts its renewal pool: paying at the start and renewing this month.
         .withColumn("renewal_due", col("start_mrr").gt(0).and(coalesce(col("in_renewal_pool"), lit(false))));
   }
@@ -93,7 +103,8 @@ public final class AccountMonthFacts {
   }
 
   private static Dataset<Row> churnReasons(Dataset<Row> churnEvents) {
-    return churnEvents.select(col("account_id").as("e_account_id"), col("month").as("e_month"), col("reason"));
+    return churnEvents.select(col("account_id").as("e_account_id"), col("month").as("e_month"), col("reason"),
+        col("churn_date").as("e_churn_date"));
   }
 
   /** Licensed seats at each account-month's as-of day, in one pass ({@link LicensedSeats#at}). */

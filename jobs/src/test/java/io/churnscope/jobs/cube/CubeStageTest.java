@@ -1,6 +1,7 @@
 package io.churnscope.jobs.cube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.churnscope.common.lake.DeltaIO;
@@ -152,6 +153,21 @@ class CubeStageTest extends SparkTestBase {
             RowFactory.create(Date.valueOf("2026-04-01"), "North America", 1L)),
         DeltaIO.read(spark(), lake, CubeTables.CUBE_ROLLUP).where("grouping_set = 'region' AND month >= DATE'2026-03-01'")
             .select("month", "region", "accounts").collectAsList());
+  }
+
+  @Test
+  void aChurnMonthIsReportedWithThePlanTheCustomerLeft() {
+    // acc-a's subscription ends on March 20: its March row is described as of March 19, so the churn
+    // counts against the plan it left (at March's end it has none, which read as 'unknown').
+    List<Row> plans = DeltaIO.read(spark(), lake, CubeTables.FACT_ACCOUNT_MONTH).where("account_id = 'acc-a'")
+        .join(DeltaIO.read(spark(), lake, CubeTables.DIM_ACCOUNT).drop("account_id"), "account_key")
+        .orderBy("month").select("month", "churned", "plan").collectAsList();
+    assertEquals(3, plans.size(), plans.toString());
+    Row february = plans.get(1);
+    Row march = plans.get(2);
+    assertEquals(true, march.getBoolean(1), plans.toString());
+    assertNotEquals("unknown", march.getString(2), plans.toString());
+    assertEquals(february.getString(2), march.getString(2), "March's churn is reported against February's plan: " + plans);
   }
 
   @Test
