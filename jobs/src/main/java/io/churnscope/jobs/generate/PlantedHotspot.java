@@ -20,9 +20,9 @@ record PlantedHotspot(String id, Map<String, String> segment, double lift) {
    * low-adoption accounts elsewhere churn at the base rate.
    */
   static final List<PlantedHotspot> ALL = List.of(
-      new PlantedHotspot("H1", Map.of("acquisition_channel", "reseller", "country", "US"), 2.0),
-      new PlantedHotspot("H2", Map.of("industry", "retail", "size_band", "small", "plan", "starter"), 2.8),
-      new PlantedHotspot("H3", Map.of("acquisition_channel", "organic", "utilization_band", "low"), 2.2));
+      new PlantedHotspot("H1", Map.of("acquisition_channel", "reseller", "country", "US"), 3.0),
+      new PlantedHotspot("H2", Map.of("industry", "retail", "size_band", "small", "plan", "starter"), 4.0),
+      new PlantedHotspot("H3", Map.of("acquisition_channel", "organic", "utilization_band", "low"), 3.0));
 
   /** Whether an account with these attributes (and its plan at that time) is in the segment. */
   boolean matches(AccountProfile account, String plan) {

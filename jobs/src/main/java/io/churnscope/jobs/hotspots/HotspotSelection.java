@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  *   <li><b>Explain away</b>: down the ranking, a candidate that overlaps hot-spots already reported (other
  *       than its own ancestors, which its parent test already beat) is re-tested on the rows outside them,
  *       against the rest of those rows; it is kept only if it is still significant at the
- *       Benjamini–Hochberg threshold and still lifts by min-lift there.</li>
+ *       Benjamini–Hochberg threshold and still lifts by min-lift there. Then the other way: a reported
+ *       segment with reported sub-segments is re-tested outside them, and dropped if its excess was theirs.</li>
  *   <li><b>Impact</b>: excess churned over the reference (the highest-rate reported parent, else the
  *       baseline); hot-spots are ranked by it (by excess churned weight when weighted).</li>
  * </ol>
@@ -80,29 +81,15 @@ public final class HotspotSelection {
         reported.add(i);
         continue;
       }
-      long n = 0, k = 0, total = 0, totalChurned = 0;
-      for (int sig = 0; sig < signatures.size(); sig++) {
-        if (outside.get(sig)) {
-          continue;
-        }
-        OverlapSignatures.Signature s = signatures.get(sig);
-        total += s.accounts();
-        totalChurned += s.churned();
-        if (coverage.get(i).get(sig)) {
-          n += s.accounts();
-          k += s.churned();
-        }
-      }
-      double p = ProportionTests.pGreater(k, n, totalChurned - k, total - n);
-      double lift = SegmentScorer.ratio(n == 0 ? 0 : (double) k / n, total == 0 ? 0 : (double) totalChurned / total);
-      if (n > 0 && p <= threshold && lift >= settings.minLift()) {
+      Retest retest = Retest.of(coverage.get(i), outside, signatures);
+      if (retest.standsOut(threshold, settings.minLift())) {
         reported.add(i);
-        retestP.put(i, p);
+        retestP.put(i, retest.p());
       } else {
-        decisions.put(segment, String.format("explained away by %s: outside it, %d accounts, lift %.2f, p %.3g",
-            String.join(", ", overlapping), n, lift, p));
+        decisions.put(segment, retest.explainedAwayBy(overlapping));
       }
     }
+    explainAwayByDescendants(candidates, coverage, signatures, reported, retestP, decisions, threshold, settings);
 
     List<Hotspot> unranked = new ArrayList<>();
     for (int i : reported) {
@@ -129,6 +116,72 @@ public final class HotspotSelection {
           h.pValueOutsideOverlaps(), h.sameAccountsAs(), Sentences.of(numbered, all, weight)));
     }
     return new Outcome(ranked, decisions);
+  }
+
+  /**
+   * The explain-away in the other direction: a reported segment ranked above one of its own reported
+   * sub-segments (retail × small above retail × small × starter) was never re-tested outside it. It is
+   * now, on its rows outside every reported descendant against the rest of the rows outside them, and
+   * kept only if it still stands out there: a parent that is high only through its worst child is not a
+   * hot-spot of its own (the child then reads against the baseline), one with excess of its own stays.
+   */
+  private static void explainAwayByDescendants(List<ScoredSegment> candidates, List<BitSet> coverage,
+      List<OverlapSignatures.Signature> signatures, List<Integer> reported, Map<Integer, Double> retestP,
+      Map<Segment, String> decisions, double threshold, HotspotSettings settings) {
+    for (int i : List.copyOf(reported)) {
+      Segment segment = candidates.get(i).segment();
+      BitSet outside = new BitSet();
+      List<String> descendants = new ArrayList<>();
+      for (int d : reported) {
+        Segment other = candidates.get(d).segment();
+        if (d != i && segment.contains(other)) {
+          outside.or(coverage.get(d));
+          descendants.add(other.key());
+        }
+      }
+      if (descendants.isEmpty()) {
+        continue;
+      }
+      Retest retest = Retest.of(coverage.get(i), outside, signatures);
+      if (retest.standsOut(threshold, settings.minLift())) {
+        retestP.merge(i, retest.p(), Math::max);
+      } else {
+        reported.remove(Integer.valueOf(i));
+        retestP.remove(i);
+        decisions.put(segment, retest.explainedAwayBy(descendants));
+      }
+    }
+  }
+
+  /** A segment's rows outside some reported hot-spots, against the rest of the rows outside them. */
+  private record Retest(long accounts, double lift, double p) {
+    static Retest of(BitSet segment, BitSet outside, List<OverlapSignatures.Signature> signatures) {
+      long n = 0, k = 0, total = 0, totalChurned = 0;
+      for (int sig = 0; sig < signatures.size(); sig++) {
+        if (outside.get(sig)) {
+          continue;
+        }
+        OverlapSignatures.Signature s = signatures.get(sig);
+        total += s.accounts();
+        totalChurned += s.churned();
+        if (segment.get(sig)) {
+          n += s.accounts();
+          k += s.churned();
+        }
+      }
+      double p = ProportionTests.pGreater(k, n, totalChurned - k, total - n);
+      double lift = SegmentScorer.ratio(n == 0 ? 0 : (double) k / n, total == 0 ? 0 : (double) totalChurned / total);
+      return new Retest(n, lift, p);
+    }
+
+    boolean standsOut(double threshold, double minLift) {
+      return accounts > 0 && p <= threshold && lift >= minLift;
+    }
+
+    String explainedAwayBy(List<String> hotspots) {
+      return String.format("explained away by %s: outside it, %d accounts, lift %.2f, p %.3g",
+          String.join(", ", hotspots), accounts, lift, p);
+    }
   }
 
   /** Churned (or churned weight) above what the reference's rate predicts for this segment. */

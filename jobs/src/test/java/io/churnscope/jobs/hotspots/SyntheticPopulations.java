@@ -27,9 +27,13 @@ final class SyntheticPopulations {
 
   /** One of the values, uniformly. */
   static Column pick(long seed, String draw, String... values) {
-    Column index = floor(uniform(seed, draw).multiply(values.length)).cast("int").plus(1);
+    return element(floor(uniform(seed, draw).multiply(values.length)), values);
+  }
+
+  /** The value at a 0-based index column. */
+  static Column element(Column index, String... values) {
     return element_at(org.apache.spark.sql.functions.array(java.util.Arrays.stream(values).map(v -> lit(v))
-        .toArray(Column[]::new)), index);
+        .toArray(Column[]::new)), index.cast("int").plus(1));
   }
 
   /**
