@@ -64,32 +64,17 @@ public final class HotspotSelection {
     Map<Integer, List<String>> aliases = new HashMap<>();
     List<Integer> distinct = sameAccountsOnce(candidates, coverage, aliases, decisions);
 
-    List<Integer> reported = new ArrayList<>();
+    // Down the ranking, then the parents whose excess their reported children hold are dropped; the
+    // ranking pass runs again without them (a segment explained away by a dropped parent may stand
+    // out now), until no parent is dropped. Each round drops at least one candidate, so it ends.
+    List<Integer> remaining = new ArrayList<>(distinct);
+    List<Integer> reported;
     Map<Integer, Double> retestP = new HashMap<>();
-    for (int i : distinct) {
-      Segment segment = candidates.get(i).segment();
-      BitSet outside = new BitSet();
-      List<String> overlapping = new ArrayList<>();
-      for (int r : reported) {
-        Segment earlier = candidates.get(r).segment();
-        if (!earlier.contains(segment) && coverage.get(r).intersects(coverage.get(i))) {
-          outside.or(coverage.get(r));
-          overlapping.add(earlier.key());
-        }
-      }
-      if (overlapping.isEmpty()) {
-        reported.add(i);
-        continue;
-      }
-      Retest retest = Retest.of(coverage.get(i), outside, signatures);
-      if (retest.standsOut(threshold, settings.minLift())) {
-        reported.add(i);
-        retestP.put(i, retest.p());
-      } else {
-        decisions.put(segment, retest.explainedAwayBy(overlapping));
-      }
-    }
-    explainAwayByDescendants(candidates, coverage, signatures, reported, retestP, decisions, threshold, settings);
+    do {
+      retestP.clear();
+      reported = downTheRanking(candidates, remaining, coverage, signatures, retestP, decisions, threshold, settings);
+    } while (remaining.removeAll(
+        explainAwayByDescendants(candidates, coverage, signatures, reported, retestP, decisions, threshold, settings)));
 
     List<Hotspot> unranked = new ArrayList<>();
     for (int i : reported) {
@@ -119,15 +104,51 @@ public final class HotspotSelection {
   }
 
   /**
+   * Reports candidates in ranking order; one that overlaps hot-spots already reported (other than its
+   * own ancestors, which its parent test already beat) is re-tested on the rows outside them.
+   */
+  private static List<Integer> downTheRanking(List<ScoredSegment> candidates, List<Integer> ranked,
+      List<BitSet> coverage, List<OverlapSignatures.Signature> signatures, Map<Integer, Double> retestP,
+      Map<Segment, String> decisions, double threshold, HotspotSettings settings) {
+    List<Integer> reported = new ArrayList<>();
+    for (int i : ranked) {
+      Segment segment = candidates.get(i).segment();
+      BitSet outside = new BitSet();
+      List<String> overlapping = new ArrayList<>();
+      for (int r : reported) {
+        Segment earlier = candidates.get(r).segment();
+        if (!earlier.contains(segment) && coverage.get(r).intersects(coverage.get(i))) {
+          outside.or(coverage.get(r));
+          overlapping.add(earlier.key());
+        }
+      }
+      if (overlapping.isEmpty()) {
+        reported.add(i);
+        continue;
+      }
+      Retest retest = Retest.of(coverage.get(i), outside, signatures);
+      if (retest.standsOut(threshold, settings.minLift())) {
+        reported.add(i);
+        retestP.put(i, retest.p());
+      } else {
+        decisions.put(segment, retest.explainedAwayBy(overlapping));
+      }
+    }
+    return reported;
+  }
+
+  /**
    * The explain-away in the other direction: a reported segment ranked above one of its own reported
    * sub-segments (retail × small above retail × small × starter) was never re-tested outside it. It is
    * now, on its rows outside every reported descendant against the rest of the rows outside them, and
    * kept only if it still stands out there: a parent that is high only through its worst child is not a
    * hot-spot of its own (the child then reads against the baseline), one with excess of its own stays.
+   * Returns the dropped candidates.
    */
-  private static void explainAwayByDescendants(List<ScoredSegment> candidates, List<BitSet> coverage,
+  private static List<Integer> explainAwayByDescendants(List<ScoredSegment> candidates, List<BitSet> coverage,
       List<OverlapSignatures.Signature> signatures, List<Integer> reported, Map<Integer, Double> retestP,
       Map<Segment, String> decisions, double threshold, HotspotSettings settings) {
+    List<Integer> dropped = new ArrayList<>();
     for (int i : List.copyOf(reported)) {
       Segment segment = candidates.get(i).segment();
       BitSet outside = new BitSet();
@@ -149,8 +170,10 @@ public final class HotspotSelection {
         reported.remove(Integer.valueOf(i));
         retestP.remove(i);
         decisions.put(segment, retest.explainedAwayBy(descendants));
+        dropped.add(i);
       }
     }
+    return dropped;
   }
 
   /** A segment's rows outside some reported hot-spots, against the rest of the rows outside them. */
