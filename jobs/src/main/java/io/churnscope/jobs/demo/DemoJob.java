@@ -35,7 +35,7 @@ public final class DemoJob {
       // The demo's own lake, unless flags say otherwise: 2,000 accounts (scale 2) churning 3 % a month,
       // as SMB SaaS does, so its renewal pool is large enough for the planted hot-spots to clear the
       // false-discovery bar (at scale 1 and 1.15 % a month they do not: docs/hotspots.md); 60 days of
-      // usage (two 28-day MAU windows and the trend between them) keep the run near 20 minutes.
+      // usage (two 28-day MAU windows and the trend between them) keep the run near 14 minutes (measured).
       scale = DEMO_SCALE;
       usageDays = DEMO_USAGE_DAYS;
       churnHazard = DEMO_CHURN_HAZARD;

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  *       than its own ancestors, which its parent test already beat) is re-tested on the rows outside them,
  *       against the rest of those rows; it is kept only if it is still significant at the
  *       Benjamini–Hochberg threshold and still lifts by min-lift there. Then the other way: a reported
- *       segment with reported sub-segments is re-tested outside them, and dropped if its excess was theirs.</li>
+ *       segment with reported sub-segments is re-tested outside them, and dropped if its excess was theirs;
+ *       the ranking pass then runs again without the dropped ones, until none is dropped.</li>
  *   <li><b>Impact</b>: excess churned over the reference (the highest-rate reported parent, else the
  *       baseline); hot-spots are ranked by it (by excess churned weight when weighted).</li>
  * </ol>
