@@ -125,4 +125,27 @@ public final class BaselineSql {
   private static String literals(List<String> values) {
     return values.stream().map(v -> "'" + v.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", "));
   }
+
+  /**
+   * Every segment of one or two dimension values with at least {@code floor} rows in a Parquet
+   * population of string dimensions and a {@code churned} outcome (rows without one left out, a
+   * missing value named {@code (missing)}, as the hot-spot search names it): one GROUP BY GROUPING
+   * SETS. Returns the dimensions (null where a segment does not fix one), then accounts and churned.
+   */
+  public static String levelTwoSegments(String parquetGlob, List<String> dimensions, long floor) {
+    List<String> quoted = dimensions.stream().map(d -> "\"" + d.replace("\"", "\"\"") + "\"").toList();
+    List<String> sets = new java.util.ArrayList<>();
+    for (int i = 0; i < quoted.size(); i++) {
+      sets.add("(" + quoted.get(i) + ")");
+      for (int j = i + 1; j < quoted.size(); j++) {
+        sets.add("(" + quoted.get(i) + ", " + quoted.get(j) + ")");
+      }
+    }
+    String banded = quoted.stream().map(q -> "coalesce(CAST(" + q + " AS VARCHAR), '(missing)') AS " + q)
+        .collect(java.util.stream.Collectors.joining(", "));
+    return "SELECT " + String.join(", ", quoted) + ", count(*) AS accounts, sum(churned) AS churned FROM ("
+        + "SELECT " + banded + ", CAST(churned AS INTEGER) AS churned FROM read_parquet('" + parquetGlob + "')"
+        + " WHERE churned IS NOT NULL) GROUP BY GROUPING SETS (" + String.join(", ", sets) + ")"
+        + " HAVING count(*) >= " + floor;
+  }
 }

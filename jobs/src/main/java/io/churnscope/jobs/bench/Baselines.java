@@ -1,7 +1,18 @@
 package io.churnscope.jobs.bench;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.lake.Lake;
+import io.churnscope.common.run.RunContext;
 import io.churnscope.common.schema.MartTables;
+import io.churnscope.jobs.hotspots.HotspotSettings;
+import io.churnscope.jobs.hotspots.HotspotSpec;
+import io.churnscope.jobs.hotspots.HotspotStage;
+import io.churnscope.jobs.hotspots.NightlyHotspotSettings;
+import io.churnscope.jobs.hotspots.Population;
+import io.churnscope.jobs.hotspots.Segment;
+import io.churnscope.jobs.hotspots.SegmentLattice;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,13 +26,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * What a user would run instead on one machine: the same headline numbers in plain DuckDB SQL over
  * the same staged Parquet files (through the DuckDB catalog the nightly publishes), timed, and
  * checked against the marts Spark wrote — to the row and to the cent.
  */
-final class Baselines {
+public final class Baselines {
   /**
    * One metric side by side.
    *
@@ -30,7 +43,7 @@ final class Baselines {
    * @param rows rows (accounts, months) compared
    * @param mismatches rows whose numbers differ (0 = the same numbers)
    */
-  record Comparison(String metric, List<String> sparkStages, long sparkMs, long duckDbMs, int rows, int mismatches,
+  public record Comparison(String metric, List<String> sparkStages, long sparkMs, long duckDbMs, int rows, int mismatches,
       String firstMismatch) {
     double ratio() {
       return duckDbMs == 0 ? 0 : sparkMs / (double) duckDbMs;
@@ -110,6 +123,62 @@ final class Baselines {
     }
     return compare("MRR movement totals per month (" + MartTables.MRR_MOVEMENTS.stream().map(f -> f.name())
         .collect(Collectors.joining(", ")) + ")", List.of("mrr-ledger"), stageMs, duckMs, duck, spark);
+  }
+
+  /**
+   * Level-2 hot-spot churn rates: accounts and churned renewals of every segment of one or two
+   * dimension values at or above the support floor, in the established renewal pool of the run date.
+   * The pool — each renewal with its account's conformed attributes at the look-back date — is
+   * Spark's ({@link HotspotStage#population}), written once to {@code parquetDir}: its as-of logic has
+   * no plain-SQL twin here. Both engines then aggregate that same file: Spark with the search's own
+   * lattice walk (levels 1 and 2, {@link SegmentLattice}), DuckDB with one GROUP BY GROUPING SETS.
+   */
+  public static Comparison hotspotRates(SparkSession spark, Lake lake, ChurnscopeConfig config, LocalDate date,
+      Path parquetDir) throws SQLException {
+    NightlyHotspotSettings nightly = NightlyHotspotSettings.from(config);
+    List<String> dimensions = nightly.dimensions();
+    List<Column> columns = new ArrayList<>();
+    dimensions.forEach(d -> columns.add(Population.column(d)));
+    columns.add(col("churned"));
+    HotspotStage.population(spark, RunContext.start(date, lake, config), nightly)
+        .where(col("churn_kind").equalTo("established")).select(columns.toArray(Column[]::new))
+        .write().mode("overwrite").parquet(parquetDir.toString());
+    HotspotSettings settings = HotspotSettings.from(config).withMaxOrder(2);
+
+    long started = System.nanoTime();
+    Population.Prepared prepared = Population.prepare(spark.read().parquet(parquetDir.toString()),
+        HotspotSpec.of(dimensions, "churned", settings));
+    Map<String, List<Long>> sparkCounts = new TreeMap<>();
+    SegmentLattice.explore(prepared.rows(), dimensions, settings).frequent().forEach((segment, counts) ->
+        sparkCounts.put(segment.key(), List.of(counts.accounts(), counts.churned())));
+    long sparkMs = (System.nanoTime() - started) / 1_000_000;
+
+    started = System.nanoTime();
+    Map<String, List<Long>> duck = new TreeMap<>();
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        Statement sql = db.createStatement()) {
+      String file = parquetDir.resolve("*.parquet").toString().replace("'", "''");
+      long total;
+      try (ResultSet rs = sql.executeQuery("SELECT count(*) FROM read_parquet('" + file + "') WHERE churned IS NOT NULL")) {
+        rs.next();
+        total = rs.getLong(1);
+      }
+      try (ResultSet rs = sql.executeQuery(BaselineSql.levelTwoSegments(file, dimensions, settings.supportFloor(total)))) {
+        while (rs.next()) {
+          Map<String, String> values = new TreeMap<>();
+          for (int i = 0; i < dimensions.size(); i++) {
+            if (rs.getString(i + 1) != null) {
+              values.put(dimensions.get(i), rs.getString(i + 1));
+            }
+          }
+          duck.put(Segment.of(values).key(), List.of(rs.getLong(dimensions.size() + 1), rs.getLong(dimensions.size() + 2)));
+        }
+      }
+    }
+    long duckMs = (System.nanoTime() - started) / 1_000_000;
+    String label = "churn-hotspots lattice, levels 1-2, on the same pool file";
+    return compare("Level-2 hot-spot churn rates (accounts, churned) of the established renewal pool on " + date,
+        List.of(label), Map.of(label, sparkMs), duckMs, duck, sparkCounts);
   }
 
   private static Comparison compare(String metric, List<String> stages, Map<String, Long> stageMs, long duckMs,

@@ -69,7 +69,8 @@ public final class BenchJob {
 
     @Parameter(names = "--stages",
         description = "Measure only these nightly stages (comma-separated, as nightly --stages); default all. "
-            + "The DuckDB comparison needs account-engagement, mrr-ledger and publish-catalog.")
+            + "The DuckDB comparison needs account-engagement, mrr-ledger and publish-catalog; its hot-spot rates, "
+            + "churn-hotspots.")
     public List<String> stages = new ArrayList<>();
 
     @Parameter(names = "--profile",
@@ -175,9 +176,14 @@ public final class BenchJob {
     Map<String, Long> lastNight = new LinkedHashMap<>();
     runs.get(runs.size() - 1).stages().forEach(s -> lastNight.put(s.stage(), s.wallMs()));
     Path catalog = Path.of(lakeDir.toString(), "_catalog", "churnscope.duckdb");
-    List<Baselines.Comparison> baselines = Files.exists(catalog) && lastNight.containsKey("account-engagement")
-        && lastNight.containsKey("mrr-ledger")
-        ? Baselines.run(catalog, args.config(), args.endDate, lastNight) : List.of();
+    List<Baselines.Comparison> baselines = new ArrayList<>();
+    if (Files.exists(catalog) && lastNight.containsKey("account-engagement") && lastNight.containsKey("mrr-ledger")) {
+      baselines.addAll(Baselines.run(catalog, args.config(), args.endDate, lastNight));
+    }
+    if (lastNight.containsKey("churn-hotspots")) {
+      baselines.add(Baselines.hotspotRates(spark, lake, args.config(), args.endDate,
+          lakeDir.resolve("_bench").resolve("hotspot_population")));
+    }
     baselines.forEach(b -> LOG.info("bench {}: {}: Spark {} ms, DuckDB {} ms, {} rows, {} differ", lakeCase.label(),
         b.metric(), b.sparkMs(), b.duckDbMs(), b.rows(), b.mismatches()));
     if (!args.keepLakes) {

@@ -14,10 +14,12 @@ import java.time.LocalDate;
  * @param badRecordRate share of extra, deliberately bad records per source
  * @param baseMonthlyHazard monthly churn probability outside the planted hot-spots (the lifts multiply it);
  *     {@link LifecycleSimulator#BASE_MONTHLY_HAZARD} unless a test needs more churn for statistical power
+ * @param usageIntensity share of a full day's sessions and actions an active user's day produces, in
+ *     (0, 1]; who is active on which day does not depend on it (see {@link UsageDayGenerator})
  */
 public record GeneratorParams(
     long seed, double scale, LocalDate endDate, int historyMonths, int usageDays, double badRecordRate,
-    double baseMonthlyHazard)
+    double baseMonthlyHazard, double usageIntensity)
     implements Serializable {
 
   /** First day of billing and CRM history (the first delivery holds the state as of that day). */

@@ -40,6 +40,7 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
     parameters.put("history_months", params.historyMonths());
     parameters.put("history_start", params.historyStart().toString());
     parameters.put("usage_days", params.usageDays());
+    parameters.put("usage_intensity", params.usageIntensity());
     parameters.put("usage_start", params.usageStart().toString());
     parameters.put("bad_record_rate", params.badRecordRate());
     json.put("parameters", parameters);

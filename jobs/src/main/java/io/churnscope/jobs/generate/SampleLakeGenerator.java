@@ -68,6 +68,12 @@ public final class SampleLakeGenerator {
         + "hot-spots, in (0, 0.2]; the planted lifts multiply it. Default 0.0115 (about 13 % logo churn a year).")
     public Double churnHazard;
 
+    @Parameter(names = "--usage-intensity", description = "Share of a full day's sessions and actions each active "
+        + "user-day produces, in (0, 1]. Who is active on which day does not change, so DAU / WAU / MAU, seat "
+        + "utilization and the frequency and utilization bands stay as at 1; breadth and event counts shrink. "
+        + "Makes long usage histories cheap (tests of usage-band hot-spots). Default 1.")
+    public double usageIntensity = 1.0;
+
     /** The flags resolved against the configuration and checked; throws {@link UserError}. */
     public GeneratorParams params() {
       ChurnscopeConfig config = config();
@@ -97,7 +103,10 @@ public final class SampleLakeGenerator {
       if (!(hazard > 0 && hazard <= 0.2)) {
         throw new UserError("--churn-hazard " + hazard + ": must be greater than 0 and at most 0.2");
       }
-      return new GeneratorParams(resolvedSeed, scale, end, months, days, rate, hazard);
+      if (!(usageIntensity > 0 && usageIntensity <= 1)) {
+        throw new UserError("--usage-intensity " + usageIntensity + ": must be greater than 0 and at most 1");
+      }
+      return new GeneratorParams(resolvedSeed, scale, end, months, days, rate, hazard, usageIntensity);
     }
 
     @Override

@@ -93,7 +93,8 @@ final class UsageDayGenerator {
     if (r.nextDouble() >= p) {
       return;
     }
-    int sessions = 1 + Draws.poisson(r, 0.5 * Math.sqrt(u.intensity) * activity);
+    // The intensity knob thins sessions and actions, never the decision above: active days are kept.
+    int sessions = 1 + Draws.poisson(r, 0.5 * Math.sqrt(u.intensity) * activity * params.usageIntensity());
     long t = r.nextDouble() < 0.03
         ? localMidnight + 22 * HOUR + r.nextInt(90) * MINUTE
         : localMidnight + 8 * HOUR + (long) (r.nextDouble() * 3 * HOUR);
@@ -123,7 +124,7 @@ final class UsageDayGenerator {
         t = wizard(t);
       }
     }
-    int actions = 1 + (int) Draws.exponential(r, 7.0 * Math.pow(user.intensity, 0.4));
+    int actions = 1 + (int) Draws.exponential(r, 7.0 * Math.pow(user.intensity, 0.4) * params.usageIntensity());
     actions = Math.min(actions, 40);
     for (int i = 0; i < actions; i++) {
       int feature = Draws.weighted(r, user.featureWeights);

@@ -125,8 +125,8 @@ public final class HotspotStage implements Stage {
     }
   }
 
-  /** The renewal pool with each row's account attributes at its look-back date. */
-  static Dataset<Row> population(SparkSession spark, RunContext run, NightlyHotspotSettings nightly) {
+  /** The renewal pool with each row's account attributes at its look-back date (also the bench's hot-spot baseline input). */
+  public static Dataset<Row> population(SparkSession spark, RunContext run, NightlyHotspotSettings nightly) {
     ChurnscopeConfig config = run.config();
     Dataset<Row> versions = DeltaIO.read(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS);
     Dataset<Row> ledger = DeltaIO.read(spark, run.lake(), MartTables.MRR_LEDGER_ACCOUNT);

@@ -14,6 +14,7 @@ import io.churnscope.common.testing.SparkTestBase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -81,6 +82,44 @@ class SampleLakeGeneratorTest extends SparkTestBase {
       assertNotEquals(RawFiles.contentByDelivery(lake, source), RawFiles.contentByDelivery(other, source),
           source.truthName + ": another seed gave the same content");
     }
+  }
+
+  /**
+   * {@code --usage-intensity} thins sessions and actions but never who is active on which day: every
+   * user signs in on the same local days (away from the window's edges, where a late delivery may fall
+   * outside it), with far fewer clickstream lines.
+   */
+  @Test
+  void aLowerUsageIntensityKeepsEveryActiveUserDayWithFewerLines() throws Exception {
+    Path light = tmp.resolve("lake-light");
+    SampleLakeGenerator.Args args = args(light, 7);
+    args.usageIntensity = 0.1;
+    SampleLakeGenerator.run(spark(), args);
+    LocalDate end = LocalDate.parse("2026-10-31");
+    LocalDate from = end.minusDays(USAGE_DAYS - 2L);
+    LocalDate to = end.minusDays(4);
+    Set<String> full = signInDays(lake, from, to);
+    Set<String> thinned = signInDays(light, from, to);
+    assertTrue(full.size() > 200, "user-days signed in: " + full.size());
+    assertEquals(full, thinned);
+    long fullLines = RawFiles.records(lake, RawSource.CLICKSTREAM).size();
+    long lightLines = RawFiles.records(light, RawSource.CLICKSTREAM).size();
+    assertTrue(lightLines < 0.4 * fullLines, "clickstream lines " + lightLines + " at 0.1 vs " + fullLines + " at 1");
+  }
+
+  /** user id and local date of every well-formed Signed In event between the dates. */
+  private static Set<String> signInDays(Path lake, LocalDate from, LocalDate to) throws IOException {
+    Set<String> days = new TreeSet<>();
+    for (String record : RawFiles.records(lake, RawSource.CLICKSTREAM)) {
+      JsonNode node = parse(record.substring(record.indexOf('\t') + 1));
+      if (node != null && "Signed In".equals(node.path("event").asText()) && isTimestamp(node.path("timestamp").asText())) {
+        LocalDate day = OffsetDateTime.parse(node.get("timestamp").asText()).toLocalDate();
+        if (!day.isBefore(from) && !day.isAfter(to)) {
+          days.add(node.get("userId").asText() + " " + day);
+        }
+      }
+    }
+    return days;
   }
 
   @Test
@@ -283,6 +322,8 @@ class SampleLakeGeneratorTest extends SparkTestBase {
     assertThrows(UserError.class, () -> parse("--scale", "0"));
     assertThrows(UserError.class, () -> parse("--usage-days", "7"));
     assertThrows(UserError.class, () -> parse("--bad-record-rate", "0.5"));
+    assertThrows(UserError.class, () -> parse("--usage-intensity", "0"));
+    assertThrows(UserError.class, () -> parse("--usage-intensity", "1.5"));
     assertThrows(UserError.class, () -> parse("--history-months", "1", "--usage-days", "60"));
     assertEquals(120, parse().params().usageDays(), "usage-days defaults to generator.usage-days");
   }

@@ -13,6 +13,7 @@ import io.churnscope.common.run.RunContext;
 import io.churnscope.common.schema.HotspotTables;
 import io.churnscope.common.testing.DatasetAssertions;
 import io.churnscope.common.testing.SparkTestBase;
+import io.churnscope.jobs.bench.Baselines;
 import io.churnscope.jobs.generate.SampleLakeGenerator;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
@@ -257,6 +258,19 @@ class NightlyHotspotGeneratedLakeTest extends SparkTestBase {
       }
     }
     assertTrue(unrelated.size() <= 1, "unrelated hot-spots: " + unrelated);
+  }
+
+  /**
+   * The bench's baseline: DuckDB's GROUPING SETS over the pool written to Parquet count every segment
+   * of one or two values above the support floor exactly as the search's lattice walk does.
+   */
+  @Test
+  void duckDbCountsEverySegmentOfOneOrTwoValuesAsTheLatticeDoes() throws Exception {
+    Baselines.Comparison c = Baselines.hotspotRates(spark(), lake, config, SECOND, dir.resolve("pool"));
+    System.out.printf("level-2 segments: %d, differ %d; Spark %d ms, DuckDB %d ms%n", c.rows(), c.mismatches(),
+        c.sparkMs(), c.duckDbMs());
+    assertTrue(c.rows() > DIMENSIONS.size() * 3, "segments compared: " + c.rows());
+    assertEquals(0, c.mismatches(), c.firstMismatch());
   }
 
   static List<String> sameAccounts(Row r) {
