@@ -51,6 +51,9 @@ public final class Churnscope {
     commands.put("bench", new Command(
         "measure the nightly on generated lakes at several scales and histories, beside DuckDB (bench/run)",
         io.churnscope.jobs.bench.BenchJob::main));
+    commands.put("check-planted", new Command(
+        "check a generated lake's nightly hot-spots against the generator's planted truth (bench/planted-hotspots)",
+        io.churnscope.jobs.bench.PlantedHotspotCheck::main));
     commands.put("bench-hotspots", new Command(
         "time the hot-spot search on a synthetic population (default 1,000,000 accounts x 12 dimensions, bench/hotspots)",
         io.churnscope.jobs.bench.HotspotScaleBench::main));
