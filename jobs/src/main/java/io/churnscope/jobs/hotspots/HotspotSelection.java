@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -17,13 +18,17 @@ import java.util.stream.Collectors;
  *       into the parent) and lift ≥ min-lift; by excess over the baseline, at most max-candidates.</li>
  *   <li><b>Same accounts</b>: candidates covering exactly the same rows are reported once, as the shortest.</li>
  *   <li><b>Explain away</b>: down the ranking, a candidate that overlaps hot-spots already reported (other
- *       than its own ancestors, which its parent test already beat) is re-tested on the rows outside them,
- *       against the rest of those rows; it is kept only if it is still significant at the
+ *       than those holding all its rows: its ancestors, which its parent test already beat, and segments
+ *       like reseller × North America around reseller × US, settled below) is re-tested on the rows
+ *       outside them, against the rest of those rows; it is kept only if it is still significant at the
  *       Benjamini–Hochberg threshold and still lifts by min-lift there. Then the other way: a reported
- *       segment with reported sub-segments is re-tested outside them, and dropped if its excess was theirs;
- *       the ranking pass then runs again without the dropped ones, until none is dropped.</li>
- *   <li><b>Impact</b>: excess churned over the reference (the highest-rate reported parent, else the
- *       baseline); hot-spots are ranked by it (by excess churned weight when weighted).</li>
+ *       segment with reported sub-segments is re-tested outside them, and dropped if its excess was
+ *       theirs. Last, two reported segments one inside the other by the data only are tested against
+ *       each other both ways, and the one that does not stand out (the worse fit, when neither does) is
+ *       dropped. The ranking pass then runs again without the dropped ones, until none is dropped.</li>
+ *   <li><b>Impact</b>: excess churned over the reference (the highest-rate reported parent or reported
+ *       segment holding its rows, else the baseline); hot-spots are ranked by it (by excess churned
+ *       weight when weighted).</li>
  * </ol>
  */
 public final class HotspotSelection {
@@ -43,9 +48,15 @@ public final class HotspotSelection {
         .toList();
   }
 
-  /** The largest combined p-value Benjamini–Hochberg rejected: the bar the explain-away re-test must clear. */
+  /**
+   * The Benjamini–Hochberg cut-off, fdr × rejected / tested — a p-value at or under it is rejected among
+   * these tests — and the bar the re-tests must clear. Not the largest rejected p-value: when every
+   * rejection is overwhelming that sits far below the cut-off, and a segment whose excess outside
+   * another is at p = 1e-20 would be explained away by it.
+   */
   public static double rejectionThreshold(List<ScoredSegment> scored, double fdr) {
-    return scored.stream().filter(s -> s.qValue() <= fdr).mapToDouble(ScoredSegment::pValueCombined).max().orElse(0);
+    long rejected = scored.stream().filter(s -> s.qValue() <= fdr).count();
+    return scored.isEmpty() ? 0 : fdr * rejected / scored.size();
   }
 
   public static Outcome select(List<ScoredSegment> scored, List<ScoredSegment> candidates,
@@ -74,8 +85,16 @@ public final class HotspotSelection {
     do {
       retestP.clear();
       reported = downTheRanking(candidates, remaining, coverage, signatures, retestP, decisions, threshold, settings);
-    } while (remaining.removeAll(
-        explainAwayByDescendants(candidates, coverage, signatures, reported, retestP, decisions, threshold, settings)));
+      List<Integer> dropped =
+          explainAwayByDescendants(candidates, coverage, signatures, reported, retestP, decisions, threshold, settings);
+      if (dropped.isEmpty()) {
+        dropped = settleSegmentsInside(candidates, coverage, signatures, reported, decisions, threshold, settings);
+      }
+      remaining.removeAll(dropped);
+      if (dropped.isEmpty()) {
+        break;
+      }
+    } while (true);
 
     List<Hotspot> unranked = new ArrayList<>();
     for (int i : reported) {
@@ -83,8 +102,9 @@ public final class HotspotSelection {
       SegmentCounts reference = all;
       for (int r : reported) {
         ScoredSegment other = candidates.get(r);
-        if (other.segment().order() == s.segment().order() - 1 && other.segment().contains(s.segment())
-            && (reference == all || other.rate() > reference.rate())) {
+        boolean parent = other.segment().order() == s.segment().order() - 1 && other.segment().contains(s.segment());
+        boolean around = r != i && !other.segment().contains(s.segment()) && holdsRows(coverage, r, i);
+        if ((parent || around) && (reference == all || other.rate() > reference.rate())) {
           reference = other.counts();
         }
       }
@@ -105,8 +125,8 @@ public final class HotspotSelection {
   }
 
   /**
-   * Reports candidates in ranking order; one that overlaps hot-spots already reported (other than its
-   * own ancestors, which its parent test already beat) is re-tested on the rows outside them.
+   * Reports candidates in ranking order; one that overlaps hot-spots already reported (other than those
+   * holding all its rows) is re-tested on the rows outside them.
    */
   private static List<Integer> downTheRanking(List<ScoredSegment> candidates, List<Integer> ranked,
       List<BitSet> coverage, List<OverlapSignatures.Signature> signatures, Map<Integer, Double> retestP,
@@ -118,7 +138,7 @@ public final class HotspotSelection {
       List<String> overlapping = new ArrayList<>();
       for (int r : reported) {
         Segment earlier = candidates.get(r).segment();
-        if (!earlier.contains(segment) && coverage.get(r).intersects(coverage.get(i))) {
+        if (!holdsRows(coverage, r, i) && coverage.get(r).intersects(coverage.get(i))) {
           outside.or(coverage.get(r));
           overlapping.add(earlier.key());
         }
@@ -175,6 +195,100 @@ public final class HotspotSelection {
       }
     }
     return dropped;
+  }
+
+  /**
+   * Two reported segments, one inside the other by the data but not by its values (reseller × US inside
+   * reseller × North America, since region follows country), were never tested against each other: the
+   * ranking pass does not re-test the inner one outside the outer (nothing would be left). They are now,
+   * both ways: the outer one on its rows outside the inner one, the inner one against the rest of the
+   * outer one, each at the Benjamini–Hochberg threshold and min-lift.
+   * <ul>
+   *   <li>both stand out: both are reported, the inner one read against the outer one;</li>
+   *   <li>only the outer one: the inner one adds nothing to it and is folded into it;</li>
+   *   <li>only the inner one: the outer one is high only through it and is explained away;</li>
+   *   <li>neither (too few rows to tell them apart at that bar): the one whose rate fits the outer
+   *       one's rows better stays — the outer one's rate over all of them, or the inner one's rate on
+   *       its rows and the rate outside the outer one on the rest. Both explanations spend one rate;
+   *       neither is simpler by its number of values.</li>
+   * </ul>
+   * Settles one pair per round (the ranking pass reruns without the loser), so nothing is folded into
+   * a segment that is itself dropped. Returns the dropped candidate, if any.
+   */
+  private static List<Integer> settleSegmentsInside(List<ScoredSegment> candidates, List<BitSet> coverage,
+      List<OverlapSignatures.Signature> signatures, List<Integer> reported, Map<Segment, String> decisions,
+      double threshold, HotspotSettings settings) {
+    for (int inner : reported) {
+      Segment segment = candidates.get(inner).segment();
+      for (int outer : reported) {
+        Segment larger = candidates.get(outer).segment();
+        if (outer == inner || larger.contains(segment) || !holdsRows(coverage, outer, inner)) {
+          continue;
+        }
+        BitSet notOuter = (BitSet) coverage.get(outer).clone();
+        notOuter.flip(0, signatures.size());
+        Retest within = Retest.of(coverage.get(inner), notOuter, signatures);
+        Retest outside = Retest.of(coverage.get(outer), coverage.get(inner), signatures);
+        boolean innerStandsOut = within.standsOut(threshold, settings.minLift());
+        boolean outerStandsOut = outside.standsOut(threshold, settings.minLift());
+        if (innerStandsOut && outerStandsOut) {
+          continue;
+        }
+        boolean keepInner = innerStandsOut
+            || !outerStandsOut && innerFitsBetter(coverage.get(inner), coverage.get(outer), signatures);
+        if (keepInner) {
+          decisions.put(larger, outside.explainedAwayBy(List.of(segment.key()))
+              + (innerStandsOut ? "" : "; its rows fit the inside one's rate better than its own"));
+          return List.of(outer);
+        }
+        decisions.put(segment, String.format(Locale.ROOT,
+            "folded into %s: inside it, but not above the rest of it (lift %.2f, p %.3g)%s", larger.key(),
+            within.lift(), within.p(), outerStandsOut ? "" : "; its rows fit the outer one's rate better"));
+        return List.of(inner);
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * Binomial log-likelihood of the outer segment's rows: the inner segment at its own rate and the rest
+   * at the rate outside the outer segment, against all of them at the outer segment's rate.
+   */
+  private static boolean innerFitsBetter(BitSet inner, BitSet outer, List<OverlapSignatures.Signature> signatures) {
+    long nIn = 0, kIn = 0, nRest = 0, kRest = 0, nOut = 0, kOut = 0;
+    for (int sig = 0; sig < signatures.size(); sig++) {
+      OverlapSignatures.Signature s = signatures.get(sig);
+      if (inner.get(sig)) {
+        nIn += s.accounts();
+        kIn += s.churned();
+      } else if (outer.get(sig)) {
+        nRest += s.accounts();
+        kRest += s.churned();
+      } else {
+        nOut += s.accounts();
+        kOut += s.churned();
+      }
+    }
+    double outerRate = rate(kIn + kRest, nIn + nRest);
+    double outerOnly = logLikelihood(kIn, nIn, outerRate) + logLikelihood(kRest, nRest, outerRate);
+    double innerOnly = logLikelihood(kIn, nIn, rate(kIn, nIn)) + logLikelihood(kRest, nRest, rate(kOut, nOut));
+    return innerOnly > outerOnly;
+  }
+
+  private static double rate(long k, long n) {
+    return n == 0 ? 0 : (double) k / n;
+  }
+
+  private static double logLikelihood(long k, long n, double p) {
+    double clamped = Math.min(Math.max(p, 1e-12), 1 - 1e-12);
+    return k * Math.log(clamped) + (n - k) * Math.log(1 - clamped);
+  }
+
+  /** True when every row of candidate {@code inner} is in candidate {@code outer} (by the data, not only by values). */
+  private static boolean holdsRows(List<BitSet> coverage, int outer, int inner) {
+    BitSet outside = (BitSet) coverage.get(inner).clone();
+    outside.andNot(coverage.get(outer));
+    return outside.isEmpty();
   }
 
   /** A segment's rows outside some reported hot-spots, against the rest of the rows outside them. */
