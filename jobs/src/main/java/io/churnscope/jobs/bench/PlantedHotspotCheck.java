@@ -1,6 +1,7 @@
 package io.churnscope.jobs.bench;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import com.beust.jcommander.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -50,8 +52,11 @@ public final class PlantedHotspotCheck {
    *
    * @param searched whether every dimension it names is among the nightly's dimensions
    * @param reported the reported row that is it (or covers exactly its accounts), null if none
+   * @param renewals the established renewals in the segment by its measured values (what the search saw)
+   * @param churned how many of them churned
    */
-  public record Finding(String id, Segment segment, double lift, boolean searched, double plantedRate, Row reported) {
+  public record Finding(String id, Segment segment, double lift, boolean searched, double plantedRate, Row reported,
+      long renewals, long churned) {
     public boolean found() {
       return reported != null && (double) reported.getAs("ci_low") <= plantedRate
           && plantedRate <= (double) reported.getAs("ci_high");
@@ -63,7 +68,8 @@ public final class PlantedHotspotCheck {
         return head + "not searched (a dimension it names is not in hotspots.nightly.dimensions)";
       }
       if (reported == null) {
-        return head + "NOT REPORTED";
+        return head + "NOT REPORTED (in the pool: " + renewals + " renewals, " + churned + " churned, "
+            + pct(renewals == 0 ? 0 : (double) churned / renewals) + ")";
       }
       return head + (found() ? "found" : "REPORTED, PLANTED RATE OUTSIDE THE INTERVAL") + ": " + reported.getAs("sentence");
     }
@@ -102,7 +108,8 @@ public final class PlantedHotspotCheck {
     }
     JsonNode truth = new ObjectMapper().readTree(truthFile);
     NightlyHotspotSettings nightly = NightlyHotspotSettings.from(run.config());
-    double baseRate = rateOutsideEveryPlantedSegment(spark, run, nightly);
+    Dataset<Row> established = HotspotStage.population(spark, run, nightly).where("churn_kind = 'established'").cache();
+    double baseRate = rateOutsideEveryPlantedSegment(spark, run, established);
     List<Row> reported = DeltaIO.read(spark, run.lake(), HotspotTables.CHURN_HOTSPOTS)
         .where(col("run_date").equalTo(java.sql.Date.valueOf(run.runDate())))
         .where("analysis = 'established' AND status <> 'resolved'").collectAsList();
@@ -113,18 +120,32 @@ public final class PlantedHotspotCheck {
       Segment segment = Segment.of(values);
       Row row = reported.stream().filter(r -> r.getAs("segment_key").equals(segment.key())
           || sameAccountsAs(r).contains(segment.key())).findFirst().orElse(null);
-      findings.add(new Finding(h.get("id").asText(), segment, h.get("lift").asDouble(),
-          nightly.dimensions().containsAll(values.keySet()), baseRate * h.get("lift").asDouble(), row));
+      boolean searched = nightly.dimensions().containsAll(values.keySet());
+      Row measured = searched ? established.where(segmentFilter(values))
+          .selectExpr("count(*)", "coalesce(sum(CAST(churned AS INT)), 0)").first() : null;
+      findings.add(new Finding(h.get("id").asText(), segment, h.get("lift").asDouble(), searched,
+          baseRate * h.get("lift").asDouble(), row, measured == null ? 0 : measured.getLong(0),
+          measured == null ? 0 : ((Number) measured.get(1)).longValue()));
     }
+    established.unpersist();
     return findings;
   }
 
-  /** The churn rate of the established renewals of accounts in no planted segment. */
-  public static double rateOutsideEveryPlantedSegment(SparkSession spark, RunContext run, NightlyHotspotSettings nightly) {
+  /** The pool's renewals in the segment by their measured values at the look-back date. */
+  private static Column segmentFilter(Map<String, String> values) {
+    Column all = lit(true);
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      all = all.and(col(e.getKey()).cast("string").equalTo(e.getValue()));
+    }
+    return all;
+  }
+
+  /** The churn rate of the established renewals (the pool's) of accounts in no planted segment. */
+  public static double rateOutsideEveryPlantedSegment(SparkSession spark, RunContext run, Dataset<Row> established) {
     Dataset<Row> truth = spark.read().option("header", "true")
         .csv(new File(run.lake().generatorDir(), "accounts_truth.csv").toString())
         .selectExpr("account_id AS t_account_id", "coalesce(hotspots, '') AS planted");
-    Row outside = HotspotStage.population(spark, run, nightly).where("churn_kind = 'established'")
+    Row outside = established
         .join(truth, col("t_account_id").equalTo(col("account_id")))
         .where("planted = ''").selectExpr("avg(CAST(churned AS DOUBLE))").first();
     return outside.getDouble(0);

@@ -214,6 +214,8 @@ class NightlyHotspotGeneratedLakeTest extends SparkTestBase {
                 + "q %.3f, %d segments of its order with stronger evidence; planted rate %.4f%n", f.id(), key,
             tested.counts().accounts(), tested.counts().churned(), tested.rate(), tested.ciLow(), tested.ciHigh(),
             tested.lift(), tested.pValue(), tested.pValueVsParents(), tested.qValue(), strongerOfItsOrder, f.plantedRate());
+        assertEquals(tested.counts().accounts(), f.renewals(), f.id() + ": check-planted counts the segment as the lattice does");
+        assertEquals(tested.counts().churned(), f.churned(), f.id() + ": churned, as the lattice counts");
         assertTrue(f.reported() != null, f.id() + " " + key + " not reported: " + search.decisions()
             .getOrDefault(tested.segment(), "q " + tested.qValue()));
         assertTrue(f.found(), f.describe());
