@@ -1,7 +1,10 @@
 package io.churnscope.jobs.bench;
 
+import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.split;
 
 import com.beust.jcommander.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,9 +39,13 @@ import scala.jdk.javaapi.CollectionConverters;
  * usage): the nightly's established hot-spots of a run date against the generator's planted truth
  * ({@code _generator/ground_truth.json}, {@code accounts_truth.csv}). A planted segment is found when it
  * is reported itself (or as a segment covering exactly its accounts) with its planted rate inside the
- * reported interval; the planted rate is the churn rate of the renewals of accounts in no planted
- * segment times the planted lift (the generator's hazard is monthly, a renewal's rate is not exactly
- * it). Writes {@code <out>/planted-<timestamp>.md} and exits non-zero if a searched planted segment is
+ * reported interval. The planted rate is the generator's monthly hazard × the planted lift: a renewal in
+ * the pool is exactly one of the generator's monthly draws (an annual plan's mid-term cancellation is
+ * outside the pool, as its draws are), so it churns with that probability. The summary also gives the
+ * observed rate of the renewals of accounts in no planted segment (it should sit near the hazard), each
+ * segment's renewals by its measured values and by the generator's membership, and any hot-spot
+ * reported that was not planted. Writes {@code <out>/planted-<timestamp>.md} and exits non-zero if a
+ * searched planted segment is
  * not found. {@code NightlyHotspotGeneratedLakeTest} judges the same way on a suite-sized lake.
  */
 public final class PlantedHotspotCheck {
@@ -54,9 +61,13 @@ public final class PlantedHotspotCheck {
    * @param reported the reported row that is it (or covers exactly its accounts), null if none
    * @param renewals the established renewals in the segment by its measured values (what the search saw)
    * @param churned how many of them churned
+   * @param members the established renewals of the accounts the generator put in the segment
+   *     ({@code accounts_truth.csv}), whatever the nightly measured for them
+   * @param membersChurned how many of those churned
+   * @param measuredMembers how many of the measured segment's renewals are the generator's members
    */
   public record Finding(String id, Segment segment, double lift, boolean searched, double plantedRate, Row reported,
-      long renewals, long churned) {
+      long renewals, long churned, long members, long membersChurned, long measuredMembers) {
     public boolean found() {
       return reported != null && (double) reported.getAs("ci_low") <= plantedRate
           && plantedRate <= (double) reported.getAs("ci_high");
@@ -67,11 +78,30 @@ public final class PlantedHotspotCheck {
       if (!searched) {
         return head + "not searched (a dimension it names is not in hotspots.nightly.dimensions)";
       }
+      String pool = " In the pool, by the measured values: " + renewals + " renewals, " + churned + " churned ("
+          + pct(share(churned, renewals)) + "), " + pct(share(measuredMembers, renewals)) + " of them the generator's "
+          + "members; the generator's members: " + members + " renewals, " + membersChurned + " churned ("
+          + pct(share(membersChurned, members)) + ").";
       if (reported == null) {
-        return head + "NOT REPORTED (in the pool: " + renewals + " renewals, " + churned + " churned, "
-            + pct(renewals == 0 ? 0 : (double) churned / renewals) + ")";
+        return head + "NOT REPORTED." + pool;
       }
-      return head + (found() ? "found" : "REPORTED, PLANTED RATE OUTSIDE THE INTERVAL") + ": " + reported.getAs("sentence");
+      return head + (found() ? "found" : "REPORTED, PLANTED RATE OUTSIDE THE INTERVAL") + ": " + reported.getAs("sentence")
+          + pool;
+    }
+  }
+
+  /**
+   * The check's answer.
+   *
+   * @param generated how the lake was generated (scale, seed, usage days), from the ground truth
+   * @param hazard the generator's monthly churn hazard outside the planted segments
+   * @param outsideRenewals the established renewals of accounts in no planted segment
+   * @param outsideChurned how many of them churned
+   */
+  public record Result(String generated, double hazard, long outsideRenewals, long outsideChurned, List<Finding> findings) {
+    public String describeOutside() {
+      return "Renewals of accounts in no planted segment: " + outsideRenewals + ", " + outsideChurned + " churned ("
+          + pct(share(outsideChurned, outsideRenewals)) + "); the generator's monthly hazard: " + pct(hazard) + ".";
     }
   }
 
@@ -83,10 +113,20 @@ public final class PlantedHotspotCheck {
 
   public static void run(SparkSession spark, Args args) throws IOException {
     RunContext run = RunContext.start(args.runDate(), args.lake(), args.config());
-    List<Finding> findings = check(spark, run);
+    Result result = check(spark, run);
+    List<Finding> findings = result.findings();
     StringBuilder md = new StringBuilder("# Planted hot-spots against the nightly of " + run.runDate() + "\n\n")
-        .append("Lake ").append(run.lake().root()).append(", established renewals.\n\n");
+        .append("Lake ").append(run.lake().root()).append(" (").append(result.generated())
+        .append("), established renewals. ")
+        .append(result.describeOutside()).append("\n\n");
     findings.forEach(f -> md.append("- ").append(f.describe()).append('\n'));
+    List<String> plantedKeys = findings.stream().filter(f -> f.reported() != null)
+        .map(f -> (String) f.reported().getAs("segment_key")).toList();
+    List<Row> reported = reported(spark, run);
+    List<Row> others = reported.stream().filter(r -> !plantedKeys.contains((String) r.getAs("segment_key"))).toList();
+    md.append("\nReported and not planted: ").append(others.size()).append(" of ").append(reported.size())
+        .append(" established hot-spots").append(others.isEmpty() ? "." : ":").append('\n');
+    others.forEach(r -> md.append("- ").append((String) r.getAs("sentence")).append('\n'));
     Files.createDirectories(Path.of(args.out));
     Path file = Path.of(args.out,
         "planted-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".md");
@@ -101,7 +141,7 @@ public final class PlantedHotspotCheck {
   }
 
   /** Each planted segment with the run's established hot-spot that is it, if any. */
-  public static List<Finding> check(SparkSession spark, RunContext run) throws IOException {
+  public static Result check(SparkSession spark, RunContext run) throws IOException {
     File truthFile = new File(run.lake().generatorDir(), "ground_truth.json");
     if (!truthFile.isFile()) {
       throw new UserError("no " + truthFile + ": check-planted needs a lake made by generate or demo");
@@ -109,10 +149,13 @@ public final class PlantedHotspotCheck {
     JsonNode truth = new ObjectMapper().readTree(truthFile);
     NightlyHotspotSettings nightly = NightlyHotspotSettings.from(run.config());
     Dataset<Row> established = HotspotStage.population(spark, run, nightly).where("churn_kind = 'established'").cache();
-    double baseRate = rateOutsideEveryPlantedSegment(spark, run, established);
-    List<Row> reported = DeltaIO.read(spark, run.lake(), HotspotTables.CHURN_HOTSPOTS)
-        .where(col("run_date").equalTo(java.sql.Date.valueOf(run.runDate())))
-        .where("analysis = 'established' AND status <> 'resolved'").collectAsList();
+    double hazard = truth.path("churn_model").path("base_monthly_hazard").asDouble(Double.NaN);
+    if (Double.isNaN(hazard)) {
+      throw new UserError(truthFile + " has no churn_model.base_monthly_hazard: regenerate the lake with this version");
+    }
+    Dataset<Row> withTruth = established
+        .join(plantedIds(spark, run), col("t_account_id").equalTo(col("account_id")), "left").cache();
+    List<Row> reported = reported(spark, run);
     List<Finding> findings = new ArrayList<>();
     for (JsonNode h : truth.get("planted_hotspots")) {
       Map<String, String> values = new TreeMap<>();
@@ -121,14 +164,30 @@ public final class PlantedHotspotCheck {
       Row row = reported.stream().filter(r -> r.getAs("segment_key").equals(segment.key())
           || sameAccountsAs(r).contains(segment.key())).findFirst().orElse(null);
       boolean searched = nightly.dimensions().containsAll(values.keySet());
-      Row measured = searched ? established.where(segmentFilter(values))
-          .selectExpr("count(*)", "coalesce(sum(CAST(churned AS INT)), 0)").first() : null;
+      Column inSegment = searched ? segmentFilter(values) : lit(false);
+      Column member = array_contains(split(col("planted"), "\\|"), h.get("id").asText());
+      Column churned = col("churned");
+      Row counts = withTruth.agg(count_if(inSegment), count_if(inSegment.and(churned)), count_if(member),
+          count_if(member.and(churned)), count_if(inSegment.and(member))).first();
       findings.add(new Finding(h.get("id").asText(), segment, h.get("lift").asDouble(), searched,
-          baseRate * h.get("lift").asDouble(), row, measured == null ? 0 : measured.getLong(0),
-          measured == null ? 0 : ((Number) measured.get(1)).longValue()));
+          hazard * h.get("lift").asDouble(), row, counts.getLong(0), counts.getLong(1), counts.getLong(2),
+          counts.getLong(3), counts.getLong(4)));
     }
+    Column outside = col("planted").equalTo("");
+    Row outsideCounts = withTruth.agg(count_if(outside), count_if(outside.and(col("churned")))).first();
+    withTruth.unpersist();
     established.unpersist();
-    return findings;
+    JsonNode p = truth.path("parameters");
+    String generated = "scale " + p.path("scale").asText() + ", seed " + p.path("seed").asText() + ", "
+        + p.path("usage_days").asText() + " usage days at intensity " + p.path("usage_intensity").asText("1.0");
+    return new Result(generated, hazard, outsideCounts.getLong(0), outsideCounts.getLong(1), findings);
+  }
+
+  /** The run's established hot-spots (a hot-spot resolved since the previous run is not reported). */
+  private static List<Row> reported(SparkSession spark, RunContext run) {
+    return DeltaIO.read(spark, run.lake(), HotspotTables.CHURN_HOTSPOTS)
+        .where(col("run_date").equalTo(java.sql.Date.valueOf(run.runDate())))
+        .where("analysis = 'established' AND status <> 'resolved'").collectAsList();
   }
 
   /** The pool's renewals in the segment by their measured values at the look-back date. */
@@ -140,15 +199,15 @@ public final class PlantedHotspotCheck {
     return all;
   }
 
-  /** The churn rate of the established renewals (the pool's) of accounts in no planted segment. */
-  public static double rateOutsideEveryPlantedSegment(SparkSession spark, RunContext run, Dataset<Row> established) {
-    Dataset<Row> truth = spark.read().option("header", "true")
+  /** Each generated account's planted segments: {@code t_account_id, planted} ("H1|H3", "" for none). */
+  private static Dataset<Row> plantedIds(SparkSession spark, RunContext run) {
+    return spark.read().option("header", "true")
         .csv(new File(run.lake().generatorDir(), "accounts_truth.csv").toString())
         .selectExpr("account_id AS t_account_id", "coalesce(hotspots, '') AS planted");
-    Row outside = established
-        .join(truth, col("t_account_id").equalTo(col("account_id")))
-        .where("planted = ''").selectExpr("avg(CAST(churned AS DOUBLE))").first();
-    return outside.getDouble(0);
+  }
+
+  private static double share(long part, long whole) {
+    return whole == 0 ? 0 : (double) part / whole;
   }
 
   static List<String> sameAccountsAs(Row r) {

@@ -188,15 +188,15 @@ class NightlyHotspotGeneratedLakeTest extends SparkTestBase {
   /**
    * Every searchable planted segment is reported itself — H2 too, not only its parent retail × small,
    * which is high only through it and is explained away by it — with its planted rate inside the
-   * reported interval (planted rate = the observed churn rate of renewals of accounts in no planted
-   * hot-spot × the planted lift: the generator's hazard is monthly, a renewal's rate is not exactly it).
+   * reported interval (planted rate = the generator's monthly hazard × the planted lift: a renewal in the
+   * pool is one of the generator's monthly draws).
    * Every number is printed: docs/hotspots.md quotes them.
    */
   @Test
   void plantedHotspotsAreReportedWithTheirPlantedRateInsideTheInterval() throws Exception {
     NightlyHotspotSettings nightly = NightlyHotspotSettings.from(config);
     RunContext run = RunContext.start(SECOND, lake, config);
-    List<PlantedHotspotCheck.Finding> findings = PlantedHotspotCheck.check(spark(), run);
+    List<PlantedHotspotCheck.Finding> findings = PlantedHotspotCheck.check(spark(), run).findings();
     Dataset<Row> population = HotspotStage.population(spark(), run, nightly).where("churn_kind = 'established'").cache();
     try (HotspotEngine.Search search = HotspotEngine.search(population,
         HotspotSpec.of(nightly.dimensions(), "churned", HotspotSettings.from(config)))) {
