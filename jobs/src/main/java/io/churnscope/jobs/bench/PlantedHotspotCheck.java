@@ -45,8 +45,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * observed rate of the renewals of accounts in no planted segment (it should sit near the hazard), each
  * segment's renewals by its measured values and by the generator's membership, and any hot-spot
  * reported that was not planted. Writes {@code <out>/planted-<timestamp>.md} and exits non-zero if a
- * searched planted segment is
- * not found. {@code NightlyHotspotGeneratedLakeTest} judges the same way on a suite-sized lake.
+ * searched planted segment is not found. {@code NightlyHotspotGeneratedLakeTest} judges the same way on
+ * a suite-sized lake.
  */
 public final class PlantedHotspotCheck {
   public static class Args extends JobArgs {
