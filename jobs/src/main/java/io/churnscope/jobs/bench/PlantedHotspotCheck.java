@@ -97,8 +97,10 @@ public final class PlantedHotspotCheck {
    * @param hazard the generator's monthly churn hazard outside the planted segments
    * @param outsideRenewals the established renewals of accounts in no planted segment
    * @param outsideChurned how many of them churned
+   * @param reported the run's established hot-spots, planted or not
    */
-  public record Result(String generated, double hazard, long outsideRenewals, long outsideChurned, List<Finding> findings) {
+  public record Result(String generated, double hazard, long outsideRenewals, long outsideChurned, List<Finding> findings,
+      List<Row> reported) {
     public String describeOutside() {
       return "Renewals of accounts in no planted segment: " + outsideRenewals + ", " + outsideChurned + " churned ("
           + pct(share(outsideChurned, outsideRenewals)) + "); the generator's monthly hazard: " + pct(hazard) + ".";
@@ -122,7 +124,7 @@ public final class PlantedHotspotCheck {
     findings.forEach(f -> md.append("- ").append(f.describe()).append('\n'));
     List<String> plantedKeys = findings.stream().filter(f -> f.reported() != null)
         .map(f -> (String) f.reported().getAs("segment_key")).toList();
-    List<Row> reported = reported(spark, run);
+    List<Row> reported = result.reported();
     List<Row> others = reported.stream().filter(r -> !plantedKeys.contains((String) r.getAs("segment_key"))).toList();
     md.append("\nReported and not planted: ").append(others.size()).append(" of ").append(reported.size())
         .append(" established hot-spots").append(others.isEmpty() ? "." : ":").append('\n');
@@ -148,39 +150,53 @@ public final class PlantedHotspotCheck {
     }
     JsonNode truth = new ObjectMapper().readTree(truthFile);
     NightlyHotspotSettings nightly = NightlyHotspotSettings.from(run.config());
-    Dataset<Row> established = HotspotStage.population(spark, run, nightly).where("churn_kind = 'established'").cache();
     double hazard = truth.path("churn_model").path("base_monthly_hazard").asDouble(Double.NaN);
     if (Double.isNaN(hazard)) {
       throw new UserError(truthFile + " has no churn_model.base_monthly_hazard: regenerate the lake with this version");
     }
-    Dataset<Row> withTruth = established
-        .join(plantedIds(spark, run), col("t_account_id").equalTo(col("account_id")), "left").cache();
+    Dataset<Row> withTruth = HotspotStage.population(spark, run, nightly).where("churn_kind = 'established'")
+        .join(plantedIds(spark, run), col("t_account_id").equalTo(col("account_id")), "left");
     List<Row> reported = reported(spark, run);
+    // Five counts per planted segment and two outside every one of them, all in one pass over the pool.
+    Column churned = col("churned");
+    Column outside = col("planted").equalTo("");
+    List<Column> counts = new ArrayList<>(List.of(count_if(outside), count_if(outside.and(churned))));
+    List<JsonNode> planted = new ArrayList<>();
+    truth.get("planted_hotspots").forEach(planted::add);
+    for (JsonNode h : planted) {
+      Column inSegment = searched(h, nightly) ? segmentFilter(values(h)) : lit(false);
+      Column member = array_contains(split(col("planted"), "\\|"), h.get("id").asText());
+      counts.addAll(List.of(count_if(inSegment), count_if(inSegment.and(churned)), count_if(member),
+          count_if(member.and(churned)), count_if(inSegment.and(member))));
+    }
+    Row all = withTruth.agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new)).first();
     List<Finding> findings = new ArrayList<>();
-    for (JsonNode h : truth.get("planted_hotspots")) {
-      Map<String, String> values = new TreeMap<>();
-      h.get("segment").fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
-      Segment segment = Segment.of(values);
+    for (int i = 0; i < planted.size(); i++) {
+      JsonNode h = planted.get(i);
+      Segment segment = Segment.of(values(h));
       Row row = reported.stream().filter(r -> r.getAs("segment_key").equals(segment.key())
           || sameAccountsAs(r).contains(segment.key())).findFirst().orElse(null);
-      boolean searched = nightly.dimensions().containsAll(values.keySet());
-      Column inSegment = searched ? segmentFilter(values) : lit(false);
-      Column member = array_contains(split(col("planted"), "\\|"), h.get("id").asText());
-      Column churned = col("churned");
-      Row counts = withTruth.agg(count_if(inSegment), count_if(inSegment.and(churned)), count_if(member),
-          count_if(member.and(churned)), count_if(inSegment.and(member))).first();
-      findings.add(new Finding(h.get("id").asText(), segment, h.get("lift").asDouble(), searched,
-          hazard * h.get("lift").asDouble(), row, counts.getLong(0), counts.getLong(1), counts.getLong(2),
-          counts.getLong(3), counts.getLong(4)));
+      int at = 2 + 5 * i;
+      findings.add(new Finding(h.get("id").asText(), segment, h.get("lift").asDouble(), searched(h, nightly),
+          hazard * h.get("lift").asDouble(), row, all.getLong(at), all.getLong(at + 1), all.getLong(at + 2),
+          all.getLong(at + 3), all.getLong(at + 4)));
     }
-    Column outside = col("planted").equalTo("");
-    Row outsideCounts = withTruth.agg(count_if(outside), count_if(outside.and(col("churned")))).first();
-    withTruth.unpersist();
-    established.unpersist();
     JsonNode p = truth.path("parameters");
     String generated = "scale " + p.path("scale").asText() + ", seed " + p.path("seed").asText() + ", "
         + p.path("usage_days").asText() + " usage days at intensity " + p.path("usage_intensity").asText("1.0");
-    return new Result(generated, hazard, outsideCounts.getLong(0), outsideCounts.getLong(1), findings);
+    return new Result(generated, hazard, all.getLong(0), all.getLong(1), findings, reported);
+  }
+
+  /** A planted segment's dimension → value, from the ground truth. */
+  private static Map<String, String> values(JsonNode planted) {
+    Map<String, String> values = new TreeMap<>();
+    planted.get("segment").fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+    return values;
+  }
+
+  /** Whether the nightly searches every dimension the planted segment names. */
+  private static boolean searched(JsonNode planted, NightlyHotspotSettings nightly) {
+    return nightly.dimensions().containsAll(values(planted).keySet());
   }
 
   /** The run's established hot-spots (a hot-spot resolved since the previous run is not reported). */
