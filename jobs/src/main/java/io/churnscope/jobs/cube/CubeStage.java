@@ -18,6 +18,7 @@ import io.churnscope.common.schema.CubeTables;
 import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
+import io.churnscope.common.spark.HeldFrames;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -121,7 +122,9 @@ public final class CubeStage implements Stage {
     Dataset<Row> published = AccountMonthDimensions.publishedAttributes(
         DeltaIO.readOrEmpty(spark, lake, CubeTables.FACT_ACCOUNT_MONTH), DeltaIO.readOrEmpty(spark, lake, CubeTables.DIM_ACCOUNT),
         firstOpenMonth).cache(); // small; asOf's keys are read from it once per attribute family
-    Dataset<Row> monthly = AccountMonthDimensions.attributesByMonth(spark, run, measures, published).cache();
+    // Held, not cached: it reads cube.dim_account and fact_account_month, which are written below, and a
+    // write drops every cached frame that reads the table written (HeldFrames).
+    Dataset<Row> monthly = HeldFrames.hold(AccountMonthDimensions.attributesByMonth(spark, run, measures, published));
     // Counted before any write: the published tables read above are rewritten below.
     String attributeSources = attributeSources(monthly);
     Dataset<Row> history = AccountHistory.versions(monthly).cache();
@@ -150,7 +153,7 @@ public final class CubeStage implements Stage {
       spark.sparkContext().setJobDescription(null);
       described.unpersist();
       history.unpersist();
-      monthly.unpersist();
+      HeldFrames.release(monthly);
       published.unpersist();
       measures.unpersist();
     }

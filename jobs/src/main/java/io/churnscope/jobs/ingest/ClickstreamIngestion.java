@@ -16,6 +16,7 @@ import io.churnscope.common.lake.Lake;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.StagedTables;
+import io.churnscope.common.spark.HeldFrames;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -79,7 +80,7 @@ final class ClickstreamIngestion {
     // Unknown accounts first, so a group call to an unknown account never becomes a membership.
     Dataset<Row> known = SourceIngestion.markUnknownAccounts(checked, SourceIngestion.knownAccounts(spark, run.lake()));
     Dataset<Row> resolved = resolveAccounts(spark, run.lake(), known, window);
-    Dataset<Row> classified = SourceIngestion.cacheClassified(
+    Dataset<Row> classified = SourceIngestion.holdClassified(
         SourceIngestion.markDuplicates(resolved, SOURCE.keys(), earlierIds(spark, run, window)));
     try {
       IngestCounts counts = IngestCounts.of(classified);
@@ -97,7 +98,7 @@ final class ClickstreamIngestion {
       return new StageResult(counts.in(), counts.out(), counts.quarantined(),
           SourceIngestion.inputs(run.lake(), SOURCE, window), counts.describe(SOURCE.name()));
     } finally {
-      classified.unpersist();
+      HeldFrames.release(classified);
     }
   }
 

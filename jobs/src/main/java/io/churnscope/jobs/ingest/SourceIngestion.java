@@ -5,6 +5,7 @@ import io.churnscope.common.lake.Lake;
 import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.schema.RunTables;
+import io.churnscope.common.spark.HeldFrames;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,14 +90,15 @@ public final class SourceIngestion {
   }
 
   /**
-   * Caches a classified batch, the one materialization the counts and every write read from.
-   * A good row keeps no copy of its raw line (only quarantined rows need it), which keeps the
-   * cache of a history backfill small.
+   * Computes a classified batch once, the one materialization the counts and every write read from
+   * ({@link HeldFrames}: a cached batch would be computed again after each write, since it was read
+   * partly from the table being written). Release it with {@link HeldFrames#release}. A good row
+   * keeps no copy of its raw line (only quarantined rows need it), which keeps a history backfill's
+   * batch small.
    */
-  public static Dataset<Row> cacheClassified(Dataset<Row> classified) {
-    return classified
-        .withColumn("record", functions.when(Check.isGood().unary_$bang(), functions.col("record")))
-        .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+  public static Dataset<Row> holdClassified(Dataset<Row> classified) {
+    return HeldFrames.hold(classified
+        .withColumn("record", functions.when(Check.isGood().unary_$bang(), functions.col("record"))));
   }
 
   /** Marks records whose account is not in the CRM as {@code unknown_account}. */

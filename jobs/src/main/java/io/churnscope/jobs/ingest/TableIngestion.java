@@ -3,6 +3,7 @@ package io.churnscope.jobs.ingest;
 import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.StageResult;
+import io.churnscope.common.spark.HeldFrames;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -57,7 +58,7 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
     if (accountChecked) {
       checked = SourceIngestion.markUnknownAccounts(checked, SourceIngestion.knownAccounts(spark, run.lake()));
     }
-    Dataset<Row> classified = SourceIngestion.cacheClassified(SourceIngestion.markDuplicates(checked, source.keys(),
+    Dataset<Row> classified = SourceIngestion.holdClassified(SourceIngestion.markDuplicates(checked, source.keys(),
         earlierKeys != null ? earlierKeys.apply(window)
             : SourceIngestion.earlierKeys(spark, run.lake(), table, window, source.keys())));
     try {
@@ -69,7 +70,7 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
       return new StageResult(counts.in(), counts.out(), counts.quarantined(),
           SourceIngestion.inputs(run.lake(), source, window), counts.describe(source.name()));
     } finally {
-      classified.unpersist();
+      HeldFrames.release(classified);
     }
   }
 }
