@@ -38,16 +38,40 @@ public final class HotspotEngine {
   private HotspotEngine() {}
 
   public static Search search(Dataset<Row> input, HotspotSpec spec) {
-    List<String> log = new ArrayList<>();
+    return searches(input, List.of(spec)).get(0);
+  }
+
+  /**
+   * Searches of one input that differ only in their weight, in the order given — the nightly's count
+   * and revenue analyses of a churn kind. One preparation and one lattice walk serve them all (the walk
+   * counts rows and sums the weight in the same aggregation; a search without a weight reads the
+   * counts as its weights), so the lattice, the nightly's costliest part, is walked once, not per analysis.
+   */
+  public static List<Search> searches(Dataset<Row> input, List<HotspotSpec> specs) {
     long started = System.nanoTime();
-    Population.Prepared population = Population.prepare(input, spec);
-    population.rows().persist(StorageLevel.MEMORY_AND_DISK());
-    population.bands().forEach((dimension, labels) -> log.add("banded " + dimension + " into " + labels));
-    if (population.rowsWithoutOutcome() > 0) {
-      log.add(population.rowsWithoutOutcome() + " rows without an outcome left out");
+    List<String> weights = specs.stream().map(HotspotSpec::weight).filter(java.util.Objects::nonNull).distinct().toList();
+    HotspotSpec walked = weights.isEmpty() ? specs.get(0) : specs.get(0).withWeight(weights.get(0));
+    if (weights.size() > 1 || specs.stream().anyMatch(s -> !s.withWeight(walked.weight()).equals(walked))) {
+      throw new IllegalArgumentException("searches of one walk differ only in their weight (one at most): " + specs);
     }
-    SegmentLattice.Result lattice = SegmentLattice.explore(population.rows(), population.dimensions(), spec.settings());
-    log.addAll(lattice.levels());
+    List<String> shared = new ArrayList<>();
+    Population.Prepared population = Population.prepare(input, walked);
+    population.rows().persist(StorageLevel.MEMORY_AND_DISK());
+    population.bands().forEach((dimension, labels) -> shared.add("banded " + dimension + " into " + labels));
+    if (population.rowsWithoutOutcome() > 0) {
+      shared.add(population.rowsWithoutOutcome() + " rows without an outcome left out");
+    }
+    SegmentLattice.Result lattice = SegmentLattice.explore(population.rows(), population.dimensions(), walked.settings());
+    shared.addAll(lattice.levels());
+    List<Search> out = new ArrayList<>();
+    for (HotspotSpec spec : specs) {
+      out.add(select(population, spec.weighted() ? lattice : lattice.counted(), spec, new ArrayList<>(shared), started));
+    }
+    return out;
+  }
+
+  private static Search select(Population.Prepared population, SegmentLattice.Result lattice, HotspotSpec spec,
+      List<String> log, long started) {
     List<ScoredSegment> scored = SegmentScorer.score(lattice);
     List<ScoredSegment> candidates = HotspotSelection.candidates(scored, lattice.all(), spec.settings(), spec.weighted());
     List<OverlapSignatures.Signature> signatures =

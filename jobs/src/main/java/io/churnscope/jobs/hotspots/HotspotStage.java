@@ -80,29 +80,34 @@ public final class HotspotStage implements Stage {
       List<Dataset<Row>> rows = new ArrayList<>();
       List<Dataset<Row>> members = new ArrayList<>();
       StringBuilder message = new StringBuilder();
-      for (String analysis : nightly.analyses()) {
-        String kind = analysis.replace("_revenue", "");
-        Dataset<Row> input = population.where(col("churn_kind").equalTo(kind));
-        spark.sparkContext().setJobDescription("churn-hotspots: search " + analysis + " for " + runDate);
+      HotspotSpec spec = HotspotSpec.of(nightly.dimensions(), "churned", HotspotSettings.from(run.config()))
+          .withId("account_id");
+      for (Map.Entry<String, List<String>> kind : nightly.analysesByKind().entrySet()) {
+        Dataset<Row> input = population.where(col("churn_kind").equalTo(kind.getKey()));
+        spark.sparkContext().setJobDescription("churn-hotspots: search " + String.join(" and ", kind.getValue()) + " for " + runDate);
         if (input.isEmpty()) {
-          LOG.info("churn-hotspots " + analysis + ": no renewals of this kind in the pool; nothing to search");
+          LOG.info("churn-hotspots " + kind.getKey() + ": no renewals of this kind in the pool; nothing to search");
           continue;
         }
-        HotspotSpec spec = HotspotSpec.of(nightly.dimensions(), "churned", HotspotSettings.from(run.config()))
-            .withId("account_id");
-        HotspotEngine.Search search = HotspotEngine.search(input,
-            analysis.endsWith("_revenue") ? spec.withWeight("mrr_at_risk") : spec);
-        searches.add(search);
-        Map<String, Row> previous = HotspotRows.previousReported(existing, runDate, analysis);
-        rows.add(HotspotRows.of(spark, runDate, analysis, search, previous));
-        members.add(HotspotMembers.of(search, "account_id", runDate, analysis));
-        String summary = HotspotJob.summary(search, previous, nightly.top(),
-            run.lake().path(HotspotTables.CHURN_HOTSPOTS) + " (analysis " + analysis + ")");
-        search.log().forEach(line -> System.out.println("churn-hotspots " + analysis + ": " + line));
-        LOG.info("churn-hotspots " + analysis + ": " + summary);
-        System.out.println("churn-hotspots " + analysis + ": " + summary);
-        message.append(message.length() == 0 ? "" : "; ").append(analysis).append(' ')
-            .append(search.hotspots().size()).append(" hot-spots in ").append(search.all().accounts()).append(" renewals");
+        // The count and revenue analyses of a kind share one walk of the lattice.
+        List<String> analyses = kind.getValue();
+        List<HotspotEngine.Search> found = HotspotEngine.searches(input, analyses.stream()
+            .map(analysis -> analysis.endsWith("_revenue") ? spec.withWeight("mrr_at_risk") : spec).toList());
+        searches.addAll(found);
+        for (int i = 0; i < analyses.size(); i++) {
+          String analysis = analyses.get(i);
+          HotspotEngine.Search search = found.get(i);
+          Map<String, Row> previous = HotspotRows.previousReported(existing, runDate, analysis);
+          rows.add(HotspotRows.of(spark, runDate, analysis, search, previous));
+          members.add(HotspotMembers.of(search, "account_id", runDate, analysis));
+          String summary = HotspotJob.summary(search, previous, nightly.top(),
+              run.lake().path(HotspotTables.CHURN_HOTSPOTS) + " (analysis " + analysis + ")");
+          search.log().forEach(line -> System.out.println("churn-hotspots " + analysis + ": " + line));
+          LOG.info("churn-hotspots " + analysis + ": " + summary);
+          System.out.println("churn-hotspots " + analysis + ": " + summary);
+          message.append(message.length() == 0 ? "" : "; ").append(analysis).append(' ')
+              .append(search.hotspots().size()).append(" hot-spots in ").append(search.all().accounts()).append(" renewals");
+        }
       }
       String when = "run_date = '" + runDate + "'";
       Dataset<Row> hotspots = union(rows, spark, HotspotTables.CHURN_HOTSPOTS.schema());

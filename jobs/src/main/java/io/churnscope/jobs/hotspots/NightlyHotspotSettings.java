@@ -45,14 +45,11 @@ public record NightlyHotspotSettings(int poolMonths, int lookbackDays, List<Stri
         List.copyOf(dimensions), List.copyOf(kinds), config.bool(p + "revenue-weighted"), top);
   }
 
-  /** The analyses of one run, in order: each churn kind, then its revenue-weighted variant. */
-  List<String> analyses() {
-    List<String> out = new java.util.ArrayList<>();
+  /** The analyses of each churn kind, in order: the kind, then its revenue-weighted variant. */
+  java.util.Map<String, List<String>> analysesByKind() {
+    java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
     for (String kind : churnKinds) {
-      out.add(kind);
-      if (revenueWeighted) {
-        out.add(kind + "_revenue");
-      }
+      out.put(kind, revenueWeighted ? List.of(kind, kind + "_revenue") : List.of(kind));
     }
     return out;
   }

@@ -34,7 +34,18 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SegmentLattice {
   /** What the walk found: the whole population, every frequent segment, and a line per level. */
-  public record Result(SegmentCounts all, Map<Segment, SegmentCounts> frequent, List<String> levels) {}
+  public record Result(SegmentCounts all, Map<Segment, SegmentCounts> frequent, List<String> levels) {
+    /** The same walk seen without its weight: each segment's weight is its rows, its churned weight its churned. */
+    Result counted() {
+      Map<Segment, SegmentCounts> byCount = new LinkedHashMap<>();
+      frequent.forEach((segment, c) -> byCount.put(segment, byCount(c)));
+      return new Result(byCount(all), byCount, levels);
+    }
+
+    private static SegmentCounts byCount(SegmentCounts c) {
+      return new SegmentCounts(c.segment(), c.accounts(), c.churned(), c.accounts(), c.churned());
+    }
+  }
 
   private SegmentLattice() {}
 
