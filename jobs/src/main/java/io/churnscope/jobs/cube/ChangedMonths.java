@@ -20,8 +20,9 @@ public final class ChangedMonths {
 
   /** Both frames must have the table's columns and types (conformed to its spec). */
   public static List<LocalDate> between(Dataset<Row> fresh, Dataset<Row> published) {
-    Map<LocalDate, Row> before = RowFingerprints.byMonth(published);
-    Map<LocalDate, Row> after = RowFingerprints.byMonth(fresh);
+    List<Map<LocalDate, Row>> fingerprints = RowFingerprints.byMonthOfEach(List.of(published, fresh));
+    Map<LocalDate, Row> before = fingerprints.get(0);
+    Map<LocalDate, Row> after = fingerprints.get(1);
     TreeSet<LocalDate> months = new TreeSet<>(before.keySet());
     months.addAll(after.keySet());
     List<LocalDate> changed = new ArrayList<>();

@@ -20,7 +20,12 @@ import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.common.spark.HeldFrames;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -182,22 +187,40 @@ public final class CubeStage implements Stage {
     Row range = measures.agg(min("month"), max("month")).first();
     LocalDate first = range.isNullAt(0) ? run.runDate().withDayOfMonth(1) : range.getDate(0).toLocalDate();
     LocalDate last = run.runDate().withDayOfYear(run.runDate().lengthOfYear());
-    overwriteIfChanged(spark, run.lake(), CubeTables.DIM_DATE, DimDate.between(spark, first, last, fiscalYearStartMonth(run.config())));
-    overwriteIfChanged(spark, run.lake(), CubeTables.DIM_CHURN_REASON, ChurnReasons.dimension(churnEvents));
-    overwriteIfChanged(spark, run.lake(), CubeTables.DIM_ACCOUNT, history);
+    Map<TableSpec, Dataset<Row>> dimensions = new LinkedHashMap<>();
+    dimensions.put(CubeTables.DIM_DATE, DimDate.between(spark, first, last, fiscalYearStartMonth(run.config())));
+    dimensions.put(CubeTables.DIM_CHURN_REASON, ChurnReasons.dimension(churnEvents));
+    dimensions.put(CubeTables.DIM_ACCOUNT, history);
     for (TableSpec dimension : CubeTables.ATTRIBUTE_DIMENSIONS) {
-      overwriteIfChanged(spark, run.lake(), dimension, AccountMonthDimensions.members(history, dimension));
+      dimensions.put(dimension, AccountMonthDimensions.members(history, dimension));
     }
+    overwriteChanged(spark, run.lake(), dimensions);
   }
 
-  /** Overwrites a small dimension unless it already holds exactly these rows: a re-run commits nothing. */
-  private static void overwriteIfChanged(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows) {
-    Dataset<Row> fresh = DeltaIO.conform(rows, table);
-    if (DeltaIO.exists(spark, lake.path(table))
-        && RowFingerprints.of(fresh).equals(RowFingerprints.of(DeltaIO.conform(DeltaIO.read(spark, lake, table), table)))) {
-      return;
+  /**
+   * Overwrites each small dimension unless it already holds exactly these rows, so a re-run commits
+   * nothing. Tonight's rows and the published ones of every dimension are fingerprinted in one query
+   * (it was two per dimension: nine tables of a few thousand rows took 116 Spark jobs and 18.8 s).
+   */
+  private static void overwriteChanged(SparkSession spark, Lake lake, Map<TableSpec, Dataset<Row>> dimensions) {
+    List<TableSpec> published = dimensions.keySet().stream().filter(t -> DeltaIO.exists(spark, lake.path(t))).toList();
+    List<Dataset<Row>> frames = new ArrayList<>();
+    for (TableSpec table : published) {
+      frames.add(DeltaIO.conform(dimensions.get(table), table));
+      frames.add(DeltaIO.conform(DeltaIO.read(spark, lake, table), table));
     }
-    DeltaIO.overwrite(spark, lake, table, fresh);
+    List<Row> fingerprints = RowFingerprints.ofEach(frames);
+    Set<TableSpec> unchanged = new HashSet<>();
+    for (int i = 0; i < published.size(); i++) {
+      if (fingerprints.get(2 * i).equals(fingerprints.get(2 * i + 1))) {
+        unchanged.add(published.get(i));
+      }
+    }
+    dimensions.forEach((table, rows) -> {
+      if (!unchanged.contains(table)) {
+        DeltaIO.overwrite(spark, lake, table, rows);
+      }
+    });
   }
 
   /**
