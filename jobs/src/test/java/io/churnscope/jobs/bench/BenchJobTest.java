@@ -21,8 +21,9 @@ class BenchJobTest {
   @Test
   void theDefaultsMeasureScales1And10AndAScale1LakeWithFourTimesTheHistory() {
     List<BenchJob.LakeCase> cases = BenchJob.cases(parse());
-    assertEquals(List.of(new BenchJob.LakeCase("scale 1", 1.0, 16, 6),
-        new BenchJob.LakeCase("scale 1, history ×4", 1.0, 4 * 14 + 2, 24), new BenchJob.LakeCase("scale 10", 10.0, 16, 6)),
+    // 14 days of history, then one measured night.
+    assertEquals(List.of(new BenchJob.LakeCase("scale 1", 1.0, 15, 6),
+        new BenchJob.LakeCase("scale 1, history ×4", 1.0, 4 * 14 + 1, 24), new BenchJob.LakeCase("scale 10", 10.0, 15, 6)),
         cases, "cheapest first, so a run cut short still has both ratios' bases");
   }
 
