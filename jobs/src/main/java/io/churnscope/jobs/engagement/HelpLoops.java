@@ -2,7 +2,6 @@ package io.churnscope.jobs.engagement;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_distinct;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.last;
 import static org.apache.spark.sql.functions.lit;
@@ -36,6 +35,9 @@ final class HelpLoops {
     Column isTask = col("event_name").isin(s.taskEvents().toArray());
     Column isHelp = col("event_name").isin(s.helpEvents().toArray());
     WindowSpec user = Window.partitionBy("account_id", "user_key").orderBy(col("event_ts"), col("event_id"));
+    // The next task event, as the last one before in reverse order: a frame from the row to the end of
+    // the partition is recomputed for every row (O(n²) in a user's events), a running frame is not.
+    WindowSpec userBackwards = Window.partitionBy("account_id", "user_key").orderBy(col("event_ts").desc(), col("event_id").desc());
     Column taskTs = when(isTask, unix_micros(col("event_ts")));
     Column taskName = when(isTask, col("event_name"));
     Dataset<Row> around = events.where(isTask.or(isHelp))
@@ -43,8 +45,8 @@ final class HelpLoops {
         .withColumn("help", isHelp)
         .withColumn("before_task", last(taskName, true).over(user.rowsBetween(Window.unboundedPreceding(), -1)))
         .withColumn("before_ts", last(taskTs, true).over(user.rowsBetween(Window.unboundedPreceding(), -1)))
-        .withColumn("after_task", first(taskName, true).over(user.rowsBetween(1, Window.unboundedFollowing())))
-        .withColumn("after_ts", first(taskTs, true).over(user.rowsBetween(1, Window.unboundedFollowing())));
+        .withColumn("after_task", last(taskName, true).over(userBackwards.rowsBetween(Window.unboundedPreceding(), -1)))
+        .withColumn("after_ts", last(taskTs, true).over(userBackwards.rowsBetween(Window.unboundedPreceding(), -1)));
     long maxMicros = s.loopMaxMinutes() * 60_000_000L;
     Dataset<Row> loops = unfinished(events, around
         .where(col("help").and(col("before_task").equalTo(col("after_task")))

@@ -39,8 +39,9 @@ import org.apache.spark.sql.SparkSession;
  *
  * @param ingestPredicate the SQL predicate on {@code ingest_date} selecting this run's deliveries
  * @param days the event dates to recompute, ascending
+ * @param firstRollup no earlier run rolled anything up: every user-day of those dates is new
  */
-public record RollupPlan(String ingestPredicate, LocalDate deliveredThrough, List<LocalDate> days) {
+public record RollupPlan(String ingestPredicate, LocalDate deliveredThrough, List<LocalDate> days, boolean firstRollup) {
   static final String STAGE = "engagement-rollups";
 
   public boolean isEmpty() {
@@ -78,7 +79,7 @@ public record RollupPlan(String ingestPredicate, LocalDate deliveredThrough, Lis
     days.addAll(distinctDates(spark, run, StagedTables.USAGE_EVENTS, "event_date", usageBounds));
     days.addAll(distinctDates(spark, run, StagedTables.ACCOUNT_VOLUMETRICS, "extract_date", predicate));
     days.addAll(distinctDates(spark, run, StagedTables.ACCOUNT_CONFIG, "snapshot_date", predicate));
-    return new RollupPlan(predicate, runDate, List.copyOf(days));
+    return new RollupPlan(predicate, runDate, List.copyOf(days), watermark == null);
   }
 
   /** The distinct dates of a delivery range: a few dozen values at most, collected on purpose. */
