@@ -11,8 +11,15 @@ import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Tables not created yet (a stage that has not run on this lake) are skipped and named in the message.
  * A table still at the Delta version the previous run published keeps its manifest and file list
- * ({@link PublishedVersions}): only the tables the night changed cost Spark jobs.
+ * ({@link PublishedVersions}): only the tables the night changed cost Spark jobs, a few of them at once.
  */
 public final class CatalogStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogStage.class);
@@ -58,26 +65,37 @@ public final class CatalogStage implements Stage {
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     PublishedVersions published = PublishedVersions.load(run.lake(), hadoop);
     boolean manifests = run.config().bool("catalog.symlink-manifests");
-    int refreshed = 0;
-    for (TableSpec table : PublishedTables.all()) {
-      String path = run.lake().path(table);
-      if (!DeltaIO.exists(spark, path)) {
-        absent.add(table.qualifiedName());
-        continue;
-      }
-      MetastoreTables.register(spark, table, path);
-      long version = PublishedVersions.latestVersion(path, hadoop);
-      List<String> files = published.unchanged(table.qualifiedName(), version);
-      if (files == null || (manifests && !manifestExists(path, hadoop))) {
-        if (manifests) {
-          DeltaTable.forPath(spark, path).generate("symlink_format_manifest");
+    List<TableSpec> present = new ArrayList<>();
+    Map<TableSpec, Long> versions = new HashMap<>();
+    Map<TableSpec, Future<List<String>>> refreshing = new LinkedHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_REFRESHES);
+    try {
+      for (TableSpec table : PublishedTables.all()) {
+        String path = run.lake().path(table);
+        if (!DeltaIO.exists(spark, path)) {
+          absent.add(table.qualifiedName());
+          continue;
         }
-        files = Arrays.asList(spark.read().format("delta").load(path).inputFiles());
-        published.publish(table.qualifiedName(), version, files);
-        refreshed++;
+        present.add(table);
+        MetastoreTables.register(spark, table, path);
+        long version = PublishedVersions.latestVersion(path, hadoop);
+        versions.put(table, version);
+        if (published.unchanged(table.qualifiedName(), version) == null || (manifests && !manifestExists(path, hadoop))) {
+          refreshing.put(table, pool.submit(() -> refresh(spark, path, manifests)));
+        }
       }
-      views.add(new DuckDbCatalog.View(table, files));
+      for (TableSpec table : present) {
+        Future<List<String>> refreshed = refreshing.get(table);
+        List<String> files = refreshed == null ? published.unchanged(table.qualifiedName(), versions.get(table)) : await(refreshed);
+        if (refreshed != null) {
+          published.publish(table.qualifiedName(), versions.get(table), files);
+        }
+        views.add(new DuckDbCatalog.View(table, files));
+      }
+    } finally {
+      pool.shutdownNow();
     }
+    int refreshed = refreshing.size();
     Optional<Path> duckDbFile = duckDbFile(run.config(), run.lake());
     duckDbFile.ifPresent(file -> DuckDbCatalog.write(file, views));
     published.save();
@@ -85,6 +103,35 @@ public final class CatalogStage implements Stage {
         + (absent.isEmpty() ? "" : "; not created yet: " + String.join(", ", absent));
     LOG.info(message);
     return new StageResult(views.size(), views.size(), 0, List.of(), message);
+  }
+
+  /**
+   * Tables refreshed at once. A refresh is a few small Spark jobs (the manifest, the live file list)
+   * whose time is mostly the driver's planning and Delta's commits, so a few tables in flight keep two
+   * cores busy where one at a time left them idle (the stage was ~17 s a night for ~30 changed tables).
+   */
+  static final int PARALLEL_REFRESHES = 4;
+
+  /** Rewrites a changed table's symlink manifest (when kept) and returns its live files. */
+  private static List<String> refresh(SparkSession spark, String path, boolean manifests) {
+    if (manifests) {
+      DeltaTable.forPath(spark, path).generate("symlink_format_manifest");
+    }
+    return Arrays.asList(spark.read().format("delta").load(path).inputFiles());
+  }
+
+  private static List<String> await(Future<List<String>> refresh) {
+    try {
+      return refresh.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing the catalog", e);
+    }
   }
 
   private static boolean manifestExists(String tablePath, org.apache.hadoop.conf.Configuration hadoop) {

@@ -12,9 +12,10 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 /**
- * The nightly searches 15 dimensions to order 3: 455 dimension sets in one lattice level. Spark must
- * compile that level's code: with generated code forced on and the fallback to interpreted code off,
- * a method over the JVM's 64 KB limit fails the search instead of being logged and worked around.
+ * The nightly searches 15 dimensions to order 3: 455 dimension sets in one lattice level, every
+ * combination of which must be counted. The search runs with generated code forced on and the fallback
+ * to interpreted code off, so a generated method over the JVM's 64 KB limit (as an explode over all 455
+ * sets once produced) fails the search instead of being logged and worked around.
  */
 class WideLatticeCodegenTest extends SparkTestBase {
   static final Map<String, String> COMPILED_ONLY = Map.of("spark.sql.codegen.wholeStage", "true",
