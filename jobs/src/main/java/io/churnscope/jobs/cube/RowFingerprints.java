@@ -28,39 +28,42 @@ final class RowFingerprints {
   /**
    * The fingerprint of each frame ({@code [rows, hash sum]}), in order, from one query: a union of
    * one-row aggregations, so comparing many small tables costs one Spark job rather than one per table.
+   * (A global aggregation, not a grouping: an empty frame still has its fingerprint, [0, null].)
    */
   static List<Row> ofEach(List<Dataset<Row>> frames) {
-    Dataset<Row> union = null;
-    for (int i = 0; i < frames.size(); i++) {
-      Dataset<Row> frame = frames.get(i);
-      Dataset<Row> one = frame.agg(lit(i).as("frame"), count(lit(1)).as("rows"), hashSum(frame).as("hash_sum"));
-      union = union == null ? one : union.unionByName(one);
-    }
     Row[] byFrame = new Row[frames.size()];
-    if (union != null) {
-      for (Row row : union.collectAsList()) {
-        byFrame[row.getInt(0)] = RowFactory.create(row.get(1), row.get(2));
-      }
+    for (Row row : fingerprints(frames, false)) {
+      byFrame[row.<Integer>getAs("frame")] = fingerprint(row);
     }
     return Arrays.asList(byFrame);
   }
 
   /** One fingerprint per {@code month} of each frame, in order, from one query. */
   static List<Map<LocalDate, Row>> byMonthOfEach(List<Dataset<Row>> frames) {
-    Dataset<Row> union = null;
     List<Map<LocalDate, Row>> byFrame = new ArrayList<>();
-    for (int i = 0; i < frames.size(); i++) {
-      Dataset<Row> frame = frames.get(i);
-      Dataset<Row> months = frame.groupBy("month").agg(lit(i).as("frame"), count(lit(1)).as("rows"), hashSum(frame).as("hash_sum"));
-      union = union == null ? months : union.unionByName(months);
-      byFrame.add(new HashMap<>());
-    }
-    if (union != null) {
-      for (Row row : union.collectAsList()) {
-        byFrame.get(row.getInt(1)).put(row.getDate(0).toLocalDate(), RowFactory.create(row.get(2), row.get(3)));
-      }
+    frames.forEach(frame -> byFrame.add(new HashMap<>()));
+    for (Row row : fingerprints(frames, true)) {
+      byFrame.get(row.<Integer>getAs("frame")).put(row.<java.sql.Date>getAs("month").toLocalDate(), fingerprint(row));
     }
     return byFrame;
+  }
+
+  /** Every frame's {@code frame, rows, hash_sum} (and {@code month}, by month), from one union. */
+  private static List<Row> fingerprints(List<Dataset<Row>> frames, boolean byMonth) {
+    Dataset<Row> union = null;
+    for (int i = 0; i < frames.size(); i++) {
+      Dataset<Row> frame = frames.get(i);
+      Column index = lit(i).as("frame");
+      Column rows = count(lit(1)).as("rows");
+      Column hashSum = hashSum(frame).as("hash_sum");
+      Dataset<Row> one = byMonth ? frame.groupBy("month").agg(index, rows, hashSum) : frame.agg(index, rows, hashSum);
+      union = union == null ? one : union.unionByName(one);
+    }
+    return union == null ? List.of() : union.collectAsList();
+  }
+
+  private static Row fingerprint(Row aggregated) {
+    return RowFactory.create(aggregated.getAs("rows"), aggregated.getAs("hash_sum"));
   }
 
   private static Column hashSum(Dataset<Row> rows) {
