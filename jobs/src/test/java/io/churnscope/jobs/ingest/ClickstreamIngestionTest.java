@@ -43,28 +43,37 @@ class ClickstreamIngestionTest extends SparkTestBase {
 
   @Test
   void everyMessageIsStagedOrQuarantinedWithItsReason() {
+    String m1 = RawFixture.track("m1", "u1", "acc-1", "2026-03-01T09:00:00Z", "Report Created");
+    String unknownAccount = RawFixture.track("m4", "u1", "acc-404", "2026-03-01T11:00:00Z", "Report Created");
+    String wrongType = RawFixture.track("m5", "u1", "acc-1", "yesterday", "Report Created");
+    String unresolved = RawFixture.track("m6", "u2", null, "2026-03-01T11:00:00Z", "Report Created");
+    String noMessageId = "{\"type\":\"track\",\"userId\":\"u1\",\"timestamp\":\"2026-03-01T12:00:00Z\",\"event\":\"X\"}";
+    String broken = "{\"type\":\"track\", \"messageId\": \"m7\", broken";
+    String tooLate = RawFixture.track("m8", "u1", "acc-1", "2026-01-01T12:00:00Z", "Report Created");
     new RawFixture(dir)
         .deliver("crm/accounts", D1, RawFixture.CRM_HEADER, RawFixture.crm("acc-1", "reseller"))
         .deliver("clickstream", D1,
             RawFixture.group("g1", "u1", "acc-1", "2026-03-01T08:00:00Z"),
             RawFixture.identify("i1", "u1", "2026-03-01T08:00:01Z"),
-            RawFixture.track("m1", "u1", "acc-1", "2026-03-01T09:00:00Z", "Report Created"),
+            m1,
             // No groupId: resolved through u1's group call above.
             RawFixture.track("m2", "u1", null, "2026-03-01T10:00:00Z", "Report Exported"),
             // An offset near midnight: 23:30 at -05:00 is 04:30 UTC the next day.
             RawFixture.track("m3", "u1", "acc-1", "2026-02-28T23:30:00-05:00", "Task Created"),
-            RawFixture.track("m1", "u1", "acc-1", "2026-03-01T09:00:00Z", "Report Created"),
-            RawFixture.track("m4", "u1", "acc-404", "2026-03-01T11:00:00Z", "Report Created"),
-            RawFixture.track("m5", "u1", "acc-1", "yesterday", "Report Created"),
-            RawFixture.track("m6", "u2", null, "2026-03-01T11:00:00Z", "Report Created"),
-            "{\"type\":\"track\",\"userId\":\"u1\",\"timestamp\":\"2026-03-01T12:00:00Z\",\"event\":\"X\"}",
-            "{\"type\":\"track\", \"messageId\": \"m7\", broken",
-            RawFixture.track("m8", "u1", "acc-1", "2026-01-01T12:00:00Z", "Report Created"));
+            m1,
+            unknownAccount, wrongType, unresolved, noMessageId, broken, tooLate);
     ingest(D1);
 
     Map<String, Long> reasons = reasons();
     assertEquals(new TreeMap<>(Map.of("duplicate", 1L, "unknown_account", 1L, "wrong_type", 1L,
         "unresolved_account", 1L, "missing_field", 1L, "malformed_json", 1L, "too_late", 1L)), reasons);
+    // Each quarantined row holds its line exactly as delivered, also those rejected after the good rows
+    // set their lines aside (duplicate, unknown and unresolved account, too late).
+    Map<String, String> lines = new TreeMap<>();
+    DeltaIO.read(spark(), new Lake(dir.toString()), RunTables.QUARANTINE).where("source = 'clickstream'")
+        .select("reason", "record").collectAsList().forEach(r -> lines.put(r.getString(0), r.getString(1)));
+    assertEquals(new TreeMap<>(Map.of("duplicate", m1, "unknown_account", unknownAccount, "wrong_type", wrongType,
+        "unresolved_account", unresolved, "missing_field", noMessageId, "malformed_json", broken, "too_late", tooLate)), lines);
 
     List<Row> events = DeltaIO.read(spark(), new Lake(dir.toString()), StagedTables.USAGE_EVENTS)
         .select("event_id", "account_id", "event_date", "event_name").collectAsList();
