@@ -22,32 +22,20 @@ import org.apache.spark.sql.functions;
  * read lines → parse → check presence and types → type → source checks → de-duplicate → split.
  * The good rows are published to the staged zone, the rest to quarantine, both with
  * {@code replaceWhere} on the batch's delivery dates so a re-run replaces exactly its own rows.
- *
- * <p>A row still good after typing sets its raw line aside (keeping its {@value #LINE_HASH}), so the
- * sorts and shuffles of the later checks do not carry every line's text; a row rejected after that
- * gets its line back from the delivered files when it is quarantined ({@link #quarantine}).
  */
 public final class SourceIngestion {
-  /** The raw line's 64-bit hash: orders a key's copies and finds a set-aside line again. */
-  static final String LINE_HASH = "_line_hash";
-
   /** Columns carried from the raw line to the end, besides the typed fields. */
-  static final List<String> LINEAGE = List.of("record", LINE_HASH, "ingest_date", "source_file", Check.REASON, Check.DETAIL);
+  static final List<String> LINEAGE = List.of("record", "ingest_date", "source_file", Check.REASON, Check.DETAIL);
 
   private SourceIngestion() {}
 
-  /**
-   * Lines of the batch, parsed, with presence and type checks applied and the fields typed. Rows
-   * still good have set their raw line aside ({@code record} is null; {@link #quarantine} restores it
-   * for those rejected later).
-   */
+  /** Lines of the batch, parsed, with presence and type checks applied and the fields typed. */
   public static Dataset<Row> readTyped(SparkSession spark, Lake lake, RawSource source, IngestWindow window) {
     Dataset<Row> lines = RawDeliveries.lines(spark, lake, source.rawDir(), window.dates(), source.csvHeader());
     Dataset<Row> parsed = source.isCsv()
         ? RecordParser.csv(lines, RecordParser.strings(source.csvColumns().toArray(String[]::new)))
         : RecordParser.json(lines, source.jsonSchema());
-    return typed(parsed, source.fields())
-        .withColumn("record", functions.when(Check.isGood().unary_$bang(), functions.col("record")));
+    return typed(parsed, source.fields());
   }
 
   /**
@@ -56,9 +44,7 @@ public final class SourceIngestion {
    * re-reading the parsed struct (the parser's expression is never copied into every check).
    */
   public static Dataset<Row> typed(Dataset<Row> parsed, List<Field> fields) {
-    List<Column> extracted = new ArrayList<>(LINEAGE.stream()
-        .map(c -> c.equals(LINE_HASH) ? functions.xxhash64(functions.col("record")).as(LINE_HASH) : functions.col(c))
-        .toList());
+    List<Column> extracted = new ArrayList<>(LINEAGE.stream().map(functions::col).toList());
     extracted.add(functions.col("r"));
     for (Field field : fields) {
       extracted.add(field.extract().as("_raw_" + field.name()));
@@ -84,7 +70,7 @@ public final class SourceIngestion {
 
   /**
    * Marks as {@code duplicate} every good record whose key was already seen: earlier in the batch
-   * (by delivery date, then file, then the line's hash — a deterministic order) or in {@code existingKeys}
+   * (by delivery date, then file, then content — a deterministic order) or in {@code existingKeys}
    * (keys staged by earlier deliveries).
    */
   public static Dataset<Row> markDuplicates(Dataset<Row> records, List<String> keys, Dataset<Row> existingKeys) {
@@ -94,9 +80,9 @@ public final class SourceIngestion {
     Column[] partition = java.util.stream.Stream.concat(Arrays.stream(keyColumns), java.util.stream.Stream.of(Check.isGood()))
         .toArray(Column[]::new);
     Dataset<Row> ranked = records.withColumn("_rank", functions.row_number().over(
-        Window.partitionBy(partition).orderBy("ingest_date", "source_file", LINE_HASH)));
+        Window.partitionBy(partition).orderBy("ingest_date", "source_file", "record")));
     Dataset<Row> seen = existingKeys.select(keyColumns).distinct().withColumn("_seen", functions.lit(true));
-    Dataset<Row> joined = ranked.join(seen, asSeq(keys), "left");
+    Dataset<Row> joined = ranked.join(seen, scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left");
     Dataset<Row> marked = Check.classify(joined, List.of(
         new Check("duplicate", "key " + String.join(",", keys) + " already delivered", functions.col("_seen")),
         new Check("duplicate", "key " + String.join(",", keys) + " repeated in this delivery", functions.col("_rank").gt(1))));
@@ -119,7 +105,7 @@ public final class SourceIngestion {
   public static Dataset<Row> markUnknownAccounts(Dataset<Row> records, Dataset<Row> knownAccountIds) {
     Dataset<Row> known = functions.broadcast(
         knownAccountIds.select("account_id").distinct().withColumn("_known", functions.lit(true)));
-    Dataset<Row> joined = records.join(known, asSeq(List.of("account_id")), "left");
+    Dataset<Row> joined = records.join(known, scala.jdk.javaapi.CollectionConverters.asScala(List.of("account_id")).toSeq(), "left");
     return Check.classify(joined, List.of(new Check("unknown_account", "account not in the CRM",
         functions.col("account_id").isNotNull().and(functions.col("_known").isNull())))).drop("_known");
   }
@@ -150,14 +136,10 @@ public final class SourceIngestion {
     DeltaIO.replaceWhere(spark, lake, table, good, predicate);
   }
 
-  /**
-   * Publishes the rejected records of a batch, each with its raw line, replacing what this batch
-   * quarantined before. Rows rejected after they set their line aside get it back from one more read of
-   * the window's delivered files (only when there are such rows): the lines whose file and hash match.
-   */
-  public static void quarantine(SparkSession spark, RunContext run, RawSource source, Dataset<Row> rejected, IngestWindow window) {
-    Dataset<Row> rows = withRawLines(spark, run.lake(), source, rejected, window).select(
-        functions.lit(source.name()).as("source"),
+  /** Publishes the rejected records of a batch, replacing what this batch quarantined before. */
+  public static void quarantine(SparkSession spark, RunContext run, String source, Dataset<Row> rejected, IngestWindow window) {
+    Dataset<Row> rows = rejected.select(
+        functions.lit(source).as("source"),
         functions.col("ingest_date"),
         functions.col("source_file"),
         functions.col("record"),
@@ -165,29 +147,7 @@ public final class SourceIngestion {
         functions.col(Check.DETAIL).as("detail"),
         functions.lit(run.runId()).as("run_id"));
     DeltaIO.replaceWhere(spark, run.lake(), RunTables.QUARANTINE, rows,
-        "source = '" + source.name() + "' AND " + window.ingestDatePredicate());
-  }
-
-  /** {@code rejected} with every set-aside raw line restored from the delivered files. */
-  static Dataset<Row> withRawLines(SparkSession spark, Lake lake, RawSource source, Dataset<Row> rejected, IngestWindow window) {
-    List<String> key = List.of("source_file", LINE_HASH);
-    Dataset<Row> setAside = rejected.where(functions.col("record").isNull()).select("source_file", LINE_HASH).distinct();
-    if (setAside.isEmpty()) {
-      return rejected;
-    }
-    // Equal hashes in one file are equal lines (but for a 64-bit collision): one line per key suffices.
-    Dataset<Row> lines = RawDeliveries.lines(spark, lake, source.rawDir(), window.dates(), source.csvHeader())
-        .withColumn(LINE_HASH, functions.xxhash64(functions.col("record")))
-        .join(setAside, asSeq(key), "left_semi")
-        .dropDuplicates(asSeq(key))
-        .select(functions.col("source_file"), functions.col(LINE_HASH), functions.col("record").as("_raw_line"));
-    return rejected.join(lines, asSeq(key), "left")
-        .withColumn("record", functions.coalesce(functions.col("record"), functions.col("_raw_line")))
-        .drop("_raw_line");
-  }
-
-  private static scala.collection.immutable.Seq<String> asSeq(List<String> columns) {
-    return scala.jdk.javaapi.CollectionConverters.asScala(columns).toSeq();
+        "source = '" + source + "' AND " + window.ingestDatePredicate());
   }
 
   /** Lists the raw partitions read, for the manifest. */
