@@ -7,19 +7,15 @@ import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
+import io.churnscope.common.spark.InParallel;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,35 +63,30 @@ public final class CatalogStage implements Stage {
     boolean manifests = run.config().bool("catalog.symlink-manifests");
     List<TableSpec> present = new ArrayList<>();
     Map<TableSpec, Long> versions = new HashMap<>();
-    Map<TableSpec, Future<List<String>>> refreshing = new LinkedHashMap<>();
-    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_REFRESHES);
-    try {
-      for (TableSpec table : PublishedTables.all()) {
-        String path = run.lake().path(table);
-        if (!DeltaIO.exists(spark, path)) {
-          absent.add(table.qualifiedName());
-          continue;
-        }
-        present.add(table);
-        MetastoreTables.register(spark, table, path);
-        long version = PublishedVersions.latestVersion(path, hadoop);
-        versions.put(table, version);
-        if (published.unchanged(table.qualifiedName(), version) == null || (manifests && !manifestExists(path, hadoop))) {
-          refreshing.put(table, pool.submit(() -> refresh(spark, path, manifests)));
-        }
+    List<TableSpec> changed = new ArrayList<>();
+    for (TableSpec table : PublishedTables.all()) {
+      String path = run.lake().path(table);
+      if (!DeltaIO.exists(spark, path)) {
+        absent.add(table.qualifiedName());
+        continue;
       }
-      for (TableSpec table : present) {
-        Future<List<String>> refreshed = refreshing.get(table);
-        List<String> files = refreshed == null ? published.unchanged(table.qualifiedName(), versions.get(table)) : await(refreshed);
-        if (refreshed != null) {
-          published.publish(table.qualifiedName(), versions.get(table), files);
-        }
-        views.add(new DuckDbCatalog.View(table, files));
+      present.add(table);
+      MetastoreTables.register(spark, table, path);
+      long version = PublishedVersions.latestVersion(path, hadoop);
+      versions.put(table, version);
+      if (published.unchanged(table.qualifiedName(), version) == null || (manifests && !manifestExists(path, hadoop))) {
+        changed.add(table);
       }
-    } finally {
-      pool.shutdownNow();
     }
-    int refreshed = refreshing.size();
+    List<List<String>> refreshedFiles = InParallel.map(changed, PARALLEL_REFRESHES,
+        table -> refresh(spark, run.lake().path(table), manifests));
+    for (int i = 0; i < changed.size(); i++) {
+      published.publish(changed.get(i).qualifiedName(), versions.get(changed.get(i)), refreshedFiles.get(i));
+    }
+    for (TableSpec table : present) {
+      views.add(new DuckDbCatalog.View(table, published.unchanged(table.qualifiedName(), versions.get(table))));
+    }
+    int refreshed = changed.size();
     Optional<Path> duckDbFile = duckDbFile(run.config(), run.lake());
     duckDbFile.ifPresent(file -> DuckDbCatalog.write(file, views));
     published.save();
@@ -118,20 +109,6 @@ public final class CatalogStage implements Stage {
       DeltaTable.forPath(spark, path).generate("symlink_format_manifest");
     }
     return Arrays.asList(spark.read().format("delta").load(path).inputFiles());
-  }
-
-  private static List<String> await(Future<List<String>> refresh) {
-    try {
-      return refresh.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while publishing the catalog", e);
-    }
   }
 
   private static boolean manifestExists(String tablePath, org.apache.hadoop.conf.Configuration hadoop) {

@@ -130,6 +130,7 @@ public final class CubeStage implements Stage {
     // Held, not cached: it reads cube.dim_account and fact_account_month, which are written below, and a
     // write drops every cached frame that reads the table written (HeldFrames).
     Dataset<Row> monthly = HeldFrames.hold(AccountMonthDimensions.attributesByMonth(spark, run, measures, published));
+    published.unpersist(); // read only by the attributes, which are held now
     // Counted before any write: the published tables read above are rewritten below.
     String attributeSources = attributeSources(monthly);
     Dataset<Row> history = AccountHistory.versions(monthly).cache();
@@ -159,7 +160,6 @@ public final class CubeStage implements Stage {
       described.unpersist();
       history.unpersist();
       HeldFrames.release(monthly);
-      published.unpersist();
       measures.unpersist();
     }
   }
