@@ -6,16 +6,12 @@ import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.cli.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.Lake;
+import io.churnscope.common.spark.InParallel;
 import java.io.IOException;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,32 +164,13 @@ public final class SampleLakeGenerator {
    * The driver-built sources are small but have one delivery per day of history, so their writes are
    * dominated by per-file overhead: two run at a time (Spark runs jobs from several threads).
    */
-  private static void writeConcurrently(SparkSession spark, Lake lake, List<CsvRows> sources, BadRecordTally tally)
-      throws IOException {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<?>> writes = new ArrayList<>();
-      for (CsvRows rows : sources) {
-        writes.add(pool.submit(() -> {
-          long t = System.nanoTime();
-          CsvDeliveryWriter.write(spark, lake, rows);
-          log(rows.source.truthName, rows.size() + " rows (" + tally.badCount(rows.source.truthName) + " bad)", t);
-        }));
-      }
-      for (Future<?> write : writes) {
-        write.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing the billing, CRM, support and survey sources", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+  private static void writeConcurrently(SparkSession spark, Lake lake, List<CsvRows> sources, BadRecordTally tally) {
+    InParallel.map(sources, 2, rows -> {
+      long t = System.nanoTime();
+      CsvDeliveryWriter.write(spark, lake, rows);
+      log(rows.source.truthName, rows.size() + " rows (" + tally.badCount(rows.source.truthName) + " bad)", t);
+      return rows;
+    });
   }
 
   private static void log(String what, String detail, long startedNanos) {

@@ -67,8 +67,8 @@ class ClickstreamIngestionTest extends SparkTestBase {
     Map<String, Long> reasons = reasons();
     assertEquals(new TreeMap<>(Map.of("duplicate", 1L, "unknown_account", 1L, "wrong_type", 1L,
         "unresolved_account", 1L, "missing_field", 1L, "malformed_json", 1L, "too_late", 1L)), reasons);
-    // Each quarantined row holds its line exactly as delivered, also those rejected after the good rows
-    // set their lines aside (duplicate, unknown and unresolved account, too late).
+    // Each quarantined row holds its line exactly as delivered, also those rejected after the batch's
+    // shuffles (duplicate, unknown and unresolved account, too late).
     Map<String, String> lines = new TreeMap<>();
     DeltaIO.read(spark(), new Lake(dir.toString()), RunTables.QUARANTINE).where("source = 'clickstream'")
         .select("reason", "record").collectAsList().forEach(r -> lines.put(r.getString(0), r.getString(1)));
