@@ -41,7 +41,7 @@ public final class Churnscope {
     commands.put("sql", new Command("run Spark SQL on a local lake's tables by name (marts.churn_metrics, ...)",
         io.churnscope.jobs.catalog.SqlJob::main));
     commands.put("data-dictionary", new Command("write the data dictionary (every table and column) to a markdown file",
-        io.churnscope.jobs.catalog.DataDictionary::main));
+        argv -> io.churnscope.jobs.catalog.DataDictionary.write(argv, NightlyJob.dag())));
     commands.put("ingest-mapped", new Command(
         "ingest files of another layout through a mapping in conf/mappings (e.g. ravenstack)",
         io.churnscope.jobs.ingest.mapping.MappedIngest::main));

@@ -1,5 +1,6 @@
 package io.churnscope.common.cli;
 
+import io.churnscope.common.UserError;
 import com.beust.jcommander.DynamicParameter;
 import com.beust.jcommander.IStringConverter;
 import com.beust.jcommander.Parameter;

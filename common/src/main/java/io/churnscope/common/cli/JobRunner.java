@@ -1,5 +1,6 @@
 package io.churnscope.common.cli;
 
+import io.churnscope.common.UserError;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
 import io.churnscope.common.spark.Sessions;

@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import java.io.File;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;

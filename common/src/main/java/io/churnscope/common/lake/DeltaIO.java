@@ -25,6 +25,7 @@ public final class DeltaIO {
   }
 
   public static Dataset<Row> read(SparkSession spark, Lake lake, TableSpec table) {
+    TableAccess.read(table);
     String path = lake.path(table);
     if (!exists(spark, path)) {
       throw new IllegalStateException(table.qualifiedName() + " does not exist at " + path
@@ -35,6 +36,7 @@ public final class DeltaIO {
 
   /** The table, or an empty frame of its schema when no run has written it yet. */
   public static Dataset<Row> readOrEmpty(SparkSession spark, Lake lake, TableSpec table) {
+    TableAccess.read(table);
     String path = lake.path(table);
     return exists(spark, path)
         ? spark.read().format("delta").load(path)
@@ -43,6 +45,7 @@ public final class DeltaIO {
 
   /** Creates the table with its declared schema, nullability, comments and partitioning if absent. */
   public static void createIfAbsent(SparkSession spark, Lake lake, TableSpec table) {
+    TableAccess.wrote(table);
     String path = lake.path(table);
     if (exists(spark, path)) {
       return;
@@ -62,6 +65,7 @@ public final class DeltaIO {
    * idempotent write of a run (re-running a date replaces what that date wrote, nothing else).
    */
   public static void replaceWhere(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows, String predicate) {
+    TableAccess.wrote(table);
     createIfAbsent(spark, lake, table);
     conform(rows, table).write().format("delta")
         .mode("overwrite")
@@ -79,6 +83,7 @@ public final class DeltaIO {
    * table written by an older release takes the spec's current columns.
    */
   public static void overwrite(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows) {
+    TableAccess.wrote(table);
     createIfAbsent(spark, lake, table);
     conform(rows, table).write().format("delta")
         .mode("overwrite")
@@ -95,6 +100,7 @@ public final class DeltaIO {
    * spec has since added (older rows read them as null) instead of refusing the write.
    */
   public static void append(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows, boolean addNewColumns) {
+    TableAccess.wrote(table);
     createIfAbsent(spark, lake, table);
     conform(rows, table).write().format("delta").mode("append")
         .option("mergeSchema", String.valueOf(addNewColumns))

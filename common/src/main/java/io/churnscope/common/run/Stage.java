@@ -1,5 +1,6 @@
 package io.churnscope.common.run;
 
+import io.churnscope.common.config.ChurnscopeConfig;
 import org.apache.spark.sql.SparkSession;
 
 /** One step of the nightly DAG. A stage reads upstream tables, writes its own, and reports. */
@@ -10,11 +11,17 @@ public interface Stage {
   /** One line for {@code --help} listings. */
   String description();
 
+  /**
+   * The raw feeds and tables the stage reads and the tables it writes. The runner fails a stage
+   * that touches a table not declared here.
+   */
+  DataFlow dataFlow();
+
   StageResult run(SparkSession spark, RunContext run) throws Exception;
 
   /**
    * Reads every configuration key the stage uses, so a bad value fails the run before Spark
-   * starts, with one line naming the key (a {@link io.churnscope.common.cli.UserError}).
+   * starts, with one line naming the key (a {@link io.churnscope.common.UserError}).
    */
-  default void validate(io.churnscope.common.config.ChurnscopeConfig config) {}
+  default void validate(ChurnscopeConfig config) {}
 }

@@ -8,10 +8,15 @@ import java.util.List;
  * @param rowsIn records read
  * @param rowsOut rows published
  * @param rowsQuarantined records sent to quarantine
- * @param inputs raw partitions or tables read
+ * @param inputs raw deliveries read (the runner adds the tables the stage's {@link DataFlow} reads)
  * @param message one sentence for the summary
  */
 public record StageResult(long rowsIn, long rowsOut, long rowsQuarantined, List<String> inputs, String message) {
+  /** A stage that reads only tables: the manifest lists them from its {@link DataFlow}. */
+  public StageResult(long rowsIn, long rowsOut, long rowsQuarantined, String message) {
+    this(rowsIn, rowsOut, rowsQuarantined, List.of(), message);
+  }
+
   public static StageResult nothingToDo(String why) {
     return new StageResult(0, 0, 0, List.of(), why);
   }

@@ -36,7 +36,7 @@ public final class RunTables {
       required("rows_in", LongType, "Records read."),
       required("rows_out", LongType, "Rows published."),
       required("rows_quarantined", LongType, "Records sent to quarantine."),
-      optional("input_files", createArrayType(StringType), "Raw partitions or tables read."),
+      optional("input_files", createArrayType(StringType), "Tables the stage reads (its declared data flow), then the raw deliveries it read."),
       optional("message", StringType, "What happened, in a sentence (the error, for a failed stage)."),
       optional("spark_jobs", LongType, "Spark jobs the stage ran (Delta's log and checkpoint jobs included)."),
       optional("task_ms", LongType, "Task run time summed over all cores."),

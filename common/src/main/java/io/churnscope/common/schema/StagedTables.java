@@ -183,6 +183,12 @@ public final class StagedTables {
       INGEST_DATE, SOURCE_FILE),
       List.of(), "Churn events recorded by the source itself (free-text feedback is not kept).");
 
+  /**
+   * Tables only a mapping fills ({@code ingest-mapped}, e.g. RavenStack's feature usage and churn
+   * events): the nightly's own sources have no such feed.
+   */
+  public static final List<TableSpec> MAPPED_ONLY = List.of(FEATURE_USAGE_DAILY, CHURN_EVENTS);
+
   public static final List<TableSpec> ALL = List.of(USAGE_EVENTS, USER_ACCOUNTS, USER_IDENTITIES, ACCOUNT_VOLUMETRICS,
       ACCOUNT_CONFIG, SUBSCRIPTION_VERSIONS, INVOICES, FX_RATES, CRM_ACCOUNTS, SUPPORT_TICKETS, NPS_RESPONSES,
       FEATURE_USAGE_DAILY, CHURN_EVENTS);

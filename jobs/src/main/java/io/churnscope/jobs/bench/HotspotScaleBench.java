@@ -11,7 +11,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.jobs.hotspots.HotspotEngine;
 import io.churnscope.jobs.hotspots.HotspotSettings;
 import io.churnscope.jobs.hotspots.HotspotSpec;

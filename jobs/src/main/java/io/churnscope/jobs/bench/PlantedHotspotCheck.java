@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.schema.HotspotTables;

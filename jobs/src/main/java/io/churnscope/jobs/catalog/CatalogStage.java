@@ -1,5 +1,6 @@
 package io.churnscope.jobs.catalog;
 
+import io.churnscope.common.run.DataFlow;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;
@@ -44,6 +45,11 @@ public final class CatalogStage implements Stage {
   @Override
   public String description() {
     return "every table → metastore names, symlink manifests, DuckDB catalog file";
+  }
+
+  @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(PublishedTables.all());
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.churnscope.jobs.catalog;
 
 import io.churnscope.common.lake.TableSpec;
+import io.churnscope.common.run.Stage;
+import io.churnscope.common.schema.RunTables;
+import io.churnscope.common.schema.StagedTables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,15 +21,17 @@ import org.apache.spark.sql.types.StructField;
 public final class DataDictionary {
   private DataDictionary() {}
 
-  public static void main(String[] argv) throws IOException {
+  /** The command: {@code argv} names the file to write; {@code dag} the stages whose writes it names. */
+  public static void write(String[] argv, List<Stage> dag) throws IOException {
     if (argv.length != 1 || argv[0].startsWith("-")) {
       System.err.println("churnscope data-dictionary: give the file to write, e.g. docs/data-dictionary.md");
       System.exit(2);
     }
-    Files.writeString(Path.of(argv[0]), render(PublishedTables.all()), StandardCharsets.UTF_8);
+    Files.writeString(Path.of(argv[0]), render(PublishedTables.all(), dag), StandardCharsets.UTF_8);
   }
 
-  public static String render(List<TableSpec> tables) {
+  /** Every table of {@code tables}, with the stages of {@code dag} that write it and their classes. */
+  public static String render(List<TableSpec> tables, List<Stage> dag) {
     StringBuilder out = new StringBuilder("""
         # Data dictionary
 
@@ -44,6 +49,7 @@ public final class DataDictionary {
         out.append("## ").append(zone).append("\n\n");
       }
       out.append("### ").append(table.qualifiedName()).append("\n\n").append(table.comment()).append("\n\n");
+      out.append(writtenBy(table, dag)).append("\n\n");
       if (!table.partitionBy().isEmpty()) {
         out.append("Partitioned by ").append(String.join(", ", table.partitionBy())).append(".\n\n");
       }
@@ -57,5 +63,20 @@ public final class DataDictionary {
       out.append('\n');
     }
     return out.toString();
+  }
+
+  /** The hop from a table to its code: the stages that write it, by command and class. */
+  private static String writtenBy(TableSpec table, List<Stage> dag) {
+    List<String> writers = dag.stream().filter(s -> s.dataFlow().writes().contains(table))
+        .map(s -> "`" + s.name() + "` (`" + s.getClass().getSimpleName() + "`)").toList();
+    if (writers.isEmpty()) {
+      if (table.equals(RunTables.RUN_MANIFEST)) {
+        return "Written by every run, after each stage (`RunManifest`).";
+      }
+      return StagedTables.MAPPED_ONLY.contains(table)
+          ? "Written by `ingest-mapped` (`MappedIngest`) from a mapping in conf/mappings; no nightly source feeds it."
+          : "Written by no stage of the nightly.";
+    }
+    return "Written by " + String.join(", ", writers) + ".";
   }
 }

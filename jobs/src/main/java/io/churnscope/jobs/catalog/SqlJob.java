@@ -3,7 +3,7 @@ package io.churnscope.jobs.catalog;
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.AnalysisException;

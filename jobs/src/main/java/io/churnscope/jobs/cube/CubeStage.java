@@ -1,5 +1,7 @@
 package io.churnscope.jobs.cube;
 
+import io.churnscope.jobs.dimensions.AccountAttributes;
+import io.churnscope.common.run.DataFlow;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.max;
@@ -19,6 +21,7 @@ import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.common.spark.HeldFrames;
+import io.churnscope.common.spark.JobDescription;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,6 +66,12 @@ public final class CubeStage implements Stage {
   }
 
   @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(MartTables.MRR_LEDGER_ACCOUNT, MartTables.CHURN_EVENTS, StagedTables.SUBSCRIPTION_VERSIONS)
+        .andReading(AccountAttributes.TABLES).andReading(CubeTables.ALL).writing(CubeTables.ALL);
+  }
+
+  @Override
   public void validate(ChurnscopeConfig config) {
     fiscalYearStartMonth(config);
     reopenedMonths(config);
@@ -75,7 +84,7 @@ public final class CubeStage implements Stage {
   static int reopenedMonths(ChurnscopeConfig config) {
     int months = config.integer("cube.reopened-months");
     if (months < 0) {
-      throw new io.churnscope.common.cli.UserError("cube.reopened-months must be 0 or more, was " + months
+      throw new io.churnscope.common.UserError("cube.reopened-months must be 0 or more, was " + months
           + " (" + config.origin("cube.reopened-months") + ")");
     }
     return months;
@@ -103,7 +112,7 @@ public final class CubeStage implements Stage {
   static int fiscalYearStartMonth(ChurnscopeConfig config) {
     int month = config.integer("cube.fiscal-year-start-month");
     if (month < 1 || month > 12) {
-      throw new io.churnscope.common.cli.UserError("cube.fiscal-year-start-month must be 1-12, was " + month
+      throw new io.churnscope.common.UserError("cube.fiscal-year-start-month must be 1-12, was " + month
           + " (" + config.origin("cube.fiscal-year-start-month") + ")");
     }
     return month;
@@ -112,6 +121,13 @@ public final class CubeStage implements Stage {
   @Override
   public StageResult run(SparkSession spark, RunContext run) {
     validate(run.config());
+    try (JobDescription label = JobDescription.set(spark, "cube: account-months and their attributes")) {
+      return build(spark, run, label);
+    }
+  }
+
+  /** The stage's work; {@code label} names each phase's Spark jobs. */
+  private StageResult build(SparkSession spark, RunContext run, JobDescription label) {
     Lake lake = run.lake();
     Dataset<Row> ledger = DeltaIO.read(spark, lake, MartTables.MRR_LEDGER_ACCOUNT);
     Dataset<Row> churnEvents = DeltaIO.read(spark, lake, MartTables.CHURN_EVENTS);
@@ -119,8 +135,6 @@ public final class CubeStage implements Stage {
     Dataset<Row> userDay = DeltaIO.readOrEmpty(spark, lake, EngagementTables.USER_DAY);
     Dataset<Row> accountDay = DeltaIO.readOrEmpty(spark, lake, EngagementTables.ACCOUNT_DAY);
     RollupSets sets = RollupSets.from(run.config());
-
-    spark.sparkContext().setJobDescription("cube: account-months and their attributes");
     Dataset<Row> measures = AccountMonthFacts.apply(ledger, churnEvents, userDay, accountDay, versions, run.runDate(),
         io.churnscope.jobs.subscriptions.LicensedSeats.products(run.config())).cache();
     LocalDate firstOpenMonth = firstOpenMonth(run.runDate(), reopenedMonths(run.config()));
@@ -139,24 +153,20 @@ public final class CubeStage implements Stage {
     Dataset<Row> monthFacts = DeltaIO.conform(described, CubeTables.FACT_ACCOUNT_MONTH);
     Dataset<Row> dayFacts = DeltaIO.conform(AccountDayFacts.apply(accountDay.where(col("activity_date").leq(java.sql.Date.valueOf(run.runDate()))), history), CubeTables.FACT_ACCOUNT_DAY);
     try {
-      spark.sparkContext().setJobDescription("cube: dimensions");
+      label.then("cube: dimensions");
       writeDimensions(spark, run, history, measures, churnEvents);
-      spark.sparkContext().setJobDescription("cube: facts, changed months");
+      label.then("cube: facts, changed months");
       List<LocalDate> changedMonths = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_MONTH, monthFacts);
       List<LocalDate> changedDays = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_DAY, dayFacts);
-      spark.sparkContext().setJobDescription("cube: rollup of the changed months");
+      label.then("cube: rollup of the changed months");
       long rollupRows = writeRollup(spark, lake, described, sets, changedMonths);
       long rows = measures.count();
       String message = rows + " account-months, " + history.count() + " account versions; " + attributeSources
           + "; months rewritten: fact_account_month "
           + describe(changedMonths) + ", fact_account_day " + describe(changedDays) + ", cube_rollup " + rollupRows + " rows";
       LOG.info(message);
-      return new StageResult(rows, rows + rollupRows, 0, List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(),
-          MartTables.CHURN_EVENTS.qualifiedName(), StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(),
-          StagedTables.CRM_ACCOUNTS.qualifiedName(), EngagementTables.USER_DAY.qualifiedName(),
-          EngagementTables.ACCOUNT_DAY.qualifiedName()), message);
+      return new StageResult(rows, rows + rollupRows, 0, message);
     } finally {
-      spark.sparkContext().setJobDescription(null);
       described.unpersist();
       history.unpersist();
       HeldFrames.release(monthly);

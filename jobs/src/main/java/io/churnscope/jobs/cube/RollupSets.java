@@ -1,6 +1,6 @@
 package io.churnscope.jobs.cube;
 
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.schema.CubeTables;
 import java.util.ArrayList;

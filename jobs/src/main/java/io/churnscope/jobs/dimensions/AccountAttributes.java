@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;
+import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
@@ -61,6 +62,10 @@ public final class AccountAttributes {
   public static final List<String> COLUMNS = List.of("account_id", "as_of_date", "acquisition_channel", "campaign",
       "country", "region", "state", "industry", "size_band", "plan", "arr_tier", "tenure_band", "lifecycle_stage",
       "frequency_band", "utilization_band", "breadth_band", "trend_band", "concentration_band");
+
+  /** The tables the attributes are read from ({@link Sources#read}): a stage that uses them reads these. */
+  public static final List<TableSpec> TABLES = List.of(StagedTables.CRM_ACCOUNTS, StagedTables.SUBSCRIPTION_VERSIONS,
+      StagedTables.FX_RATES, MartTables.CHURN_EVENTS, EngagementTables.ACCOUNT_DAY, EngagementTables.USER_DAY);
 
   /** The tables the attributes are read from. */
   public record Sources(Dataset<Row> crmAccounts, Dataset<Row> versions, Dataset<Row> fxRates,

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.engagement;
 
+import io.churnscope.common.run.DataFlow;
 import static org.apache.spark.sql.functions.col;
 
 import io.churnscope.common.config.ChurnscopeConfig;
@@ -13,7 +14,6 @@ import io.churnscope.common.schema.StagedTables;
 import io.churnscope.jobs.subscriptions.LicensedSeats;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,6 +39,12 @@ public final class AccountEngagementStage implements Stage {
   }
 
   @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(EngagementTables.ACCOUNT_DAY, EngagementTables.USER_DAY, StagedTables.SUBSCRIPTION_VERSIONS)
+        .writing(EngagementTables.ACCOUNT_ENGAGEMENT);
+  }
+
+  @Override
   public void validate(ChurnscopeConfig config) {
     EngagementSettings.from(config);
   }
@@ -47,7 +53,6 @@ public final class AccountEngagementStage implements Stage {
   public StageResult run(SparkSession spark, RunContext run) {
     EngagementSettings settings = EngagementSettings.from(run.config());
     LocalDate date = run.runDate();
-    spark.sparkContext().setJobDescription("account-engagement: snapshot of " + date);
     Dataset<Row> accountDays = DeltaIO.read(spark, run.lake(), EngagementTables.ACCOUNT_DAY)
         .where(col("activity_date").between(Date.valueOf(AccountEngagement.accountDaysFrom(date)), Date.valueOf(date)));
     Dataset<Row> userDays = DeltaIO.read(spark, run.lake(), EngagementTables.USER_DAY)
@@ -61,8 +66,6 @@ public final class AccountEngagementStage implements Stage {
       Row summary = snapshot.selectExpr("count(*)", "count_if(decline_flag)", "count_if(utilization_reading = 'adoption_risk')")
           .first();
       return new StageResult(0, summary.getLong(0), 0,
-          List.of(EngagementTables.ACCOUNT_DAY.qualifiedName(), EngagementTables.USER_DAY.qualifiedName(),
-              StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName()),
           "engagement of " + summary.getLong(0) + " accounts on " + date + ": " + summary.getLong(1) + " declining, "
               + summary.getLong(2) + " at adoption risk");
     } finally {

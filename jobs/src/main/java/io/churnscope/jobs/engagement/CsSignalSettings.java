@@ -2,7 +2,7 @@ package io.churnscope.jobs.engagement;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.engagement;
 
+import io.churnscope.common.run.DataFlow;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -41,6 +42,13 @@ public final class CsSignalsStage implements Stage {
   }
 
   @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(EngagementTables.USER_DAY, StagedTables.USAGE_EVENTS, StagedTables.USER_ACCOUNTS,
+        StagedTables.SUBSCRIPTION_VERSIONS)
+        .writing(EngagementTables.CS_SIGNALS);
+  }
+
+  @Override
   public void validate(ChurnscopeConfig config) {
     CsSignalSettings.from(config);
   }
@@ -50,7 +58,6 @@ public final class CsSignalsStage implements Stage {
     CsSignalSettings settings = CsSignalSettings.from(run.config());
     EngagementSettings engagement = EngagementSettings.from(run.config());
     LocalDate date = run.runDate();
-    spark.sparkContext().setJobDescription("cs-signals of " + date);
     Dataset<Row> userDays = DeltaIO.read(spark, run.lake(), EngagementTables.USER_DAY)
         .where(col("activity_date").between(lit(Date.valueOf(CsSignals.userDaysFrom(date, settings))), lit(Date.valueOf(date))));
     // Partition pruning on event_date: only the window's days are listed and read.
@@ -68,8 +75,6 @@ public final class CsSignalsStage implements Stage {
       List<String> counts = byType.stream().map(r -> r.getString(0) + " " + r.getLong(1)).toList();
       long rows = byType.stream().mapToLong(r -> r.getLong(1)).sum();
       return new StageResult(0, rows, 0,
-          List.of(EngagementTables.USER_DAY.qualifiedName(), StagedTables.USAGE_EVENTS.qualifiedName(),
-              StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(), StagedTables.USER_ACCOUNTS.qualifiedName()),
           rows + " signals on " + date + (counts.isEmpty() ? "" : ": " + String.join(", ", counts)));
     } finally {
       signals.unpersist();

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.engagement;
 
+import io.churnscope.common.run.DataFlow;
 import static org.apache.spark.sql.functions.col;
 
 import io.churnscope.common.config.ChurnscopeConfig;
@@ -10,7 +11,6 @@ import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.StagedTables;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,6 +39,13 @@ public final class EngagementRollupsStage implements Stage {
   }
 
   @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(StagedTables.USAGE_EVENTS, StagedTables.ACCOUNT_VOLUMETRICS, StagedTables.ACCOUNT_CONFIG,
+        EngagementTables.USER_DAY, EngagementTables.ACCOUNT_DAY, EngagementTables.ROLLUP_WATERMARK)
+        .writing(EngagementTables.USER_DAY, EngagementTables.ACCOUNT_DAY, EngagementTables.ROLLUP_WATERMARK);
+  }
+
+  @Override
   public void validate(ChurnscopeConfig config) {
     EngagementSettings.from(config);
     config.integer("ingest.max-lateness-days");
@@ -53,7 +60,6 @@ public final class EngagementRollupsStage implements Stage {
       plan.advance(spark, run);
       return StageResult.nothingToDo("no usage delivered (" + plan.ingestPredicate() + ")");
     }
-    spark.sparkContext().setJobDescription("engagement-rollups: " + plan.days().size() + " days");
     Dataset<Row> events = readDays(spark, run, StagedTables.USAGE_EVENTS, plan.daysPredicate("event_date"));
     Dataset<Row> userDays = plan.firstRollup() ? UserDayRollup.apply(events, settings)
         : touchedUserDays(spark, run, plan, events, settings);
@@ -73,8 +79,6 @@ public final class EngagementRollupsStage implements Stage {
     long accountRows = DeltaIO.read(spark, run.lake(), EngagementTables.ACCOUNT_DAY)
         .where(plan.daysPredicate("activity_date")).count();
     return new StageResult(totals.getLong(1), userRows + accountRows, 0,
-        List.of(StagedTables.USAGE_EVENTS.qualifiedName(), StagedTables.ACCOUNT_VOLUMETRICS.qualifiedName(),
-            StagedTables.ACCOUNT_CONFIG.qualifiedName()),
         "rolled up " + plan.days().size() + " days " + plan.days().get(0) + ".." + plan.days().get(plan.days().size() - 1)
             + ": " + userRows + " user-days, " + accountRows + " account-days");
   }

@@ -37,7 +37,7 @@ public final class TrialEngagement {
       int window = config.positiveInt("engagement.trial.window-days");
       int engaged = config.positiveInt("engagement.trial.engaged-min-active-days");
       if (engaged > window) {
-        throw new io.churnscope.common.cli.UserError("engagement.trial.engaged-min-active-days (" + engaged
+        throw new io.churnscope.common.UserError("engagement.trial.engaged-min-active-days (" + engaged
             + ") cannot exceed engagement.trial.window-days (" + window + ")");
       }
       return new Settings(window, engaged, config.strings("engagement.trial.key-events"));

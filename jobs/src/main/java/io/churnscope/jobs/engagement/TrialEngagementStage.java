@@ -1,5 +1,6 @@
 package io.churnscope.jobs.engagement;
 
+import io.churnscope.common.run.DataFlow;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.run.RunContext;
@@ -7,7 +8,6 @@ import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.StagedTables;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,6 +32,13 @@ public final class TrialEngagementStage implements Stage {
   }
 
   @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(StagedTables.SUBSCRIPTION_VERSIONS, StagedTables.CRM_ACCOUNTS, EngagementTables.ACCOUNT_DAY,
+        EngagementTables.TRIAL_ENGAGEMENT)
+        .writing(EngagementTables.TRIAL_ENGAGEMENT, EngagementTables.TRIAL_ENGAGEMENT_REPORT);
+  }
+
+  @Override
   public void validate(ChurnscopeConfig config) {
     TrialEngagement.Settings.from(config);
   }
@@ -39,7 +46,6 @@ public final class TrialEngagementStage implements Stage {
   @Override
   public StageResult run(SparkSession spark, RunContext run) {
     TrialEngagement.Settings settings = TrialEngagement.Settings.from(run.config());
-    spark.sparkContext().setJobDescription("trial-engagement as of " + run.runDate());
     Dataset<Row> perAccount = TrialEngagement.perAccount(
         DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS),
         DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.CRM_ACCOUNTS),
@@ -53,8 +59,6 @@ public final class TrialEngagementStage implements Stage {
       Row counts = perAccount.selectExpr("count(*)", "count_if(evaluation_complete)", "count_if(evaluation_complete AND engaged)")
           .first();
       return new StageResult(0, counts.getLong(0), 0,
-          List.of(StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(), StagedTables.CRM_ACCOUNTS.qualifiedName(),
-              EngagementTables.ACCOUNT_DAY.qualifiedName()),
           counts.getLong(0) + " trials, " + counts.getLong(2) + " of " + counts.getLong(1) + " complete evaluations engaged");
     } finally {
       perAccount.unpersist();

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.schema.RawFeed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -11,7 +12,7 @@ import java.util.SplittableRandom;
  */
 final class BadRowPlanter {
   /** How one CSV source can be broken; a column name of null means the kind does not apply. */
-  record Spec(RawSource source, String idColumn, String requiredColumn, String typedColumn, String wrongValue,
+  record Spec(RawFeed source, String idColumn, String requiredColumn, String typedColumn, String wrongValue,
       String accountColumn, String currencyColumn, String amountColumn, boolean duplicates) {
 
     List<String> kinds() {
@@ -35,21 +36,21 @@ final class BadRowPlanter {
   }
 
   static final List<Spec> SPECS = List.of(
-      new Spec(RawSource.SUBSCRIPTIONS, "subscription_id", "account_id", "unit_amount", "12,5x",
+      new Spec(RawFeed.SUBSCRIPTIONS, "subscription_id", "account_id", "unit_amount", "12,5x",
           "account_id", "currency", "unit_amount", true),
-      new Spec(RawSource.INVOICES, "invoice_id", "invoice_date", "amount", "12,5x",
+      new Spec(RawFeed.INVOICES, "invoice_id", "invoice_date", "amount", "12,5x",
           "account_id", "currency", "amount", true),
-      new Spec(RawSource.FX_RATES, null, "rate_to_usd", "rate_to_usd", "n/a", null, "currency", "rate_to_usd", false),
-      new Spec(RawSource.CRM_ACCOUNTS, null, "account_id", "employee_count", "lots", null, null, null, true),
-      new Spec(RawSource.SUPPORT_TICKETS, "ticket_id", "account_id", "created_at", "yesterday",
+      new Spec(RawFeed.FX_RATES, null, "rate_to_usd", "rate_to_usd", "n/a", null, "currency", "rate_to_usd", false),
+      new Spec(RawFeed.CRM_ACCOUNTS, null, "account_id", "employee_count", "lots", null, null, null, true),
+      new Spec(RawFeed.SUPPORT_TICKETS, "ticket_id", "account_id", "created_at", "yesterday",
           "account_id", null, null, true),
-      new Spec(RawSource.NPS_RESPONSES, "response_id", "account_id", "score", "ten", "account_id", null, null, true),
-      new Spec(RawSource.RECORD_COUNTS, null, "account_id", "records_created", "12,5x", "account_id", null, null, true),
-      new Spec(RawSource.CONFIG_SNAPSHOTS, null, "account_id", "enabled", "maybe", "account_id", null, null, true));
+      new Spec(RawFeed.NPS_RESPONSES, "response_id", "account_id", "score", "ten", "account_id", null, null, true),
+      new Spec(RawFeed.RECORD_COUNTS, null, "account_id", "records_created", "12,5x", "account_id", null, null, true),
+      new Spec(RawFeed.CONFIG_SNAPSHOTS, null, "account_id", "enabled", "maybe", "account_id", null, null, true));
 
   private BadRowPlanter() {}
 
-  static Spec spec(RawSource source) {
+  static Spec spec(RawFeed source) {
     return SPECS.stream().filter(s -> s.source() == source).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no bad-row spec for " + source));
   }
@@ -57,7 +58,7 @@ final class BadRowPlanter {
   /** Appends the bad rows to {@code rows} and counts them in {@code tally}. */
   static void plant(CsvRows rows, double rate, long seed, BadRecordTally tally) {
     Spec spec = spec(rows.source);
-    tally.declareSource(rows.source.truthName);
+    tally.declareSource(rows.source.sourceName());
     List<CsvRows.Row> good = List.copyOf(rows.rows());
     List<String> kinds = spec.kinds();
     for (int i = 0; i < good.size(); i++) {
@@ -68,13 +69,13 @@ final class BadRowPlanter {
       String kind = kinds.get(r.nextInt(kinds.size()));
       CsvRows.Row row = good.get(i);
       rows.addRow(new CsvRows.Row(row.deliveryDate(), broken(spec, row.values(), kind, i, r)));
-      tally.addBad(rows.source.truthName, kind, 1);
+      tally.addBad(rows.source.sourceName(), kind, 1);
     }
   }
 
   /** A copy of one row broken in exactly one way. */
   static String[] broken(Spec spec, String[] values, String kind, int n, SplittableRandom r) {
-    RawSource source = spec.source();
+    RawFeed source = spec.source();
     String[] bad = values.clone();
     switch (kind) {
       case BadRecordKind.MISSING_FIELD -> bad[source.column(spec.requiredColumn())] = "";

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.schema.RawFeed;
 import java.time.LocalDate;
 
 /**
@@ -8,8 +9,8 @@ import java.time.LocalDate;
  * delivery (the initial export).
  */
 final class BillingLedger {
-  final CsvRows subscriptions = new CsvRows(RawSource.SUBSCRIPTIONS);
-  final CsvRows invoices = new CsvRows(RawSource.INVOICES);
+  final CsvRows subscriptions = new CsvRows(RawFeed.SUBSCRIPTIONS);
+  final CsvRows invoices = new CsvRows(RawFeed.INVOICES);
   private final LocalDate historyStart;
 
   BillingLedger(LocalDate historyStart) {

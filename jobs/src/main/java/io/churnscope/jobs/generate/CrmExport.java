@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.schema.RawFeed;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -14,7 +15,7 @@ final class CrmExport {
   private CrmExport() {}
 
   static CsvRows build(GeneratorParams params, List<AccountHistory> histories) {
-    CsvRows rows = new CsvRows(RawSource.CRM_ACCOUNTS);
+    CsvRows rows = new CsvRows(RawFeed.CRM_ACCOUNTS);
     LocalDate historyStart = params.historyStart();
     LocalDate end = params.endDate();
     for (AccountHistory h : histories) {

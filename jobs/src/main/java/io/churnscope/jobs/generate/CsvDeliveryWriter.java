@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.spark.JobDescription;
 import io.churnscope.common.lake.Lake;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ final class CsvDeliveryWriter {
   static void write(SparkSession spark, Lake lake, CsvRows rows) {
     List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField("dt", DataTypes.StringType, false));
-    for (String column : rows.source.columns) {
+    for (String column : rows.source.header()) {
       fields.add(DataTypes.createStructField(column, DataTypes.StringType, true));
     }
     StructType schema = DataTypes.createStructType(fields);
@@ -45,9 +46,10 @@ final class CsvDeliveryWriter {
       }
       data.add(RowFactory.create(values));
     }
-    spark.sparkContext().setJobDescription("generate: write raw/" + rows.source.folder);
     // Small (O(accounts x months)): one task writes every delivery, one file each, in order.
     Dataset<Row> frame = spark.createDataFrame(data, schema).coalesce(1);
-    csvOptions(frame.write().mode(SaveMode.Overwrite).partitionBy("dt")).csv(lake.raw(rows.source.folder));
+    try (JobDescription label = JobDescription.set(spark, "generate: write raw/" + rows.source.folder())) {
+      csvOptions(frame.write().mode(SaveMode.Overwrite).partitionBy("dt")).csv(lake.raw(rows.source.folder()));
+    }
   }
 }

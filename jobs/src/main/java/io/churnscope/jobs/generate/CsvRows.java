@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.schema.RawFeed;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,17 +12,17 @@ import java.util.List;
 final class CsvRows {
   record Row(LocalDate deliveryDate, String[] values) {}
 
-  final RawSource source;
+  final RawFeed source;
   private final List<Row> rows = new ArrayList<>();
 
-  CsvRows(RawSource source) {
+  CsvRows(RawFeed source) {
     this.source = source;
   }
 
   void add(LocalDate deliveryDate, Object... values) {
-    if (values.length != source.columns.size()) {
-      throw new IllegalArgumentException(source.truthName + ": " + values.length + " values for "
-          + source.columns.size() + " columns");
+    if (values.length != source.header().size()) {
+      throw new IllegalArgumentException(source.sourceName() + ": " + values.length + " values for "
+          + source.header().size() + " columns");
     }
     String[] text = new String[values.length];
     for (int i = 0; i < values.length; i++) {

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.schema.RawFeed;
 import java.time.LocalDate;
 import java.util.SplittableRandom;
 
@@ -12,15 +13,15 @@ import java.util.SplittableRandom;
 final class DbExtractDay {
   /** Where extract rows go: the source, the delivery day, the values in the source's column order and the bad kind or null. */
   interface Sink {
-    void row(RawSource source, int deliveryDay, String[] values, String badKind);
+    void row(RawFeed source, int deliveryDay, String[] values, String badKind);
   }
 
   private DbExtractDay() {}
 
   static void generate(GeneratorParams params, UsageModel model, int day, int shard, int shards, Sink sink) {
     String date = LocalDate.ofEpochDay(day).toString();
-    BadRowPlanter.Spec countsSpec = BadRowPlanter.spec(RawSource.RECORD_COUNTS);
-    BadRowPlanter.Spec configSpec = BadRowPlanter.spec(RawSource.CONFIG_SNAPSHOTS);
+    BadRowPlanter.Spec countsSpec = BadRowPlanter.spec(RawFeed.RECORD_COUNTS);
+    BadRowPlanter.Spec configSpec = BadRowPlanter.spec(RawFeed.CONFIG_SNAPSHOTS);
     for (int i = shard; i < model.accounts.length; i += shards) {
       UsageModel.Account a = model.accounts[i];
       double activity = a.activity(day);

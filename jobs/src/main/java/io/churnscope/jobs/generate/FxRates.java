@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.schema.RawFeed;
 import java.time.LocalDate;
 import java.util.SplittableRandom;
 
@@ -15,7 +16,7 @@ final class FxRates {
   private FxRates() {}
 
   static CsvRows build(GeneratorParams params) {
-    CsvRows rows = new CsvRows(RawSource.FX_RATES);
+    CsvRows rows = new CsvRows(RawFeed.FX_RATES);
     double[] rate = START.clone();
     for (LocalDate day = params.historyStart(); !day.isAfter(params.endDate()); day = day.plusDays(1)) {
       for (int c = 0; c < CURRENCIES.length; c++) {

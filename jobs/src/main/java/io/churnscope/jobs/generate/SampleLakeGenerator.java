@@ -3,7 +3,7 @@ package io.churnscope.jobs.generate;
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.spark.InParallel;
@@ -141,7 +141,7 @@ public final class SampleLakeGenerator {
         SupportAndSurvey.nps(params, histories, model));
     for (CsvRows rows : driverSources) {
       BadRowPlanter.plant(rows, params.badRecordRate(), params.seed(), tally);
-      rawRecords.put(rows.source.truthName, (long) rows.size());
+      rawRecords.put(rows.source.sourceName(), (long) rows.size());
     }
     writeConcurrently(spark, lake, driverSources, tally);
 
@@ -168,7 +168,7 @@ public final class SampleLakeGenerator {
     InParallel.map(sources, 2, rows -> {
       long t = System.nanoTime();
       CsvDeliveryWriter.write(spark, lake, rows);
-      log(rows.source.truthName, rows.size() + " rows (" + tally.badCount(rows.source.truthName) + " bad)", t);
+      log(rows.source.sourceName(), rows.size() + " rows (" + tally.badCount(rows.source.sourceName()) + " bad)", t);
       return rows;
     });
   }

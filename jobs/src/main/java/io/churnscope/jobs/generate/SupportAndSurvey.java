@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.schema.RawFeed;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -19,7 +20,7 @@ final class SupportAndSurvey {
   private SupportAndSurvey() {}
 
   static CsvRows tickets(GeneratorParams params, List<AccountHistory> histories, UsageModel model) {
-    CsvRows rows = new CsvRows(RawSource.SUPPORT_TICKETS);
+    CsvRows rows = new CsvRows(RawFeed.SUPPORT_TICKETS);
     LocalDate end = params.endDate();
     for (AccountHistory h : histories) {
       LocalDate from = h.activeFrom();
@@ -53,7 +54,7 @@ final class SupportAndSurvey {
   }
 
   static CsvRows nps(GeneratorParams params, List<AccountHistory> histories, UsageModel model) {
-    CsvRows rows = new CsvRows(RawSource.NPS_RESPONSES);
+    CsvRows rows = new CsvRows(RawFeed.NPS_RESPONSES);
     LocalDate end = params.endDate();
     for (AccountHistory h : histories) {
       if (!h.isCustomer()) {

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.schema.RawFeed;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.SplittableRandom;
@@ -17,7 +18,7 @@ import java.util.UUID;
 final class UsageDayGenerator {
   /** Where generated lines go. */
   interface Sink {
-    void line(RawSource source, int deliveryDay, String text);
+    void line(RawFeed source, int deliveryDay, String text);
   }
 
   static final double LATE_SHARE = 0.01;
@@ -272,9 +273,9 @@ final class UsageDayGenerator {
       return;
     }
     String line = click(type, n, t, received, omitGroup, body, NORMAL);
-    sink.line(RawSource.CLICKSTREAM, delivery, line);
+    sink.line(RawFeed.CLICKSTREAM, delivery, line);
     if (late) {
-      tally.addLate(RawSource.CLICKSTREAM.truthName, 1);
+      tally.addLate(RawFeed.CLICKSTREAM.sourceName(), 1);
     }
     if (bad.nextDouble() < params.badRecordRate()) {
       String kind = CLICK_KINDS[bad.nextInt(CLICK_KINDS.length)];
@@ -286,8 +287,8 @@ final class UsageDayGenerator {
         case BadRecordKind.UNKNOWN_ACCOUNT -> click(type, n + 500_000, t, received, false, body, UNKNOWN_ACCOUNT);
         default -> line;
       };
-      sink.line(RawSource.CLICKSTREAM, redelivery(kind, delivery), broken);
-      tally.addBad(RawSource.CLICKSTREAM.truthName, kind, 1);
+      sink.line(RawFeed.CLICKSTREAM, redelivery(kind, delivery), broken);
+      tally.addBad(RawFeed.CLICKSTREAM.sourceName(), kind, 1);
     }
   }
 
@@ -327,7 +328,7 @@ final class UsageDayGenerator {
     }
     String level = r.nextDouble() < 0.03 ? (r.nextDouble() < 0.3 ? "ERROR" : "WARN") : "INFO";
     String line = serverLine(n, t, level, action, feature, durationMs, NORMAL);
-    sink.line(RawSource.SERVER_LOGS, delivery, line);
+    sink.line(RawFeed.SERVER_LOGS, delivery, line);
     if (bad.nextDouble() < params.badRecordRate()) {
       String kind = SERVER_KINDS[bad.nextInt(SERVER_KINDS.length)];
       String broken = switch (kind) {
@@ -338,8 +339,8 @@ final class UsageDayGenerator {
         case BadRecordKind.UNKNOWN_ACCOUNT -> serverLine(n + 500_000, t, level, action, feature, durationMs, UNKNOWN_ACCOUNT);
         default -> line;
       };
-      sink.line(RawSource.SERVER_LOGS, redelivery(kind, delivery), broken);
-      tally.addBad(RawSource.SERVER_LOGS.truthName, kind, 1);
+      sink.line(RawFeed.SERVER_LOGS, redelivery(kind, delivery), broken);
+      tally.addBad(RawFeed.SERVER_LOGS.sourceName(), kind, 1);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.spark.JobDescription;
+import io.churnscope.common.schema.RawFeed;
 import io.churnscope.common.lake.Lake;
 import java.io.IOException;
 import java.time.LocalDate;
@@ -70,9 +72,9 @@ final class UsageSparkJob {
         long id = ids.next();
         int day = (int) (firstDay + id / shards);
         UsageDayGenerator generator = new UsageDayGenerator(params, shared.value(), day, (source, delivery, text) -> {
-          buckets.computeIfAbsent(source.truthName + "\u0000" + LocalDate.ofEpochDay(delivery), k -> new ArrayList<>())
+          buckets.computeIfAbsent(source.sourceName() + "\u0000" + LocalDate.ofEpochDay(delivery), k -> new ArrayList<>())
               .add(text);
-          lines.merge(source.truthName, 1L, Long::sum);
+          lines.merge(source.sourceName(), 1L, Long::sum);
         }, tally);
         generator.generate((int) (id % shards), shards);
         String dt = LocalDate.ofEpochDay(day).toString();
@@ -94,12 +96,13 @@ final class UsageSparkJob {
       return new LineIterator(buckets, out);
     };
     String staging = lake.generatorDir() + "/_staging_usage";
-    spark.sparkContext().setJobDescription("generate: clickstream and server logs, " + tasks + " tasks");
     Dataset<Row> rows = spark.range(0, tasks, 1, tasks).mapPartitions(generate, Encoders.row(LINES));
     // The fastest gzip level: the files need to be gzip (as a real export is), not small. The lines
     // do not depend on the level.
-    rows.write().mode(SaveMode.Overwrite).partitionBy("source", "dt").option("compression", "gzip")
-        .option("zlib.compress.level", "BEST_SPEED").text(staging);
+    try (JobDescription label = JobDescription.set(spark, "generate: clickstream and server logs, " + tasks + " tasks")) {
+      rows.write().mode(SaveMode.Overwrite).partitionBy("source", "dt").option("compression", "gzip")
+          .option("zlib.compress.level", "BEST_SPEED").text(staging);
+    }
 
     for (Row row : spark.read().text(staging + "/source=" + TALLY).select("value").collectAsList()) {
       String[] parts = row.getString(0).split("\\|");
@@ -111,19 +114,19 @@ final class UsageSparkJob {
       }
     }
     FileSystem fs = new Path(staging).getFileSystem(spark.sparkContext().hadoopConfiguration());
-    for (RawSource source : List.of(RawSource.CLICKSTREAM, RawSource.SERVER_LOGS)) {
-      Path target = new Path(lake.raw(source.folder));
+    for (RawFeed source : List.of(RawFeed.CLICKSTREAM, RawFeed.SERVER_LOGS)) {
+      Path target = new Path(lake.raw(source.folder()));
       fs.delete(target, true);
       fs.mkdirs(target.getParent());
-      Path from = new Path(staging, "source=" + source.truthName);
+      Path from = new Path(staging, "source=" + source.sourceName());
       if (!fs.exists(from)) {
         fs.mkdirs(from);
       }
       if (!fs.rename(from, target)) {
         throw new IOException("could not move " + from + " to " + target);
       }
-      counts.declareSource(source.truthName);
-      rawRecords.putIfAbsent(source.truthName, 0L);
+      counts.declareSource(source.sourceName());
+      rawRecords.putIfAbsent(source.sourceName(), 0L);
     }
     fs.delete(new Path(staging), true);
     shared.destroy();
@@ -142,32 +145,36 @@ final class UsageSparkJob {
         long id = ids.next();
         int day = (int) (firstDay + id / shards);
         DbExtractDay.generate(params, shared.value(), day, (int) (id % shards), shards,
-            (source, delivery, values, bad) -> out.add(RowFactory.create(source.truthName,
+            (source, delivery, values, bad) -> out.add(RowFactory.create(source.sourceName(),
                 LocalDate.ofEpochDay(delivery).toString(), bad, blankToNull(values[0]), blankToNull(values[1]),
                 blankToNull(values[2]), blankToNull(values[3]))));
       }
       return out.iterator();
     };
-    spark.sparkContext().setJobDescription("generate: database extracts");
     Dataset<Row> rows = spark.range(0, tasks, 1, tasks).mapPartitions(generate, Encoders.row(EXTRACT_ROWS))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    for (Row row : rows.groupBy("source", "bad").count().collectAsList()) {
+    List<Row> tallies;
+    try (JobDescription label = JobDescription.set(spark, "generate: database extracts")) {
+      tallies = rows.groupBy("source", "bad").count().collectAsList();
+    }
+    for (Row row : tallies) {
       String source = row.getString(0);
       rawRecords.merge(source, row.getLong(2), Long::sum);
       if (!row.isNullAt(1)) {
         counts.addBad(source, row.getString(1), row.getLong(2));
       }
     }
-    for (RawSource source : List.of(RawSource.RECORD_COUNTS, RawSource.CONFIG_SNAPSHOTS)) {
-      counts.declareSource(source.truthName);
-      rawRecords.putIfAbsent(source.truthName, 0L);
-      List<String> columns = source.columns;
-      Dataset<Row> table = rows.filter(rows.col("source").equalTo(source.truthName))
+    for (RawFeed source : List.of(RawFeed.RECORD_COUNTS, RawFeed.CONFIG_SNAPSHOTS)) {
+      counts.declareSource(source.sourceName());
+      rawRecords.putIfAbsent(source.sourceName(), 0L);
+      List<String> columns = source.header();
+      Dataset<Row> table = rows.filter(rows.col("source").equalTo(source.sourceName()))
           .select(rows.col("dt"), rows.col("c0").as(columns.get(0)), rows.col("c1").as(columns.get(1)),
               rows.col("c2").as(columns.get(2)), rows.col("c3").as(columns.get(3)));
-      spark.sparkContext().setJobDescription("generate: write raw/" + source.folder);
-      CsvDeliveryWriter.csvOptions(table.write().mode(SaveMode.Overwrite).partitionBy("dt"))
-          .csv(lake.raw(source.folder));
+      try (JobDescription label = JobDescription.set(spark, "generate: write raw/" + source.folder())) {
+        CsvDeliveryWriter.csvOptions(table.write().mode(SaveMode.Overwrite).partitionBy("dt"))
+            .csv(lake.raw(source.folder()));
+      }
     }
     rows.unpersist();
     shared.destroy();

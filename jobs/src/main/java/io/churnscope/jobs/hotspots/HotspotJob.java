@@ -3,11 +3,11 @@ package io.churnscope.jobs.hotspots;
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.spark.JobDescription;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.schema.HotspotTables;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -119,14 +119,14 @@ public final class HotspotJob {
       Map<String, Row> previous = HotspotRows.previousReported(
           DeltaIO.readOrEmpty(spark, output, HotspotTables.CHURN_HOTSPOTS), args.runDate());
       Dataset<Row> rows = HotspotRows.of(spark, args.runDate(), search, previous);
-      spark.sparkContext().setJobDescription("hotspots: write churn_hotspots for " + runDate);
-      DeltaIO.replaceWhere(spark, output, HotspotTables.CHURN_HOTSPOTS, rows, "run_date = '" + runDate + "'");
-      if (args.id != null) {
-        spark.sparkContext().setJobDescription("hotspots: write churn_hotspot_members for " + runDate);
-        DeltaIO.replaceWhere(spark, output, HotspotTables.CHURN_HOTSPOT_MEMBERS,
-            HotspotMembers.of(search, args.id, args.runDate()), "run_date = '" + runDate + "'");
+      try (JobDescription label = JobDescription.set(spark, "hotspots: write churn_hotspots for " + runDate)) {
+        DeltaIO.replaceWhere(spark, output, HotspotTables.CHURN_HOTSPOTS, rows, "run_date = '" + runDate + "'");
+        if (args.id != null) {
+          label.then("hotspots: write churn_hotspot_members for " + runDate);
+          DeltaIO.replaceWhere(spark, output, HotspotTables.CHURN_HOTSPOT_MEMBERS,
+              HotspotMembers.of(search, args.id, args.runDate()), "run_date = '" + runDate + "'");
+        }
       }
-      spark.sparkContext().setJobDescription(null);
       System.out.println(summary(search, previous, args.top, output.path(HotspotTables.CHURN_HOTSPOTS)));
     }
   }

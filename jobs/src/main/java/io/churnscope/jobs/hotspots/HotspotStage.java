@@ -1,5 +1,7 @@
 package io.churnscope.jobs.hotspots;
 
+import io.churnscope.common.run.DataFlow;
+import io.churnscope.common.spark.JobDescription;
 import static org.apache.spark.sql.functions.col;
 
 import io.churnscope.common.config.ChurnscopeConfig;
@@ -58,6 +60,13 @@ public final class HotspotStage implements Stage {
   }
 
   @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(StagedTables.SUBSCRIPTION_VERSIONS, MartTables.MRR_LEDGER_ACCOUNT, MartTables.CHURN_EVENTS)
+        .andReading(AccountAttributes.TABLES).andReading(HotspotTables.CHURN_HOTSPOTS)
+        .writing(HotspotTables.CHURN_HOTSPOTS, HotspotTables.CHURN_HOTSPOT_MEMBERS);
+  }
+
+  @Override
   public void validate(ChurnscopeConfig config) {
     NightlyHotspotSettings.from(config);
     HotspotSettings.from(config);
@@ -70,9 +79,16 @@ public final class HotspotStage implements Stage {
   @Override
   public StageResult run(SparkSession spark, RunContext run) {
     validate(run.config());
+    try (JobDescription label = JobDescription.set(spark,
+        "churn-hotspots: renewal pool and look-back attributes for " + run.runDate())) {
+      return search(spark, run, label);
+    }
+  }
+
+  /** The stage's work; {@code label} names each phase's Spark jobs. */
+  private StageResult search(SparkSession spark, RunContext run, JobDescription label) {
     NightlyHotspotSettings nightly = NightlyHotspotSettings.from(run.config());
     LocalDate runDate = run.runDate();
-    spark.sparkContext().setJobDescription("churn-hotspots: renewal pool and look-back attributes for " + runDate);
     Dataset<Row> population = population(spark, run, nightly).persist(StorageLevel.MEMORY_AND_DISK());
     List<HotspotEngine.Search> searches = new ArrayList<>();
     try {
@@ -84,7 +100,7 @@ public final class HotspotStage implements Stage {
           .withId("account_id");
       for (Map.Entry<String, List<String>> kind : nightly.analysesByKind().entrySet()) {
         Dataset<Row> input = population.where(col("churn_kind").equalTo(kind.getKey()));
-        spark.sparkContext().setJobDescription("churn-hotspots: search " + String.join(" and ", kind.getValue()) + " for " + runDate);
+        label.then("churn-hotspots: search " + String.join(" and ", kind.getValue()) + " for " + runDate);
         if (input.isEmpty()) {
           LOG.info("churn-hotspots " + kind.getKey() + ": no renewals of this kind in the pool; nothing to search");
           continue;
@@ -111,18 +127,14 @@ public final class HotspotStage implements Stage {
       }
       String when = "run_date = '" + runDate + "'";
       Dataset<Row> hotspots = union(rows, spark, HotspotTables.CHURN_HOTSPOTS.schema());
-      spark.sparkContext().setJobDescription("churn-hotspots: write churn_hotspots for " + runDate);
+      label.then("churn-hotspots: write churn_hotspots for " + runDate);
       DeltaIO.replaceWhere(spark, run.lake(), HotspotTables.CHURN_HOTSPOTS, hotspots, when);
-      spark.sparkContext().setJobDescription("churn-hotspots: write churn_hotspot_members for " + runDate);
+      label.then("churn-hotspots: write churn_hotspot_members for " + runDate);
       DeltaIO.replaceWhere(spark, run.lake(), HotspotTables.CHURN_HOTSPOT_MEMBERS,
           union(members, spark, HotspotTables.CHURN_HOTSPOT_MEMBERS.schema()), when);
-      spark.sparkContext().setJobDescription(null);
       long written = DeltaIO.read(spark, run.lake(), HotspotTables.CHURN_HOTSPOTS)
           .where(col("run_date").equalTo(java.sql.Date.valueOf(runDate))).count();
       return new StageResult(population.count(), written, 0,
-          List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(), MartTables.CHURN_EVENTS.qualifiedName(),
-              StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(), StagedTables.CRM_ACCOUNTS.qualifiedName(),
-              io.churnscope.common.schema.EngagementTables.ACCOUNT_DAY.qualifiedName()),
           message.length() == 0 ? "no renewals in the pool" : message.toString());
     } finally {
       searches.forEach(HotspotEngine.Search::close);

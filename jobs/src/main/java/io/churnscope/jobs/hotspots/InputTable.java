@@ -1,6 +1,6 @@
 package io.churnscope.jobs.hotspots;
 
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import java.io.IOException;
 import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;

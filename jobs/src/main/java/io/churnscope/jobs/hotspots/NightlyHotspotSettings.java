@@ -1,6 +1,6 @@
 package io.churnscope.jobs.hotspots;
 
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.jobs.dimensions.AccountAttributes;
 import java.util.List;

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.churnscope.common.spark.JobDescription;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -36,13 +37,15 @@ public final class OverlapSignatures {
       membership[i] = when(candidates.get(i).filter(), lit(i));
     }
     Column signature = candidates.isEmpty() ? array().cast("array<int>") : array_compact(array(membership));
-    rows.sparkSession().sparkContext().setJobDescription("hotspots: overlaps of " + candidates.size() + " candidates");
-    List<Row> grouped = rows.select(signature.as("signature"), col(Population.CHURNED))
-        .groupBy("signature")
-        .agg(functions.count(lit(1)).as("accounts"), sum(Population.CHURNED).as("churned"))
-        .limit(MAX_SIGNATURES + 1)
-        .collectAsList();
-    rows.sparkSession().sparkContext().setJobDescription(null);
+    List<Row> grouped;
+    try (JobDescription label = JobDescription.set(rows.sparkSession(),
+        "hotspots: overlaps of " + candidates.size() + " candidates")) {
+      grouped = rows.select(signature.as("signature"), col(Population.CHURNED))
+          .groupBy("signature")
+          .agg(functions.count(lit(1)).as("accounts"), sum(Population.CHURNED).as("churned"))
+          .limit(MAX_SIGNATURES + 1)
+          .collectAsList();
+    }
     if (grouped.size() > MAX_SIGNATURES) {
       throw new IllegalStateException("more than " + MAX_SIGNATURES + " overlap signatures: lower hotspots.max-candidates");
     }

@@ -9,7 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

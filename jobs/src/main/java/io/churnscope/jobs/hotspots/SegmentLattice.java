@@ -2,6 +2,7 @@ package io.churnscope.jobs.hotspots;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.churnscope.common.spark.JobDescription;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,19 +73,20 @@ public final class SegmentLattice {
         log.add("level " + order + ": no candidates");
         break;
       }
-      spark.sparkContext().setJobDescription("hotspots: count " + candidates.size() + " order-" + order + " segments");
       List<Segment> found = new ArrayList<>();
       Set<Segment> candidateSet = new HashSet<>(candidates);
-      for (SegmentCounts c : countLevel(rows, dimensionSets(candidates), floor)) {
-        if (candidateSet.contains(c.segment())) {
-          frequent.put(c.segment(), c);
-          found.add(c.segment());
+      try (JobDescription label = JobDescription.set(spark,
+          "hotspots: count " + candidates.size() + " order-" + order + " segments")) {
+        for (SegmentCounts c : countLevel(rows, dimensionSets(candidates), floor)) {
+          if (candidateSet.contains(c.segment())) {
+            frequent.put(c.segment(), c);
+            found.add(c.segment());
+          }
         }
       }
       log.add(String.format("level %d: %d candidates, %d frequent", order, candidates.size(), found.size()));
       previous = found;
     }
-    spark.sparkContext().setJobDescription(null);
     return new Result(all, frequent, log);
   }
 

@@ -1,5 +1,8 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.schema.RawFeed;
+import io.churnscope.common.run.DataFlow;
+import io.churnscope.common.schema.RawFeed;
 import static io.churnscope.common.schema.StagedTables.MONEY;
 import static io.churnscope.common.schema.StagedTables.RATE;
 import static org.apache.spark.sql.functions.col;
@@ -25,16 +28,12 @@ import org.apache.spark.sql.SparkSession;
  * Negative amounts and currencies outside {@code ingest.currencies} are quarantined.
  */
 public final class BillingIngest implements Stage {
-  static final RawSource FX_RATES = RawSource.csv("fx_rates", "billing/fx_rates",
-      List.of("rate_date", "currency", "rate_to_usd"),
+  static final RawSource FX_RATES = RawSource.csv(RawFeed.FX_RATES,
       List.of(Field.required("rate_date", DateType), Field.required("currency", StringType),
           Field.required("rate_to_usd", RATE)),
       List.of("rate_date", "currency"));
 
-  static final RawSource SUBSCRIPTIONS = RawSource.csv("subscriptions", "billing/subscriptions",
-      List.of("subscription_id", "version", "account_id", "product", "plan", "billing_interval", "quantity",
-          "unit_amount", "currency", "status", "trial_start", "trial_end", "start_date", "effective_date",
-          "cancel_requested_at", "ended_at", "cancel_reason", "updated_at"),
+  static final RawSource SUBSCRIPTIONS = RawSource.csv(RawFeed.SUBSCRIPTIONS,
       List.of(
           Field.required("subscription_id", StringType), Field.required("version", IntegerType),
           Field.required("account_id", StringType), Field.required("product", StringType),
@@ -47,9 +46,7 @@ public final class BillingIngest implements Stage {
           Field.optional("cancel_reason", StringType), Field.required("updated_at", TimestampType)),
       List.of("subscription_id", "version"));
 
-  static final RawSource INVOICES = RawSource.csv("invoices", "billing/invoices",
-      List.of("invoice_id", "subscription_id", "account_id", "invoice_date", "kind", "amount", "currency",
-          "period_start", "period_end"),
+  static final RawSource INVOICES = RawSource.csv(RawFeed.INVOICES,
       List.of(
           Field.required("invoice_id", StringType), Field.required("subscription_id", StringType),
           Field.required("account_id", StringType), Field.required("invoice_date", DateType),
@@ -68,6 +65,12 @@ public final class BillingIngest implements Stage {
   @Override
   public String description() {
     return "billing export (FX rates, subscriptions, invoices) → staged";
+  }
+
+  @Override
+  public DataFlow dataFlow() {
+    return IngestFlows.of(List.of(RawFeed.FX_RATES, RawFeed.SUBSCRIPTIONS, RawFeed.INVOICES),
+        StagedTables.FX_RATES, StagedTables.SUBSCRIPTION_VERSIONS, StagedTables.INVOICES);
   }
 
   @Override

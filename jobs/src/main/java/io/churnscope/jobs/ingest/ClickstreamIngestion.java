@@ -1,5 +1,7 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.spark.JobDescription;
+import io.churnscope.common.schema.RawFeed;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
@@ -47,7 +49,7 @@ final class ClickstreamIngestion {
       .add("properties", DataTypes.createMapType(StringType, StringType))
       .add("context", new StructType().add("groupId", StringType));
 
-  static final RawSource SOURCE = RawSource.json("clickstream", "clickstream", SCHEMA,
+  static final RawSource SOURCE = RawSource.json(RawFeed.CLICKSTREAM, SCHEMA,
       List.of(
           Field.required("event_id", "messageId", StringType),
           Field.required("message_type", "type", StringType),
@@ -67,38 +69,39 @@ final class ClickstreamIngestion {
     if (window.isEmpty()) {
       return StageResult.nothingToDo("clickstream: no new deliveries");
     }
-    spark.sparkContext().setJobDescription("ingest clickstream " + window.from() + ".." + window.to());
-    ChurnscopeConfig config = run.config();
-    Dataset<Row> typed = SourceIngestion.readTyped(spark, run.lake(), SOURCE, window)
-        .withColumn("user_key", Pseudonyms.key(
-            coalesce(col("user_id"), expr("'anon:' || anonymous_id")), config))
-        .withColumn("raw_properties", col("r.properties"))
-        .drop("r", "user_id", "anonymous_id");
-    Dataset<Row> checked = Check.classify(typed, messageChecks(config))
-        .withColumn("account_id", coalesce(when(col("message_type").equalTo("group"), col("group_id")),
-            col("context_group_id")));
-    // Unknown accounts first, so a group call to an unknown account never becomes a membership.
-    Dataset<Row> known = SourceIngestion.markUnknownAccounts(checked, SourceIngestion.knownAccounts(spark, run.lake()));
-    Dataset<Row> resolved = resolveAccounts(spark, run.lake(), known, window);
-    Dataset<Row> classified = SourceIngestion.holdClassified(
-        SourceIngestion.markDuplicates(resolved, SOURCE.keys(), earlierIds(spark, run, window)));
-    try {
-      IngestCounts counts = IngestCounts.of(classified);
-      counts.enforceQuarantineShare(SOURCE.name(), config);
-      Dataset<Row> good = classified.where(Check.isGood());
-      SourceIngestion.publish(spark, run.lake(), StagedTables.USAGE_EVENTS, "source = 'clickstream'",
-          events(good.where(col("message_type").isin("track", "page")), config), window);
-      SourceIngestion.publish(spark, run.lake(), StagedTables.USER_ACCOUNTS,
-          good.where(col("message_type").equalTo("group")).withColumn("valid_from", col("event_ts")), window);
-      SourceIngestion.publish(spark, run.lake(), StagedTables.USER_IDENTITIES,
-          good.where(col("message_type").equalTo("identify")).withColumn("identified_at", col("event_ts")), window);
-      SourceIngestion.quarantine(spark, run, SOURCE.name(), classified.where(Check.isGood().unary_$bang()), window);
-      window.advance(spark, run);
-      LOG.info(counts.describe(SOURCE.name()));
-      return new StageResult(counts.in(), counts.out(), counts.quarantined(),
-          SourceIngestion.inputs(run.lake(), SOURCE, window), counts.describe(SOURCE.name()));
-    } finally {
-      HeldFrames.release(classified);
+    try (JobDescription label = JobDescription.set(spark, "ingest clickstream " + window.from() + ".." + window.to())) {
+      ChurnscopeConfig config = run.config();
+      Dataset<Row> typed = SourceIngestion.readTyped(spark, run.lake(), SOURCE, window)
+          .withColumn("user_key", Pseudonyms.key(
+              coalesce(col("user_id"), expr("'anon:' || anonymous_id")), config))
+          .withColumn("raw_properties", col("r.properties"))
+          .drop("r", "user_id", "anonymous_id");
+      Dataset<Row> checked = Check.classify(typed, messageChecks(config))
+          .withColumn("account_id", coalesce(when(col("message_type").equalTo("group"), col("group_id")),
+              col("context_group_id")));
+      // Unknown accounts first, so a group call to an unknown account never becomes a membership.
+      Dataset<Row> known = SourceIngestion.markUnknownAccounts(checked, SourceIngestion.knownAccounts(spark, run.lake()));
+      Dataset<Row> resolved = resolveAccounts(spark, run.lake(), known, window);
+      Dataset<Row> classified = SourceIngestion.holdClassified(
+          SourceIngestion.markDuplicates(resolved, SOURCE.keys(), earlierIds(spark, run, window)));
+      try {
+        IngestCounts counts = IngestCounts.of(classified);
+        counts.enforceQuarantineShare(SOURCE.name(), config);
+        Dataset<Row> good = classified.where(Check.isGood());
+        SourceIngestion.publish(spark, run.lake(), StagedTables.USAGE_EVENTS, "source = 'clickstream'",
+            events(good.where(col("message_type").isin("track", "page")), config), window);
+        SourceIngestion.publish(spark, run.lake(), StagedTables.USER_ACCOUNTS,
+            good.where(col("message_type").equalTo("group")).withColumn("valid_from", col("event_ts")), window);
+        SourceIngestion.publish(spark, run.lake(), StagedTables.USER_IDENTITIES,
+            good.where(col("message_type").equalTo("identify")).withColumn("identified_at", col("event_ts")), window);
+        SourceIngestion.quarantine(spark, run, SOURCE.name(), classified.where(Check.isGood().unary_$bang()), window);
+        window.advance(spark, run);
+        LOG.info(counts.describe(SOURCE.name()));
+        return new StageResult(counts.in(), counts.out(), counts.quarantined(),
+            SourceIngestion.inputs(run.lake(), SOURCE, window), counts.describe(SOURCE.name()));
+      } finally {
+        HeldFrames.release(classified);
+      }
     }
   }
 

@@ -1,5 +1,8 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.schema.RawFeed;
+import io.churnscope.common.run.DataFlow;
+import io.churnscope.common.schema.RawFeed;
 import static io.churnscope.common.schema.StagedTables.MONEY;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.types.DataTypes.DateType;
@@ -21,9 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * accounts against it.
  */
 public final class CrmIngest implements Stage {
-  static final RawSource ACCOUNTS = RawSource.csv("crm_accounts", "crm/accounts",
-      List.of("account_id", "account_name", "parent_account_id", "created_date", "acquisition_channel", "campaign",
-          "country", "state", "industry", "employee_count", "annual_revenue", "owner_email", "tier", "last_modified_at"),
+  static final RawSource ACCOUNTS = RawSource.csv(RawFeed.CRM_ACCOUNTS,
       List.of(
           Field.required("account_id", StringType),
           Field.optional("parent_account_id", StringType),
@@ -48,6 +49,11 @@ public final class CrmIngest implements Stage {
   @Override
   public String description() {
     return "CRM account changes → staged.crm_accounts";
+  }
+
+  @Override
+  public DataFlow dataFlow() {
+    return IngestFlows.of(List.of(RawFeed.CRM_ACCOUNTS), StagedTables.CRM_ACCOUNTS);
   }
 
   @Override

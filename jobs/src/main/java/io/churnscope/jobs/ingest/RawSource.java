@@ -1,5 +1,6 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.schema.RawFeed;
 import java.util.List;
 import org.apache.spark.sql.types.StructType;
 
@@ -16,12 +17,19 @@ import org.apache.spark.sql.types.StructType;
 public record RawSource(String name, String rawDir, List<String> csvColumns, StructType jsonSchema,
     List<Field> fields, List<String> keys) {
 
-  public static RawSource csv(String name, String rawDir, List<String> columns, List<Field> fields, List<String> keys) {
-    return new RawSource(name, rawDir, columns, null, fields, keys);
+  /** A CSV feed of the lake's raw zone. */
+  public static RawSource csv(RawFeed feed, List<Field> fields, List<String> keys) {
+    return csv(feed.sourceName(), feed.folder(), feed.header(), fields, keys);
   }
 
-  public static RawSource json(String name, String rawDir, StructType schema, List<Field> fields, List<String> keys) {
-    return new RawSource(name, rawDir, null, schema, fields, keys);
+  /** A JSON-lines feed of the lake's raw zone, parsed with {@code schema}. */
+  public static RawSource json(RawFeed feed, StructType schema, List<Field> fields, List<String> keys) {
+    return new RawSource(feed.sourceName(), feed.folder(), null, schema, fields, keys);
+  }
+
+  /** A CSV file of another layout (a mapping). */
+  public static RawSource csv(String name, String rawDir, List<String> columns, List<Field> fields, List<String> keys) {
+    return new RawSource(name, rawDir, columns, null, fields, keys);
   }
 
   public boolean isCsv() {

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.schema.RawFeed;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -23,7 +24,7 @@ final class ServerLogIngestion {
       .add("user_id", StringType).add("account_id", StringType).add("action", StringType)
       .add("feature", StringType).add("duration_ms", StringType);
 
-  static final RawSource SOURCE = RawSource.json("server_logs", "server_logs", SCHEMA,
+  static final RawSource SOURCE = RawSource.json(RawFeed.SERVER_LOGS, SCHEMA,
       List.of(
           Field.required("event_id", "request_id", StringType),
           Field.required("event_ts", "ts", TimestampType),

@@ -1,5 +1,8 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.schema.RawFeed;
+import io.churnscope.common.run.DataFlow;
+import io.churnscope.common.schema.RawFeed;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -18,16 +21,14 @@ import org.apache.spark.sql.SparkSession;
  * that may hold PII) are not kept.
  */
 public final class SupportIngest implements Stage {
-  static final RawSource TICKETS = RawSource.csv("support_tickets", "support/tickets",
-      List.of("ticket_id", "account_id", "user_id", "created_at", "closed_at", "priority", "category", "csat"),
+  static final RawSource TICKETS = RawSource.csv(RawFeed.SUPPORT_TICKETS,
       List.of(Field.required("ticket_id", StringType), Field.required("account_id", StringType),
           Field.optional("user_id", StringType), Field.required("created_at", TimestampType),
           Field.optional("closed_at", TimestampType), Field.optional("priority", StringType),
           Field.optional("category", StringType), Field.optional("csat", IntegerType)),
       List.of("ticket_id"));
 
-  static final RawSource NPS = RawSource.csv("nps_responses", "survey/nps",
-      List.of("response_id", "account_id", "user_id", "responded_at", "score", "comment"),
+  static final RawSource NPS = RawSource.csv(RawFeed.NPS_RESPONSES,
       List.of(Field.required("response_id", StringType), Field.required("account_id", StringType),
           Field.optional("user_id", StringType), Field.required("responded_at", TimestampType),
           Field.required("score", IntegerType)),
@@ -41,6 +42,12 @@ public final class SupportIngest implements Stage {
   @Override
   public String description() {
     return "support tickets and NPS responses → staged";
+  }
+
+  @Override
+  public DataFlow dataFlow() {
+    return IngestFlows.of(List.of(RawFeed.SUPPORT_TICKETS, RawFeed.NPS_RESPONSES),
+        StagedTables.SUPPORT_TICKETS, StagedTables.NPS_RESPONSES);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.spark.JobDescription;
 import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.StageResult;
@@ -10,7 +11,6 @@ import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,25 +52,27 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
    * the good ones to the table, the rest to quarantine, replacing what the window wrote before.
    */
   public StageResult ingest(SparkSession spark, RunContext run, IngestWindow window, Dataset<Row> typedRecords) {
-    spark.sparkContext().setJobDescription("ingest " + source.name() + " " + window.from() + ".." + window.to());
-    // Every field is a typed column by now: the parsed struct is dropped.
-    Dataset<Row> checked = Check.classify(typedRecords.drop("r"), checks);
-    if (accountChecked) {
-      checked = SourceIngestion.markUnknownAccounts(checked, SourceIngestion.knownAccounts(spark, run.lake()));
-    }
-    Dataset<Row> classified = SourceIngestion.holdClassified(SourceIngestion.markDuplicates(checked, source.keys(),
-        earlierKeys != null ? earlierKeys.apply(window)
-            : SourceIngestion.earlierKeys(spark, run.lake(), table, window, source.keys())));
-    try {
-      IngestCounts counts = IngestCounts.of(classified);
-      counts.enforceQuarantineShare(source.name(), run.config());
-      SourceIngestion.publish(spark, run.lake(), table, slice, project.apply(classified.where(Check.isGood())), window);
-      SourceIngestion.quarantine(spark, run, source.name(), classified.where(Check.isGood().unary_$bang()), window);
-      LOG.info(counts.describe(source.name()));
-      return new StageResult(counts.in(), counts.out(), counts.quarantined(),
-          SourceIngestion.inputs(run.lake(), source, window), counts.describe(source.name()));
-    } finally {
-      HeldFrames.release(classified);
+    try (JobDescription label = JobDescription.set(spark,
+        "ingest " + source.name() + " " + window.from() + ".." + window.to())) {
+      // Every field is a typed column by now: the parsed struct is dropped.
+      Dataset<Row> checked = Check.classify(typedRecords.drop("r"), checks);
+      if (accountChecked) {
+        checked = SourceIngestion.markUnknownAccounts(checked, SourceIngestion.knownAccounts(spark, run.lake()));
+      }
+      Dataset<Row> classified = SourceIngestion.holdClassified(SourceIngestion.markDuplicates(checked, source.keys(),
+          earlierKeys != null ? earlierKeys.apply(window)
+              : SourceIngestion.earlierKeys(spark, run.lake(), table, window, source.keys())));
+      try {
+        IngestCounts counts = IngestCounts.of(classified);
+        counts.enforceQuarantineShare(source.name(), run.config());
+        SourceIngestion.publish(spark, run.lake(), table, slice, project.apply(classified.where(Check.isGood())), window);
+        SourceIngestion.quarantine(spark, run, source.name(), classified.where(Check.isGood().unary_$bang()), window);
+        LOG.info(counts.describe(source.name()));
+        return new StageResult(counts.in(), counts.out(), counts.quarantined(),
+            SourceIngestion.inputs(run.lake(), source, window), counts.describe(source.name()));
+      } finally {
+        HeldFrames.release(classified);
+      }
     }
   }
 }

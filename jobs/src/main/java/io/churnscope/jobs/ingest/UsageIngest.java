@@ -1,5 +1,8 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.schema.RawFeed;
+import io.churnscope.common.run.DataFlow;
+import io.churnscope.common.schema.RawFeed;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
@@ -22,14 +25,12 @@ import org.apache.spark.sql.SparkSession;
  * </ul>
  */
 public final class UsageIngest implements Stage {
-  static final RawSource RECORD_COUNTS = RawSource.csv("record_counts", "db_extracts/record_counts",
-      List.of("extract_date", "account_id", "object_type", "records_created"),
+  static final RawSource RECORD_COUNTS = RawSource.csv(RawFeed.RECORD_COUNTS,
       List.of(Field.required("extract_date", DateType), Field.required("account_id", StringType),
           Field.required("object_type", StringType), Field.required("records_created", LongType)),
       List.of("account_id", "extract_date", "object_type"));
 
-  static final RawSource CONFIG_SNAPSHOTS = RawSource.csv("config_snapshots", "db_extracts/config_snapshots",
-      List.of("snapshot_date", "account_id", "setting", "enabled"),
+  static final RawSource CONFIG_SNAPSHOTS = RawSource.csv(RawFeed.CONFIG_SNAPSHOTS,
       List.of(Field.required("snapshot_date", DateType), Field.required("account_id", StringType),
           Field.required("setting", StringType), Field.required("enabled", BooleanType)),
       List.of("account_id", "snapshot_date", "setting"));
@@ -42,6 +43,13 @@ public final class UsageIngest implements Stage {
   @Override
   public String description() {
     return "clickstream, server logs and database extracts → staged usage tables";
+  }
+
+  @Override
+  public DataFlow dataFlow() {
+    return IngestFlows.of(List.of(RawFeed.CLICKSTREAM, RawFeed.SERVER_LOGS, RawFeed.RECORD_COUNTS, RawFeed.CONFIG_SNAPSHOTS),
+        StagedTables.USAGE_EVENTS, StagedTables.USER_ACCOUNTS, StagedTables.USER_IDENTITIES,
+        StagedTables.ACCOUNT_VOLUMETRICS, StagedTables.ACCOUNT_CONFIG);
   }
 
   @Override

@@ -3,8 +3,11 @@ package io.churnscope.jobs.nightly;
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.run.RunContext;
+import io.churnscope.common.run.Dag;
+import io.churnscope.common.run.RunManifest;
+import io.churnscope.common.run.StageRunner;
 import io.churnscope.common.run.Stage;
 import io.churnscope.jobs.catalog.CatalogStage;
 import io.churnscope.jobs.cube.CubeStage;
@@ -51,6 +54,10 @@ public final class NightlyJob {
         description = "Run only these stages (comma-separated names, in DAG order), e.g. ingest-crm,ingest-usage.")
     public List<String> stages = new ArrayList<>();
 
+    @Parameter(names = "--with-upstream",
+        description = "With --stages: also run every stage that writes a table they read, and so on upstream, in DAG order.")
+    public boolean withUpstream;
+
     @Override
     public void validate() {
       super.validate();
@@ -60,9 +67,20 @@ public final class NightlyJob {
           throw new UserError("--stages: unknown stage '" + stage + "'; the stages are " + known);
         }
       }
+      if (withUpstream && stages.isEmpty()) {
+        throw new UserError("--with-upstream needs --stages: name the stages whose upstream should run too");
+      }
       for (Stage stage : dag()) {
         stage.validate(config());
       }
+    }
+
+    /** The stages this run executes, in DAG order. */
+    List<Stage> selected() {
+      if (stages.isEmpty()) {
+        return dag();
+      }
+      return withUpstream ? Dag.withUpstream(dag(), stages) : dag().stream().filter(s -> stages.contains(s.name())).toList();
     }
   }
 
@@ -74,7 +92,6 @@ public final class NightlyJob {
 
   public static List<RunManifest.Entry> run(SparkSession spark, Args args) throws Exception {
     RunContext run = RunContext.start(args.runDate(), args.lake(), args.config());
-    List<Stage> stages = dag().stream().filter(s -> args.stages.isEmpty() || args.stages.contains(s.name())).toList();
-    return StageRunner.runAll(spark, run, stages);
+    return StageRunner.runAll(spark, run, args.selected());
   }
 }

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.subscriptions;
 
+import io.churnscope.common.run.DataFlow;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -11,7 +12,6 @@ import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,6 +38,13 @@ public final class AccountStatusStage implements Stage {
   }
 
   @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(StagedTables.CRM_ACCOUNTS, StagedTables.SUBSCRIPTION_VERSIONS, MartTables.MRR_LEDGER_ACCOUNT,
+        MartTables.CHURN_EVENTS)
+        .writing(MartTables.ACCOUNT_STATUS);
+  }
+
+  @Override
   public void validate(ChurnscopeConfig config) {
     ArrTiers.from(config);
     LicensedSeats.products(config);
@@ -59,8 +66,6 @@ public final class AccountStatusStage implements Stage {
       long rows = status.count();
       long customers = status.where(col("lifecycle_status").equalTo("customer")).count();
       return new StageResult(versions.count(), rows, 0,
-          List.of(StagedTables.CRM_ACCOUNTS.qualifiedName(), StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(),
-              MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(), MartTables.CHURN_EVENTS.qualifiedName()),
           rows + " accounts on " + run.runDate() + ", " + customers + " customers");
     } finally {
       status.unpersist();

@@ -3,7 +3,7 @@ package io.churnscope.jobs.subscriptions;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import java.math.BigDecimal;
 import java.util.ArrayList;

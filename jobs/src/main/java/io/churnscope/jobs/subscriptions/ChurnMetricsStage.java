@@ -1,5 +1,6 @@
 package io.churnscope.jobs.subscriptions;
 
+import io.churnscope.common.run.DataFlow;
 import static org.apache.spark.sql.functions.col;
 
 import io.churnscope.common.config.ChurnscopeConfig;
@@ -10,7 +11,6 @@ import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -33,6 +33,13 @@ public final class ChurnMetricsStage implements Stage {
   @Override
   public String description() {
     return "MRR ledger → marts.churn_events, marts.churn_metrics";
+  }
+
+  @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(MartTables.MRR_LEDGER_ACCOUNT, StagedTables.SUBSCRIPTION_VERSIONS, StagedTables.INVOICES,
+        StagedTables.FX_RATES)
+        .writing(MartTables.CHURN_EVENTS, MartTables.CHURN_METRICS);
   }
 
   @Override
@@ -76,8 +83,6 @@ public final class ChurnMetricsStage implements Stage {
       events.unpersist();
       metrics.unpersist();
       return new StageResult(ledger.count(), eventRows + months, 0,
-          List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName(), StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(),
-              StagedTables.INVOICES.qualifiedName()),
           eventRows + " churn events, " + months + " months of churn metrics");
     } finally {
       ledger.unpersist();

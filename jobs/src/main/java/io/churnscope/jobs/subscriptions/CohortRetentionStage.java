@@ -1,5 +1,6 @@
 package io.churnscope.jobs.subscriptions;
 
+import io.churnscope.common.run.DataFlow;
 import static org.apache.spark.sql.functions.col;
 
 import io.churnscope.common.lake.DeltaIO;
@@ -8,7 +9,6 @@ import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.MartTables;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,6 +32,11 @@ public final class CohortRetentionStage implements Stage {
   }
 
   @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(MartTables.MRR_LEDGER_ACCOUNT).writing(MartTables.COHORT_RETENTION);
+  }
+
+  @Override
   public StageResult run(SparkSession spark, RunContext run) {
     Dataset<Row> ledger = DeltaIO.read(spark, run.lake(), MartTables.MRR_LEDGER_ACCOUNT);
     Dataset<Row> retention = CohortRetention.apply(ledger, run.runDate()).cache();
@@ -40,7 +45,7 @@ public final class CohortRetentionStage implements Stage {
       DeltaIO.overwrite(spark, run.lake(), MartTables.COHORT_RETENTION, retention);
       long rows = retention.count();
       long cohorts = retention.select("cohort_month").distinct().count();
-      return new StageResult(ledger.count(), rows, 0, List.of(MartTables.MRR_LEDGER_ACCOUNT.qualifiedName()),
+      return new StageResult(ledger.count(), rows, 0,
           cohorts + " cohorts, " + rows + " cohort-months");
     } finally {
       retention.unpersist();

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.subscriptions;
 
+import io.churnscope.common.run.DataFlow;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 
@@ -41,11 +42,17 @@ public final class MrrLedgerStage implements Stage {
   }
 
   @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(StagedTables.SUBSCRIPTION_VERSIONS, StagedTables.FX_RATES)
+        .writing(MartTables.MRR_LEDGER, MartTables.MRR_LEDGER_ACCOUNT);
+  }
+
+  @Override
   public void validate(ChurnscopeConfig config) {
     config.string("base-currency");
     config.integer("subscriptions.reactivation-window-months");
     if (config.integer("subscriptions.reactivation-window-months") < 0) {
-      throw new io.churnscope.common.cli.UserError("subscriptions.reactivation-window-months ("
+      throw new io.churnscope.common.UserError("subscriptions.reactivation-window-months ("
           + config.origin("subscriptions.reactivation-window-months") + ") must be 0 or more");
     }
   }
@@ -66,7 +73,6 @@ public final class MrrLedgerStage implements Stage {
       DeltaIO.overwrite(spark, run.lake(), MartTables.MRR_LEDGER_ACCOUNT, ledger.accounts());
       long rows = ledger.products().count() + ledger.accounts().count();
       return new StageResult(versions.count(), rows, 0,
-          List.of(StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(), StagedTables.FX_RATES.qualifiedName()),
           "MRR ledger in " + base + ": " + rows + " rows through " + run.runDate().withDayOfMonth(1));
     } finally {
       ledger.unpersist();

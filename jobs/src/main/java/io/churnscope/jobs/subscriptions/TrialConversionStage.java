@@ -1,5 +1,6 @@
 package io.churnscope.jobs.subscriptions;
 
+import io.churnscope.common.run.DataFlow;
 import static org.apache.spark.sql.functions.col;
 
 import io.churnscope.common.config.ChurnscopeConfig;
@@ -10,7 +11,6 @@ import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -34,6 +34,12 @@ public final class TrialConversionStage implements Stage {
   }
 
   @Override
+  public DataFlow dataFlow() {
+    return DataFlow.reading(StagedTables.SUBSCRIPTION_VERSIONS, StagedTables.CRM_ACCOUNTS)
+        .writing(MartTables.TRIAL_CONVERSION);
+  }
+
+  @Override
   public void validate(ChurnscopeConfig config) {
     config.positiveInt("subscriptions.trial-conversion-days");
   }
@@ -53,7 +59,6 @@ public final class TrialConversionStage implements Stage {
       long trials = totals.isNullAt(0) ? 0 : totals.getLong(0);
       long converted = totals.isNullAt(1) ? 0 : totals.getLong(1);
       return new StageResult(versions.count(), cohorts.count(), 0,
-          List.of(StagedTables.SUBSCRIPTION_VERSIONS.qualifiedName(), StagedTables.CRM_ACCOUNTS.qualifiedName()),
           trials + " trials, " + converted + " converted");
     } finally {
       cohorts.unpersist();

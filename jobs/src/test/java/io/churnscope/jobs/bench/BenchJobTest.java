@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.beust.jcommander.JCommander;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,9 +50,9 @@ class BenchJobTest {
         "org.apache.spark.sql.Dataset.collectAsList(Dataset.scala:3400)",
         "io.churnscope.jobs.ingest.IngestCounts.of(IngestCounts.java:17)",
         "io.churnscope.jobs.ingest.ClickstreamIngestion.run(ClickstreamIngestion.java:90)",
-        "io.churnscope.jobs.nightly.StageRunner.runAll(StageRunner.java:40)");
+        "io.churnscope.common.run.StageRunner.runAll(StageRunner.java:40)");
     assertEquals("io.churnscope.jobs.ingest.IngestCounts.of(IngestCounts.java:17)", SparkStageLog.callSite(details));
-    assertTrue(SparkStageLog.callSite("io.churnscope.jobs.nightly.StageRunner.runAll(StageRunner.java:40)")
+    assertTrue(SparkStageLog.callSite("io.churnscope.common.run.StageRunner.runAll(StageRunner.java:40)")
         .contains("internal"));
   }
 }

@@ -5,7 +5,7 @@ import static io.churnscope.jobs.engagement.EngagementFixtures.version;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;

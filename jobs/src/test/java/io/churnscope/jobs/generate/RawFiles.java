@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.schema.RawFeed;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,11 +21,11 @@ final class RawFiles {
 
   private RawFiles() {}
 
-  static Path folder(Path lake, RawSource source) {
-    return lake.resolve("raw").resolve(source.folder);
+  static Path folder(Path lake, RawFeed source) {
+    return lake.resolve("raw").resolve(source.folder());
   }
 
-  static List<DataFile> files(Path lake, RawSource source) throws IOException {
+  static List<DataFile> files(Path lake, RawFeed source) throws IOException {
     List<DataFile> files = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(folder(lake, source))) {
       for (Path path : walk.filter(Files::isRegularFile).sorted().toList()) {
@@ -40,10 +41,10 @@ final class RawFiles {
   }
 
   /** The records of a source (CSV headers dropped), each prefixed with its delivery: {@code dt=...\tline}. */
-  static List<String> records(Path lake, RawSource source) throws IOException {
+  static List<String> records(Path lake, RawFeed source) throws IOException {
     List<String> records = new ArrayList<>();
     for (DataFile file : files(lake, source)) {
-      List<String> lines = source.columns.isEmpty() ? file.lines() : file.lines().subList(1, file.lines().size());
+      List<String> lines = source.header().isEmpty() ? file.lines() : file.lines().subList(1, file.lines().size());
       for (String line : lines) {
         records.add(file.dt() + "\t" + line);
       }
@@ -52,7 +53,7 @@ final class RawFiles {
   }
 
   /** Records by delivery, each delivery's records sorted: the content, whatever the file names and order. */
-  static TreeMap<String, List<String>> contentByDelivery(Path lake, RawSource source) throws IOException {
+  static TreeMap<String, List<String>> contentByDelivery(Path lake, RawFeed source) throws IOException {
     TreeMap<String, List<String>> content = new TreeMap<>();
     for (String record : records(lake, source)) {
       int tab = record.indexOf('\t');

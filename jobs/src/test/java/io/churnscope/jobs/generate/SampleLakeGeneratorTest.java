@@ -1,5 +1,6 @@
 package io.churnscope.jobs.generate;
 
+import io.churnscope.common.schema.RawFeed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.beust.jcommander.JCommander;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.testing.SparkTestBase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,18 +70,18 @@ class SampleLakeGeneratorTest extends SparkTestBase {
     Path other = tmp.resolve("lake-other");
     SampleLakeGenerator.run(spark(), args(twin, 7));
     SampleLakeGenerator.run(spark(), args(other, 8));
-    for (RawSource source : RawSource.values()) {
+    for (RawFeed source : RawFeed.values()) {
       assertEquals(RawFiles.contentByDelivery(lake, source), RawFiles.contentByDelivery(twin, source),
-          source.truthName + ": same seed, different content");
+          source.sourceName() + ": same seed, different content");
     }
     assertEquals(Files.readString(lake.resolve("_generator/ground_truth.json")),
         Files.readString(twin.resolve("_generator/ground_truth.json")));
     assertEquals(Files.readString(lake.resolve("_generator/accounts_truth.csv")),
         Files.readString(twin.resolve("_generator/accounts_truth.csv")));
-    for (RawSource source : List.of(RawSource.CLICKSTREAM, RawSource.SERVER_LOGS, RawSource.SUBSCRIPTIONS,
-        RawSource.CRM_ACCOUNTS, RawSource.RECORD_COUNTS)) {
+    for (RawFeed source : List.of(RawFeed.CLICKSTREAM, RawFeed.SERVER_LOGS, RawFeed.SUBSCRIPTIONS,
+        RawFeed.CRM_ACCOUNTS, RawFeed.RECORD_COUNTS)) {
       assertNotEquals(RawFiles.contentByDelivery(lake, source), RawFiles.contentByDelivery(other, source),
-          source.truthName + ": another seed gave the same content");
+          source.sourceName() + ": another seed gave the same content");
     }
   }
 
@@ -102,15 +103,15 @@ class SampleLakeGeneratorTest extends SparkTestBase {
     Set<String> thinned = signInDays(light, from, to);
     assertTrue(full.size() > 200, "user-days signed in: " + full.size());
     assertEquals(full, thinned);
-    long fullLines = RawFiles.records(lake, RawSource.CLICKSTREAM).size();
-    long lightLines = RawFiles.records(light, RawSource.CLICKSTREAM).size();
+    long fullLines = RawFiles.records(lake, RawFeed.CLICKSTREAM).size();
+    long lightLines = RawFiles.records(light, RawFeed.CLICKSTREAM).size();
     assertTrue(lightLines < 0.4 * fullLines, "clickstream lines " + lightLines + " at 0.1 vs " + fullLines + " at 1");
   }
 
   /** user id and local date of every well-formed Signed In event between the dates. */
   private static Set<String> signInDays(Path lake, LocalDate from, LocalDate to) throws IOException {
     Set<String> days = new TreeSet<>();
-    for (String record : RawFiles.records(lake, RawSource.CLICKSTREAM)) {
+    for (String record : RawFiles.records(lake, RawFeed.CLICKSTREAM)) {
       JsonNode node = parse(record.substring(record.indexOf('\t') + 1));
       if (node != null && "Signed In".equals(node.path("event").asText()) && isTimestamp(node.path("timestamp").asText())) {
         LocalDate day = OffsetDateTime.parse(node.get("timestamp").asText()).toLocalDate();
@@ -124,18 +125,18 @@ class SampleLakeGeneratorTest extends SparkTestBase {
 
   @Test
   void everySourceFollowsTheContract() throws Exception {
-    for (RawSource source : RawSource.values()) {
+    for (RawFeed source : RawFeed.values()) {
       List<RawFiles.DataFile> files = RawFiles.files(lake, source);
-      assertFalse(files.isEmpty(), source.truthName + " has no files");
+      assertFalse(files.isEmpty(), source.sourceName() + " has no files");
       for (RawFiles.DataFile file : files) {
         assertTrue(file.dt().matches("dt=\\d{4}-\\d{2}-\\d{2}"), file.path() + " is not under dt=YYYY-MM-DD");
-        if (!source.columns.isEmpty()) {
-          assertEquals(String.join(",", source.columns), file.lines().get(0), file.path() + ": header");
+        if (!source.header().isEmpty()) {
+          assertEquals(String.join(",", source.header()), file.lines().get(0), file.path() + ": header");
         }
       }
     }
     Map<String, JsonNode> clickByType = new HashMap<>();
-    for (String record : RawFiles.records(lake, RawSource.CLICKSTREAM)) {
+    for (String record : RawFiles.records(lake, RawFeed.CLICKSTREAM)) {
       JsonNode node = parse(record.substring(record.indexOf('\t') + 1));
       if (node != null && node.has("messageId") && node.has("timestamp") && node.path("context").has("groupId")) {
         clickByType.putIfAbsent(node.get("type").asText(), node);
@@ -158,7 +159,7 @@ class SampleLakeGeneratorTest extends SparkTestBase {
     }
     assertTrue(clickByType.get("group").has("groupId") && clickByType.get("group").path("traits").has("name"));
 
-    String serverLine = RawFiles.records(lake, RawSource.SERVER_LOGS).get(0);
+    String serverLine = RawFiles.records(lake, RawFeed.SERVER_LOGS).get(0);
     JsonNode server = parse(serverLine.substring(serverLine.indexOf('\t') + 1));
     assertEquals(List.of("request_id", "ts", "level", "user_id", "account_id", "action", "feature", "duration_ms", "ip"),
         fieldNames(server));
@@ -170,7 +171,7 @@ class SampleLakeGeneratorTest extends SparkTestBase {
     Map<Integer, Integer> wizardSteps = new TreeMap<>();
     int withoutGroup = 0;
     int localDateDiffers = 0;
-    for (String record : RawFiles.records(lake, RawSource.CLICKSTREAM)) {
+    for (String record : RawFiles.records(lake, RawFeed.CLICKSTREAM)) {
       JsonNode node = parse(record.substring(record.indexOf('\t') + 1));
       if (node == null || !node.has("timestamp") || !node.has("messageId")) {
         continue;
@@ -206,18 +207,18 @@ class SampleLakeGeneratorTest extends SparkTestBase {
   void badRecordCountsCanBeRecountedFromTheFiles() throws Exception {
     Set<String> accounts = new HashSet<>();
     accountsTruth.forEach(row -> accounts.add(row.get("account_id")));
-    Map<String, Long> clickstream = recountJson(RawSource.CLICKSTREAM, "messageId", "timestamp", accounts);
+    Map<String, Long> clickstream = recountJson(RawFeed.CLICKSTREAM, "messageId", "timestamp", accounts);
     long late = clickstream.remove("_late");
     assertEquals(badRecords("clickstream"), clickstream);
     assertEquals(truthFile.path("late_events").path("clickstream").asLong(), late, "late clickstream events");
     assertTrue(late > 0, "no late events");
-    Map<String, Long> server = recountJson(RawSource.SERVER_LOGS, "request_id", "ts", accounts);
+    Map<String, Long> server = recountJson(RawFeed.SERVER_LOGS, "request_id", "ts", accounts);
     server.remove("_late");
     assertEquals(badRecords("server_logs"), server);
 
-    assertEquals(badRecords("invoices"), recountCsv(RawSource.INVOICES, List.of("invoice_id"), "amount", accounts));
+    assertEquals(badRecords("invoices"), recountCsv(RawFeed.INVOICES, List.of("invoice_id"), "amount", accounts));
     assertEquals(badRecords("subscriptions"),
-        recountCsv(RawSource.SUBSCRIPTIONS, List.of("subscription_id", "version"), "unit_amount", accounts));
+        recountCsv(RawFeed.SUBSCRIPTIONS, List.of("subscription_id", "version"), "unit_amount", accounts));
     long planted = 0;
     for (JsonNode kinds : truthFile.get("bad_records")) {
       for (JsonNode count : kinds) {
@@ -233,15 +234,15 @@ class SampleLakeGeneratorTest extends SparkTestBase {
       }
       assertTrue(total > 0, "no " + kind + " records planted");
     }
-    for (RawSource source : RawSource.values()) {
-      assertEquals(truthFile.path("raw_records").path(source.truthName).asLong(),
-          RawFiles.records(lake, source).size(), source.truthName + ": raw_records");
+    for (RawFeed source : RawFeed.values()) {
+      assertEquals(truthFile.path("raw_records").path(source.sourceName()).asLong(),
+          RawFiles.records(lake, source).size(), source.sourceName() + ": raw_records");
     }
   }
 
   @Test
   void churnedAccountsHaveACanceledVersionAndSegmentsMatchTheAccounts() throws Exception {
-    List<Map<String, String>> versions = csvRecords(RawSource.SUBSCRIPTIONS);
+    List<Map<String, String>> versions = csvRecords(RawFeed.SUBSCRIPTIONS);
     Set<String> canceled = new HashSet<>();
     for (Map<String, String> v : versions) {
       if ("canceled".equals(v.get("status")) && !v.get("cancel_reason").isEmpty()) {
@@ -280,7 +281,7 @@ class SampleLakeGeneratorTest extends SparkTestBase {
 
   @Test
   void volumeGivesTheDemoRateAtScaleOne() throws Exception {
-    long lines = RawFiles.records(lake, RawSource.CLICKSTREAM).size() + RawFiles.records(lake, RawSource.SERVER_LOGS).size();
+    long lines = RawFiles.records(lake, RawFeed.CLICKSTREAM).size() + RawFiles.records(lake, RawFeed.SERVER_LOGS).size();
     long bad = truth.json().isEmpty() ? 0 : sum(truthFile.path("bad_records").path("clickstream"))
         + sum(truthFile.path("bad_records").path("server_logs"));
     double perAccountDay = (lines - bad) / (double) USAGE_DAYS / truthFile.path("counts").path("accounts").asLong();
@@ -293,7 +294,7 @@ class SampleLakeGeneratorTest extends SparkTestBase {
   @Test
   void trialsConvertAndLapseInSeveralCurrencies() throws Exception {
     Map<String, List<String>> statuses = new TreeMap<>();
-    for (Map<String, String> v : csvRecords(RawSource.SUBSCRIPTIONS)) {
+    for (Map<String, String> v : csvRecords(RawFeed.SUBSCRIPTIONS)) {
       if (!v.get("trial_start").isEmpty()) {
         statuses.computeIfAbsent(v.get("subscription_id"), k -> new ArrayList<>()).add(v.get("status"));
       }
@@ -304,7 +305,7 @@ class SampleLakeGeneratorTest extends SparkTestBase {
         && !s.contains("active")), "no trial lapsed");
     Set<String> currencies = new TreeSet<>();
     Set<String> kinds = new TreeSet<>();
-    for (Map<String, String> invoice : csvRecords(RawSource.INVOICES)) {
+    for (Map<String, String> invoice : csvRecords(RawFeed.INVOICES)) {
       if (CURRENCIES.contains(invoice.get("currency"))) {
         currencies.add(invoice.get("currency"));
       }
@@ -313,7 +314,7 @@ class SampleLakeGeneratorTest extends SparkTestBase {
     assertTrue(currencies.size() >= 3, "currencies: " + currencies);
     assertTrue(kinds.containsAll(List.of("recurring", "proration", "refund")), "invoice kinds: " + kinds);
     Set<String> fx = new TreeSet<>();
-    csvRecords(RawSource.FX_RATES).forEach(r -> fx.add(r.get("currency")));
+    csvRecords(RawFeed.FX_RATES).forEach(r -> fx.add(r.get("currency")));
     assertTrue(fx.containsAll(currencies), "fx rates for " + fx + " but invoices in " + currencies);
   }
 
@@ -340,7 +341,7 @@ class SampleLakeGeneratorTest extends SparkTestBase {
   // ---- recounting -------------------------------------------------------------------------------
 
   /** Classifies each line as exactly one bad kind (or good), in the order ingestion checks them. */
-  private static Map<String, Long> recountJson(RawSource source, String idField, String tsField, Set<String> accounts)
+  private static Map<String, Long> recountJson(RawFeed source, String idField, String tsField, Set<String> accounts)
       throws IOException {
     Map<String, Long> counts = new TreeMap<>();
     Set<String> seen = new HashSet<>();
@@ -379,7 +380,7 @@ class SampleLakeGeneratorTest extends SparkTestBase {
     return counts;
   }
 
-  private static Map<String, Long> recountCsv(RawSource source, List<String> keyColumns, String amountColumn,
+  private static Map<String, Long> recountCsv(RawFeed source, List<String> keyColumns, String amountColumn,
       Set<String> accounts) throws IOException {
     Map<String, Long> counts = new TreeMap<>();
     Set<String> seen = new HashSet<>();
@@ -387,7 +388,7 @@ class SampleLakeGeneratorTest extends SparkTestBase {
       String kind = null;
       boolean missing = false;
       for (String column : List.of(keyColumns.get(0), "account_id", amountColumn, "currency",
-          source == RawSource.INVOICES ? "invoice_date" : "effective_date")) {
+          source == RawFeed.INVOICES ? "invoice_date" : "effective_date")) {
         missing |= row.get(column).isEmpty();
       }
       if (missing) {
@@ -456,10 +457,10 @@ class SampleLakeGeneratorTest extends SparkTestBase {
   }
 
   /** CSV rows as maps (these sources hold no quoted commas). */
-  private static List<Map<String, String>> csvRecords(RawSource source) throws IOException {
+  private static List<Map<String, String>> csvRecords(RawFeed source) throws IOException {
     List<Map<String, String>> rows = new ArrayList<>();
     for (String record : RawFiles.records(lake, source)) {
-      rows.add(toMap(source.columns, record.substring(record.indexOf('\t') + 1)));
+      rows.add(toMap(source.header(), record.substring(record.indexOf('\t') + 1)));
     }
     return rows;
   }

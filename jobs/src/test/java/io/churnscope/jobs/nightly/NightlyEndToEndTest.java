@@ -1,5 +1,6 @@
 package io.churnscope.jobs.nightly;
 
+import io.churnscope.common.run.RunManifest;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.schema.RunTables;
+import io.churnscope.common.schema.RawFeed;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.common.testing.DatasetAssertions;
 import io.churnscope.common.testing.DuckDbReader;
@@ -55,11 +57,6 @@ class NightlyEndToEndTest extends SparkTestBase {
     LANDS_IN.put("support_tickets", Map.of(StagedTables.SUPPORT_TICKETS, "true"));
     LANDS_IN.put("nps_responses", Map.of(StagedTables.NPS_RESPONSES, "true"));
   }
-
-  static final Map<String, String> RAW_DIRS = Map.of("clickstream", "clickstream", "server_logs", "server_logs",
-      "record_counts", "db_extracts/record_counts", "config_snapshots", "db_extracts/config_snapshots",
-      "subscriptions", "billing/subscriptions", "invoices", "billing/invoices", "fx_rates", "billing/fx_rates",
-      "crm_accounts", "crm/accounts", "support_tickets", "support/tickets", "nps_responses", "survey/nps");
 
   @TempDir
   static Path dir;
@@ -109,6 +106,8 @@ class NightlyEndToEndTest extends SparkTestBase {
 
   @Test
   void everyRawRecordIsStagedOrQuarantined() {
+    assertEquals(java.util.Arrays.stream(RawFeed.values()).map(RawFeed::sourceName).sorted().toList(),
+        LANDS_IN.keySet().stream().sorted().toList(), "every raw feed is checked");
     for (String source : LANDS_IN.keySet()) {
       long raw = rawRecords(source);
       long staged = LANDS_IN.get(source).entrySet().stream()
@@ -159,7 +158,11 @@ class NightlyEndToEndTest extends SparkTestBase {
         + rawRecords("record_counts", D2) + rawRecords("config_snapshots", D2);
     assertEquals(d2Lines, usageSecond.result().rowsIn(), "the second night reads exactly the D2 deliveries");
     assertTrue(usageFirst.result().rowsIn() > 10 * usageSecond.result().rowsIn(), "the first night backfills the history");
-    assertTrue(usageSecond.result().inputs().stream().allMatch(p -> p.endsWith("dt=" + D2)), usageSecond.result().inputs().toString());
+    List<String> rawInputs = usageSecond.result().inputs().stream().filter(p -> p.contains("/raw/")).toList();
+    assertEquals(4, rawInputs.size(), "one delivery of each usage feed: " + rawInputs);
+    assertTrue(rawInputs.stream().allMatch(p -> p.endsWith("dt=" + D2)), rawInputs.toString());
+    assertTrue(usageSecond.result().inputs().contains(StagedTables.CRM_ACCOUNTS.qualifiedName()),
+        "the manifest lists the tables the stage declares it reads: " + usageSecond.result().inputs());
   }
 
   @Test
@@ -213,7 +216,7 @@ class NightlyEndToEndTest extends SparkTestBase {
   }
 
   private static Dataset<Row> rawLines(String source) {
-    Dataset<Row> lines = spark().read().text(lake.raw(RAW_DIRS.get(source))).where("trim(value) <> ''");
+    Dataset<Row> lines = spark().read().text(lake.raw(RawFeed.named(source).folder())).where("trim(value) <> ''");
     boolean csv = !source.equals("clickstream") && !source.equals("server_logs");
     // A CSV file's first line is its header: the header text appears in no data line.
     return csv ? lines.where(col("value").notEqual(lines.first().getString(0))) : lines;

@@ -8,7 +8,7 @@ import static io.churnscope.jobs.subscriptions.LedgerFixtures.versions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.quality.QualityGate;
 import io.churnscope.common.schema.StagedTables;

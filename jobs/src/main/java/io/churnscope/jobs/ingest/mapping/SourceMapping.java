@@ -3,7 +3,7 @@ package io.churnscope.jobs.ingest.mapping;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import io.churnscope.common.cli.UserError;
+import io.churnscope.common.UserError;
 import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.schema.StagedTables;
 import java.io.File;

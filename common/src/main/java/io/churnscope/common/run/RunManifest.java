@@ -1,9 +1,6 @@
-package io.churnscope.jobs.nightly;
+package io.churnscope.common.run;
 
 import io.churnscope.common.lake.DeltaIO;
-import io.churnscope.common.run.ResourceUse;
-import io.churnscope.common.run.RunContext;
-import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.RunTables;
 import java.sql.Date;
 import java.sql.Timestamp;

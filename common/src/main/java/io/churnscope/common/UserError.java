@@ -1,4 +1,4 @@
-package io.churnscope.common.cli;
+package io.churnscope.common;
 
 /**
  * A mistake the user can fix: a bad flag, a bad configuration value, a missing input.

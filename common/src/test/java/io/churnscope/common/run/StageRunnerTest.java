@@ -1,4 +1,4 @@
-package io.churnscope.jobs.nightly;
+package io.churnscope.common.run;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -10,9 +10,6 @@ import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.lake.TableSpec;
-import io.churnscope.common.run.RunContext;
-import io.churnscope.common.run.Stage;
-import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.Columns;
 import io.churnscope.common.schema.RunTables;
 import io.churnscope.common.testing.SparkTestBase;
@@ -42,6 +39,11 @@ class StageRunnerTest extends SparkTestBase {
     @Override
     public String description() {
       return "writes the probe table";
+    }
+
+    @Override
+    public DataFlow dataFlow() {
+      return DataFlow.reading(RunTables.INGEST_WATERMARKS).writing(PROBE);
     }
 
     @Override
@@ -83,6 +85,10 @@ class StageRunnerTest extends SparkTestBase {
         return "runs no Spark job";
       }
 
+      public DataFlow dataFlow() {
+        return DataFlow.reading();
+      }
+
       public StageResult run(SparkSession spark, RunContext context) {
         return StageResult.nothingToDo("nothing");
       }
@@ -112,5 +118,44 @@ class StageRunnerTest extends SparkTestBase {
 
     Row recorded = DeltaIO.read(spark(), lake, RunTables.RUN_MANIFEST).first();
     assertTrue(recorded.<Long>getAs("spark_jobs") >= 1);
+  }
+
+  @Test
+  void theManifestListsTheTablesAStageDeclaresItReads() throws Exception {
+    RunContext run = RunContext.start(LocalDate.parse("2026-03-04"), new Lake(dir.resolve("inputs").toString()),
+        ChurnscopeConfig.defaults());
+
+    StageRunner.runAll(spark(), run, List.of(new Writing("first", spark -> spark.range(3).toDF())));
+
+    Row recorded = DeltaIO.read(spark(), run.lake(), RunTables.RUN_MANIFEST).first();
+    assertEquals(List.of(RunTables.INGEST_WATERMARKS.qualifiedName()), recorded.getList(recorded.fieldIndex("input_files")));
+  }
+
+  @Test
+  void aStageThatWritesATableItDidNotDeclareFails() {
+    RunContext run = RunContext.start(LocalDate.parse("2026-03-05"), new Lake(dir.resolve("undeclared").toString()),
+        ChurnscopeConfig.defaults());
+    Stage undeclared = new Stage() {
+      public String name() {
+        return "undeclared";
+      }
+
+      public String description() {
+        return "writes the probe table without saying so";
+      }
+
+      public DataFlow dataFlow() {
+        return DataFlow.reading();
+      }
+
+      public StageResult run(SparkSession spark, RunContext context) {
+        DeltaIO.overwrite(spark, context.lake(), PROBE, spark.range(3).toDF());
+        return StageResult.nothingToDo("");
+      }
+    };
+
+    Exception e = assertThrows(IllegalStateException.class, () -> StageRunner.runAll(spark(), run, List.of(undeclared)));
+
+    assertTrue(e.getMessage().contains("wrote marts.probe"), e.getMessage());
   }
 }

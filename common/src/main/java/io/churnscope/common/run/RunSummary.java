@@ -1,6 +1,5 @@
-package io.churnscope.jobs.nightly;
+package io.churnscope.common.run;
 
-import io.churnscope.common.run.RunContext;
 import java.util.List;
 
 /** The short human-readable summary a run ends with. */

@@ -1,10 +1,8 @@
-package io.churnscope.jobs.nightly;
+package io.churnscope.common.run;
 
-import io.churnscope.common.run.ResourceUse;
-import io.churnscope.common.run.RunContext;
-import io.churnscope.common.run.Stage;
-import io.churnscope.common.run.StageMeter;
-import io.churnscope.common.run.StageResult;
+import io.churnscope.common.lake.TableAccess;
+import io.churnscope.common.lake.TableSpec;
+import io.churnscope.common.spark.JobDescription;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,10 +33,11 @@ public final class StageRunner {
       }
       Instant started = Instant.now();
       LOG.info("stage {} ({}) starting for {}", stage.name(), stage.description(), run.runDate());
-      spark.sparkContext().setJobGroup(stage.name(), stage.name() + " for " + run.runDate(), false);
       StageMeter.Measurement meter = StageMeter.of(spark.sparkContext()).start(stage.name());
-      try {
-        StageResult result = stage.run(spark, run);
+      try (JobDescription label = JobDescription.group(spark, stage.name(), stage.name() + " for " + run.runDate());
+          TableAccess access = TableAccess.record()) {
+        StageResult result = declaredInputs(stage, stage.run(spark, run));
+        checkDeclared(stage, access);
         long ms = Duration.between(started, Instant.now()).toMillis();
         ResourceUse use = meter.stop();
         LOG.info("stage {} succeeded in {} s: {} ({} Spark jobs, {} s of tasks, {} MB shuffled, driver heap peak {} MB)",
@@ -51,8 +50,6 @@ public final class StageRunner {
         entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "failed", started, ms,
             StageResult.nothingToDo(String.valueOf(e.getMessage())), meter.stop())));
         failure = e;
-      } finally {
-        spark.sparkContext().clearJobGroup();
       }
     }
     System.out.println(RunSummary.render(run, entries));
@@ -60,6 +57,30 @@ public final class StageRunner {
       throw failure;
     }
     return entries;
+  }
+
+  /**
+   * The manifest's inputs: the tables the stage declares it reads, then what the stage itself
+   * reports (the raw deliveries an ingestion read).
+   */
+  static StageResult declaredInputs(Stage stage, StageResult result) {
+    List<String> inputs = new ArrayList<>(stage.dataFlow().reads().stream().map(TableSpec::qualifiedName).toList());
+    result.inputs().stream().filter(i -> !inputs.contains(i)).forEach(inputs::add);
+    return new StageResult(result.rowsIn(), result.rowsOut(), result.rowsQuarantined(), inputs, result.message());
+  }
+
+  /** A stage that touched a table its data flow does not declare is a programming error: fail it. */
+  static void checkDeclared(Stage stage, TableAccess access) {
+    DataFlow declared = stage.dataFlow();
+    List<String> undeclared = new ArrayList<>();
+    access.reads().stream().filter(t -> !declared.reads().contains(t))
+        .forEach(t -> undeclared.add("read " + t.qualifiedName()));
+    access.writes().stream().filter(t -> !declared.writes().contains(t))
+        .forEach(t -> undeclared.add("wrote " + t.qualifiedName()));
+    if (!undeclared.isEmpty()) {
+      throw new IllegalStateException("stage " + stage.name() + " " + String.join(", ", undeclared)
+          + " without declaring it in dataFlow()");
+    }
   }
 
   private static RunManifest.Entry record(SparkSession spark, RunContext run, RunManifest.Entry entry) {
