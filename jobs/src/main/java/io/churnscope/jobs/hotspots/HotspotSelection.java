@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * From significant segments to hot-spots, on the driver (the inputs are small):
@@ -35,7 +38,33 @@ public final class HotspotSelection {
   /** The hot-spots and, for every candidate and folded segment, what became of it. */
   public record Outcome(List<Hotspot> hotspots, Map<Segment, String> decisions) {}
 
-  private HotspotSelection() {}
+  private final List<ScoredSegment> candidates;
+  private final List<OverlapSignatures.Signature> signatures;
+  /** For each candidate, the overlap signatures it covers: its rows, as far as these passes need them. */
+  private final List<BitSet> coverage;
+  private final SegmentCounts all;
+  private final HotspotSettings settings;
+  /** The weight column, or null when impact is counted in accounts. */
+  private final String weight;
+  private final double threshold;
+
+  /** What became of each candidate and folded segment, in the order it was decided. */
+  private final Map<Segment, String> decisions = new LinkedHashMap<>();
+  /** For each kept candidate, the candidates covering exactly its rows. */
+  private final Map<Integer, List<String>> aliases = new HashMap<>();
+  /** For each reported candidate re-tested outside other hot-spots, its p-value there (reset every round). */
+  private final Map<Integer, Double> retestP = new HashMap<>();
+
+  private HotspotSelection(List<ScoredSegment> scored, List<ScoredSegment> candidates,
+      List<OverlapSignatures.Signature> signatures, SegmentCounts all, HotspotSettings settings, String weight) {
+    this.candidates = candidates;
+    this.signatures = signatures;
+    this.coverage = coverage(candidates.size(), signatures);
+    this.all = all;
+    this.settings = settings;
+    this.weight = weight;
+    this.threshold = rejectionThreshold(scored, settings.fdr());
+  }
 
   /** Significant, large enough effects, biggest excess over the baseline first, capped. */
   public static List<ScoredSegment> candidates(List<ScoredSegment> scored, SegmentCounts all, HotspotSettings settings,
@@ -59,11 +88,20 @@ public final class HotspotSelection {
     return scored.isEmpty() ? 0 : fdr * rejected / scored.size();
   }
 
+  /** The passes in order: folded segments, same accounts once, explain away, then the ranking by impact. */
   public static Outcome select(List<ScoredSegment> scored, List<ScoredSegment> candidates,
       List<OverlapSignatures.Signature> signatures, SegmentCounts all, HotspotSettings settings, String weight) {
-    boolean weighted = weight != null;
-    Map<Segment, String> decisions = new LinkedHashMap<>();
-    double threshold = rejectionThreshold(scored, settings.fdr());
+    HotspotSelection selection = new HotspotSelection(scored, candidates, signatures, all, settings, weight);
+    selection.foldIntoParents(scored);
+    List<Integer> reported = selection.explainAway(selection.sameAccountsOnce());
+    return new Outcome(selection.rankedByImpact(reported), selection.decisions);
+  }
+
+  /**
+   * Segments that beat the complement at the re-test bar but fail the combined test (not above the rest
+   * of every parent): they only inherit a parent's excess, and are recorded as folded into the strongest one.
+   */
+  private void foldIntoParents(List<ScoredSegment> scored) {
     for (ScoredSegment s : scored) {
       boolean beatsComplement = s.pValue() <= threshold && s.lift() >= settings.minLift();
       if (beatsComplement && s.qValue() > settings.fdr()) {
@@ -71,66 +109,34 @@ public final class HotspotSelection {
             + ": not significantly above the rest of every parent");
       }
     }
+  }
 
-    List<BitSet> coverage = coverage(candidates.size(), signatures);
-    Map<Integer, List<String>> aliases = new HashMap<>();
-    List<Integer> distinct = sameAccountsOnce(candidates, coverage, aliases, decisions);
-
-    // Down the ranking, then the parents whose excess their reported children hold are dropped; the
-    // ranking pass runs again without them (a segment explained away by a dropped parent may stand
-    // out now), until no parent is dropped. Each round drops at least one candidate, so it ends.
+  /**
+   * Down the ranking, then the parents whose excess their reported children hold are dropped; the
+   * ranking pass runs again without them (a segment explained away by a dropped parent may stand
+   * out now), until no parent is dropped. Each round drops at least one candidate, so it ends.
+   */
+  private List<Integer> explainAway(List<Integer> distinct) {
     List<Integer> remaining = new ArrayList<>(distinct);
-    List<Integer> reported;
-    Map<Integer, Double> retestP = new HashMap<>();
-    do {
+    while (true) {
       retestP.clear();
-      reported = downTheRanking(candidates, remaining, coverage, signatures, retestP, decisions, threshold, settings);
-      List<Integer> dropped =
-          explainAwayByDescendants(candidates, coverage, signatures, reported, retestP, decisions, threshold, settings);
+      List<Integer> reported = downTheRanking(remaining);
+      List<Integer> dropped = explainAwayByDescendants(reported);
       if (dropped.isEmpty()) {
-        dropped = settleSegmentsInside(candidates, coverage, signatures, reported, decisions, threshold, settings);
+        dropped = settleSegmentsInside(reported);
+      }
+      if (dropped.isEmpty()) {
+        return reported;
       }
       remaining.removeAll(dropped);
-      if (dropped.isEmpty()) {
-        break;
-      }
-    } while (true);
-
-    List<Hotspot> unranked = new ArrayList<>();
-    for (int i : reported) {
-      ScoredSegment s = candidates.get(i);
-      SegmentCounts reference = all;
-      for (int r : reported) {
-        ScoredSegment other = candidates.get(r);
-        boolean parent = other.segment().order() == s.segment().order() - 1 && other.segment().contains(s.segment());
-        boolean around = r != i && !other.segment().contains(s.segment()) && holdsRows(coverage, r, i);
-        if ((parent || around) && (reference == all || other.rate() > reference.rate())) {
-          reference = other.counts();
-        }
-      }
-      unranked.add(new Hotspot(0, s, reference, excess(s.counts(), reference, false), weighted
-          ? excess(s.counts(), reference, true) : 0, retestP.get(i), aliases.getOrDefault(i, List.of()), null));
-      decisions.put(s.segment(), "reported");
     }
-    unranked.sort(Comparator.comparingDouble((Hotspot h) -> -(weighted ? h.excessChurnedWeight() : h.excessChurned()))
-        .thenComparing(h -> h.segment().key()));
-    List<Hotspot> ranked = new ArrayList<>();
-    for (Hotspot h : unranked) {
-      Hotspot numbered = new Hotspot(ranked.size() + 1, h.scored(), h.reference(), h.excessChurned(),
-          h.excessChurnedWeight(), h.pValueOutsideOverlaps(), h.sameAccountsAs(), null);
-      ranked.add(new Hotspot(numbered.rank(), h.scored(), h.reference(), h.excessChurned(), h.excessChurnedWeight(),
-          h.pValueOutsideOverlaps(), h.sameAccountsAs(), Sentences.of(numbered, all, weight)));
-    }
-    return new Outcome(ranked, decisions);
   }
 
   /**
    * Reports candidates in ranking order; one that overlaps hot-spots already reported (other than those
    * holding all its rows) is re-tested on the rows outside them.
    */
-  private static List<Integer> downTheRanking(List<ScoredSegment> candidates, List<Integer> ranked,
-      List<BitSet> coverage, List<OverlapSignatures.Signature> signatures, Map<Integer, Double> retestP,
-      Map<Segment, String> decisions, double threshold, HotspotSettings settings) {
+  private List<Integer> downTheRanking(List<Integer> ranked) {
     List<Integer> reported = new ArrayList<>();
     for (int i : ranked) {
       Segment segment = candidates.get(i).segment();
@@ -138,7 +144,7 @@ public final class HotspotSelection {
       List<String> overlapping = new ArrayList<>();
       for (int r : reported) {
         Segment earlier = candidates.get(r).segment();
-        if (!holdsRows(coverage, r, i) && coverage.get(r).intersects(coverage.get(i))) {
+        if (!holdsRows(r, i) && coverage.get(r).intersects(coverage.get(i))) {
           outside.or(coverage.get(r));
           overlapping.add(earlier.key());
         }
@@ -147,8 +153,8 @@ public final class HotspotSelection {
         reported.add(i);
         continue;
       }
-      Retest retest = Retest.of(coverage.get(i), outside, signatures);
-      if (retest.standsOut(threshold, settings.minLift())) {
+      Retest retest = retest(coverage.get(i), outside);
+      if (standsOut(retest)) {
         reported.add(i);
         retestP.put(i, retest.p());
       } else {
@@ -164,11 +170,9 @@ public final class HotspotSelection {
    * now, on its rows outside every reported descendant against the rest of the rows outside them, and
    * kept only if it still stands out there: a parent that is high only through its worst child is not a
    * hot-spot of its own (the child then reads against the baseline), one with excess of its own stays.
-   * Returns the dropped candidates.
+   * Removes the dropped candidates from {@code reported} and returns them.
    */
-  private static List<Integer> explainAwayByDescendants(List<ScoredSegment> candidates, List<BitSet> coverage,
-      List<OverlapSignatures.Signature> signatures, List<Integer> reported, Map<Integer, Double> retestP,
-      Map<Segment, String> decisions, double threshold, HotspotSettings settings) {
+  private List<Integer> explainAwayByDescendants(List<Integer> reported) {
     List<Integer> dropped = new ArrayList<>();
     for (int i : List.copyOf(reported)) {
       Segment segment = candidates.get(i).segment();
@@ -184,8 +188,8 @@ public final class HotspotSelection {
       if (descendants.isEmpty()) {
         continue;
       }
-      Retest retest = Retest.of(coverage.get(i), outside, signatures);
-      if (retest.standsOut(threshold, settings.minLift())) {
+      Retest retest = retest(coverage.get(i), outside);
+      if (standsOut(retest)) {
         retestP.merge(i, retest.p(), Math::max);
       } else {
         reported.remove(Integer.valueOf(i));
@@ -201,8 +205,27 @@ public final class HotspotSelection {
    * Two reported segments, one inside the other by the data but not by its values (reseller × US inside
    * reseller × North America, since region follows country), were never tested against each other: the
    * ranking pass does not re-test the inner one outside the outer (nothing would be left). They are now,
-   * both ways: the outer one on its rows outside the inner one, the inner one against the rest of the
-   * outer one, each at the Benjamini–Hochberg threshold and min-lift.
+   * both ways ({@link #settle}). Settles one pair per round (the ranking pass reruns without the loser),
+   * so nothing is folded into a segment that is itself dropped. Returns the dropped candidate, if any.
+   */
+  private List<Integer> settleSegmentsInside(List<Integer> reported) {
+    for (int inner : reported) {
+      for (int outer : reported) {
+        if (outer == inner || contains(outer, inner) || !holdsRows(outer, inner)) {
+          continue;
+        }
+        List<Integer> dropped = settle(inner, outer);
+        if (!dropped.isEmpty()) {
+          return dropped;
+        }
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * The outer segment is tested on its rows outside the inner one, the inner one against the rest of
+   * the outer one, each at the Benjamini–Hochberg threshold and min-lift.
    * <ul>
    *   <li>both stand out: both are reported, the inner one read against the outer one;</li>
    *   <li>only the outer one: the inner one adds nothing to it and is folded into it;</li>
@@ -212,56 +235,44 @@ public final class HotspotSelection {
    *       its rows and the rate outside the outer one on the rest. Both explanations spend one rate;
    *       neither is simpler by its number of values.</li>
    * </ul>
-   * Settles one pair per round (the ranking pass reruns without the loser), so nothing is folded into
-   * a segment that is itself dropped. Returns the dropped candidate, if any.
+   * Returns the dropped one, or nothing when both stand out.
    */
-  private static List<Integer> settleSegmentsInside(List<ScoredSegment> candidates, List<BitSet> coverage,
-      List<OverlapSignatures.Signature> signatures, List<Integer> reported, Map<Segment, String> decisions,
-      double threshold, HotspotSettings settings) {
-    for (int inner : reported) {
-      Segment segment = candidates.get(inner).segment();
-      for (int outer : reported) {
-        Segment larger = candidates.get(outer).segment();
-        if (outer == inner || larger.contains(segment) || !holdsRows(coverage, outer, inner)) {
-          continue;
-        }
-        BitSet notOuter = (BitSet) coverage.get(outer).clone();
-        notOuter.flip(0, signatures.size());
-        Retest within = Retest.of(coverage.get(inner), notOuter, signatures);
-        Retest outside = Retest.of(coverage.get(outer), coverage.get(inner), signatures);
-        boolean innerStandsOut = within.standsOut(threshold, settings.minLift());
-        boolean outerStandsOut = outside.standsOut(threshold, settings.minLift());
-        if (innerStandsOut && outerStandsOut) {
-          continue;
-        }
-        boolean keepInner = innerStandsOut
-            || !outerStandsOut && innerFitsBetter(coverage.get(inner), coverage.get(outer), signatures);
-        if (keepInner) {
-          decisions.put(larger, outside.explainedAwayBy(List.of(segment.key()))
-              + (innerStandsOut ? "" : "; its rows fit the inside one's rate better than its own"));
-          return List.of(outer);
-        }
-        decisions.put(segment, String.format(Locale.ROOT,
-            "folded into %s: inside it, but not above the rest of it (lift %.2f, p %.3g)%s", larger.key(),
-            within.lift(), within.p(), outerStandsOut ? "" : "; its rows fit the outer one's rate better"));
-        return List.of(inner);
-      }
+  private List<Integer> settle(int inner, int outer) {
+    Segment segment = candidates.get(inner).segment();
+    Segment larger = candidates.get(outer).segment();
+    BitSet notOuter = (BitSet) coverage.get(outer).clone();
+    notOuter.flip(0, signatures.size());
+    Retest within = retest(coverage.get(inner), notOuter);
+    Retest outside = retest(coverage.get(outer), coverage.get(inner));
+    boolean innerStandsOut = standsOut(within);
+    boolean outerStandsOut = standsOut(outside);
+    if (innerStandsOut && outerStandsOut) {
+      return List.of();
     }
-    return List.of();
+    boolean keepInner = innerStandsOut || !outerStandsOut && innerFitsBetter(inner, outer);
+    if (keepInner) {
+      decisions.put(larger, outside.explainedAwayBy(List.of(segment.key()))
+          + (innerStandsOut ? "" : "; its rows fit the inside one's rate better than its own"));
+      return List.of(outer);
+    }
+    decisions.put(segment, String.format(Locale.ROOT,
+        "folded into %s: inside it, but not above the rest of it (lift %.2f, p %.3g)%s", larger.key(),
+        within.lift(), within.p(), outerStandsOut ? "" : "; its rows fit the outer one's rate better"));
+    return List.of(inner);
   }
 
   /**
    * Binomial log-likelihood of the outer segment's rows: the inner segment at its own rate and the rest
    * at the rate outside the outer segment, against all of them at the outer segment's rate.
    */
-  private static boolean innerFitsBetter(BitSet inner, BitSet outer, List<OverlapSignatures.Signature> signatures) {
+  private boolean innerFitsBetter(int inner, int outer) {
     long nIn = 0, kIn = 0, nRest = 0, kRest = 0, nOut = 0, kOut = 0;
     for (int sig = 0; sig < signatures.size(); sig++) {
       OverlapSignatures.Signature s = signatures.get(sig);
-      if (inner.get(sig)) {
+      if (coverage.get(inner).get(sig)) {
         nIn += s.accounts();
         kIn += s.churned();
-      } else if (outer.get(sig)) {
+      } else if (coverage.get(outer).get(sig)) {
         nRest += s.accounts();
         kRest += s.churned();
       } else {
@@ -284,11 +295,25 @@ public final class HotspotSelection {
     return k * Math.log(clamped) + (n - k) * Math.log(1 - clamped);
   }
 
+  /** True when candidate {@code outer}'s values contain candidate {@code inner}'s (an ancestor or itself). */
+  private boolean contains(int outer, int inner) {
+    return candidates.get(outer).segment().contains(candidates.get(inner).segment());
+  }
+
   /** True when every row of candidate {@code inner} is in candidate {@code outer} (by the data, not only by values). */
-  private static boolean holdsRows(List<BitSet> coverage, int outer, int inner) {
+  private boolean holdsRows(int outer, int inner) {
     BitSet outside = (BitSet) coverage.get(inner).clone();
     outside.andNot(coverage.get(outer));
     return outside.isEmpty();
+  }
+
+  private Retest retest(BitSet segment, BitSet outside) {
+    return Retest.of(segment, outside, signatures);
+  }
+
+  /** Still significant at the Benjamini–Hochberg threshold, and still lifting by min-lift, on the rows left. */
+  private boolean standsOut(Retest retest) {
+    return retest.standsOut(threshold, settings.minLift());
   }
 
   /** A segment's rows outside some reported hot-spots, against the rest of the rows outside them. */
@@ -322,6 +347,56 @@ public final class HotspotSelection {
     }
   }
 
+  /** The reported candidates as hot-spots, by excess churned (by excess churned weight when weighted), numbered. */
+  private List<Hotspot> rankedByImpact(List<Integer> reported) {
+    List<Hotspot> unranked = new ArrayList<>();
+    for (int i : reported) {
+      unranked.add(hotspot(i, reference(i, reported)));
+      decisions.put(candidates.get(i).segment(), "reported");
+    }
+    unranked.sort(Comparator.comparingDouble((Hotspot h) -> -(weighted() ? h.excessChurnedWeight() : h.excessChurned()))
+        .thenComparing(h -> h.segment().key()));
+    List<Hotspot> ranked = new ArrayList<>();
+    for (Hotspot h : unranked) {
+      ranked.add(withRank(h, ranked.size() + 1));
+    }
+    return ranked;
+  }
+
+  /** The highest-rate reported parent or reported segment holding the candidate's rows, else the baseline. */
+  private SegmentCounts reference(int i, List<Integer> reported) {
+    ScoredSegment s = candidates.get(i);
+    SegmentCounts reference = all;
+    for (int r : reported) {
+      ScoredSegment other = candidates.get(r);
+      boolean parent = other.segment().order() == s.segment().order() - 1 && other.segment().contains(s.segment());
+      boolean around = r != i && !other.segment().contains(s.segment()) && holdsRows(r, i);
+      if ((parent || around) && (reference == all || other.rate() > reference.rate())) {
+        reference = other.counts();
+      }
+    }
+    return reference;
+  }
+
+  /** An unranked hot-spot: its excess over the reference, its re-test p-value and its aliases. */
+  private Hotspot hotspot(int i, SegmentCounts reference) {
+    ScoredSegment s = candidates.get(i);
+    return new Hotspot(0, s, reference, excess(s.counts(), reference, false), weighted()
+        ? excess(s.counts(), reference, true) : 0, retestP.get(i), aliases.getOrDefault(i, List.of()), null);
+  }
+
+  /** The hot-spot numbered, with the sentence that reads its rank. */
+  private Hotspot withRank(Hotspot h, int rank) {
+    Hotspot numbered = new Hotspot(rank, h.scored(), h.reference(), h.excessChurned(),
+        h.excessChurnedWeight(), h.pValueOutsideOverlaps(), h.sameAccountsAs(), null);
+    return new Hotspot(numbered.rank(), h.scored(), h.reference(), h.excessChurned(), h.excessChurnedWeight(),
+        h.pValueOutsideOverlaps(), h.sameAccountsAs(), Sentences.of(numbered, all, weight));
+  }
+
+  private boolean weighted() {
+    return weight != null;
+  }
+
   /** Churned (or churned weight) above what the reference's rate predicts for this segment. */
   static double excess(SegmentCounts segment, SegmentCounts reference, boolean weighted) {
     return weighted
@@ -342,17 +417,14 @@ public final class HotspotSelection {
     return coverage;
   }
 
-  /** Candidate indices, in ranking order, keeping one per distinct coverage: the fewest values, then the first. */
-  private static List<Integer> sameAccountsOnce(List<ScoredSegment> candidates, List<BitSet> coverage,
-      Map<Integer, List<String>> aliases, Map<Segment, String> decisions) {
+  /**
+   * Candidate indices, in ranking order, keeping one per distinct coverage: the fewest values, then the first.
+   * The others are recorded as its aliases.
+   */
+  private List<Integer> sameAccountsOnce() {
     Map<BitSet, Integer> keeper = new HashMap<>();
-    java.util.Set<Integer> aliased = new java.util.HashSet<>();
-    List<Integer> byOrder = new ArrayList<>();
-    for (int i = 0; i < candidates.size(); i++) {
-      byOrder.add(i);
-    }
-    byOrder.sort(Comparator.comparingInt((Integer i) -> candidates.get(i).segment().order()).thenComparingInt(i -> i));
-    for (int i : byOrder) {
+    Set<Integer> aliased = new HashSet<>();
+    for (int i : byOrderThenRank()) {
       Integer kept = keeper.putIfAbsent(coverage.get(i), i);
       if (kept != null) {
         aliases.computeIfAbsent(kept, x -> new ArrayList<>()).add(candidates.get(i).segment().key());
@@ -360,6 +432,16 @@ public final class HotspotSelection {
         decisions.put(candidates.get(i).segment(), "same accounts as " + candidates.get(kept).segment().key());
       }
     }
-    return byOrder.stream().filter(i -> !aliased.contains(i)).sorted().collect(Collectors.toList());
+    return IntStream.range(0, candidates.size()).filter(i -> !aliased.contains(i)).boxed().collect(Collectors.toList());
+  }
+
+  /** Candidate indices, fewest values first, then in ranking order. */
+  private List<Integer> byOrderThenRank() {
+    List<Integer> byOrder = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      byOrder.add(i);
+    }
+    byOrder.sort(Comparator.comparingInt((Integer i) -> candidates.get(i).segment().order()).thenComparingInt(i -> i));
+    return byOrder;
   }
 }
