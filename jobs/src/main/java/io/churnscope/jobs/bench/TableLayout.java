@@ -20,7 +20,7 @@ final class TableLayout {
 
   /**
    * Tables read at once: each is two small Delta queries, mostly the driver's time, and the report
-   * runs after every measured run (about 7 s a run one table at a time).
+   * runs after every measured run.
    */
   private static final int PARALLEL_READS = 4;
 

@@ -105,7 +105,7 @@ public final class CatalogStage implements Stage {
   /**
    * Tables refreshed at once. A refresh is a few small Spark jobs (the manifest, the live file list)
    * whose time is mostly the driver's planning and Delta's commits, so a few tables in flight keep two
-   * cores busy where one at a time left them idle (the stage was ~17 s a night for ~30 changed tables).
+   * cores busy where one at a time leaves them idle (measured: docs/benchmarks.md).
    */
   static final int PARALLEL_REFRESHES = 4;
 

@@ -88,8 +88,7 @@ public final class EngagementRollupsStage implements Stage {
    * touched are rolled up again, from all their events; every other user-day of those days is kept as
    * published. A user-day depends on that user's events of that day alone (sessions end at midnight),
    * so the result equals rolling up the whole days — but a late event reopens one user's day, not
-   * everyone's: at scale 10 a night's late events reach back about six days, and the stage
-   * re-aggregated 7.8 M events a night.
+   * everyone's, and a night's late events reopen several days (about six on a generated lake).
    */
   private static Dataset<Row> touchedUserDays(SparkSession spark, RunContext run, RollupPlan plan, Dataset<Row> events,
       EngagementSettings settings) {
