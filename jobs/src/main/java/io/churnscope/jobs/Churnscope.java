@@ -28,7 +28,7 @@ public final class Churnscope {
     commands.put("demo", new Command("generate a scale-1 demo lake (or reuse it) and run the nightly on it",
         io.churnscope.jobs.demo.DemoJob::main));
     commands.put("generate", new Command("generate a sample lake with planted ground truth",
-        io.churnscope.jobs.generate.SampleLakeGenerator::main));
+        io.churnscope.generator.SampleLakeGenerator::main));
     commands.put("nightly", new Command("run the whole nightly DAG for --run-date", NightlyJob::main));
     for (Stage stage : NightlyJob.dag()) {
       commands.put(stage.name(), new Command("stage: " + stage.description(), argv -> {

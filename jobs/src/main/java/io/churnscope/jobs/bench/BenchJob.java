@@ -6,7 +6,7 @@ import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.UserError;
 import io.churnscope.common.lake.Lake;
-import io.churnscope.jobs.generate.SampleLakeGenerator;
+import io.churnscope.generator.SampleLakeGenerator;
 import io.churnscope.jobs.nightly.NightlyJob;
 import io.churnscope.common.run.RunManifest;
 import java.io.IOException;

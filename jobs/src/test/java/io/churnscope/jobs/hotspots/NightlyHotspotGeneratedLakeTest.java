@@ -15,7 +15,7 @@ import io.churnscope.common.testing.DatasetAssertions;
 import io.churnscope.common.testing.SparkTestBase;
 import io.churnscope.jobs.bench.Baselines;
 import io.churnscope.jobs.bench.PlantedHotspotCheck;
-import io.churnscope.jobs.generate.SampleLakeGenerator;
+import io.churnscope.generator.SampleLakeGenerator;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import io.churnscope.jobs.subscriptions.ChurnMetricsStage;
