@@ -6,6 +6,7 @@ import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.schema.MartTables;
+import io.churnscope.generator.BaselineSql;
 import io.churnscope.jobs.hotspots.HotspotSettings;
 import io.churnscope.jobs.hotspots.HotspotSpec;
 import io.churnscope.jobs.hotspots.HotspotStage;

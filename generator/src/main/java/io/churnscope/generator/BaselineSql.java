@@ -1,4 +1,4 @@
-package io.churnscope.jobs.bench;
+package io.churnscope.generator;
 
 import java.time.LocalDate;
 import java.util.List;
