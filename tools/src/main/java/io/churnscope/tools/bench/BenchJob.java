@@ -1,4 +1,4 @@
-package io.churnscope.jobs.bench;
+package io.churnscope.tools.bench;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;

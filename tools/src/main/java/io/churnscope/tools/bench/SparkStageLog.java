@@ -1,4 +1,4 @@
-package io.churnscope.jobs.bench;
+package io.churnscope.tools.bench;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.churnscope.jobs.demo;
+package io.churnscope.tools.demo;
 
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.cli.JobRunner;

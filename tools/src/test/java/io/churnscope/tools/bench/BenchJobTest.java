@@ -1,4 +1,4 @@
-package io.churnscope.jobs.bench;
+package io.churnscope.tools.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

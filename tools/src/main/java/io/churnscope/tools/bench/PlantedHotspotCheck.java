@@ -1,4 +1,4 @@
-package io.churnscope.jobs.bench;
+package io.churnscope.tools.bench;
 
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.col;

@@ -1,4 +1,4 @@
-package io.churnscope.jobs.bench;
+package io.churnscope.tools.bench;
 
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;

@@ -1,4 +1,4 @@
-package io.churnscope.jobs.bench;
+package io.churnscope.tools.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
