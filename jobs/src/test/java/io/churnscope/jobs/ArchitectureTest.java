@@ -20,8 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package graph of the main code (every module) is a DAG, and {@code common} never depends on
- * the jobs: read from the sources, imports and fully qualified names alike.
+ * The package graph of the main code (every module) is a DAG, {@code common} never depends on the
+ * jobs, and the product ({@code common} and {@code jobs}, the jar users submit) never depends on the
+ * generator or the tools: read from the sources, imports and fully qualified names alike.
  */
 class ArchitectureTest {
   static final Path ROOT = Path.of(System.getProperty("churnscope.conf.dir")).getParent().normalize();
@@ -80,6 +81,23 @@ class ArchitectureTest {
         uses.stream().filter(u -> !u.startsWith("io.churnscope.common")).forEach(u -> offending.add(pkg + " -> " + u));
       }
     });
+    assertEquals(List.of(), offending);
+  }
+
+  /** The jar users submit holds the product only: its modules' main code names neither module outside it. */
+  @Test
+  void theProductNeverReferencesTheGeneratorOrTheTools() {
+    Pattern outside = Pattern.compile("\\bio\\.churnscope\\.(?:generator|tools)\\b[\\w.*]*");
+    List<String> offending = new ArrayList<>();
+    for (Path file : mainSources()) {
+      String module = ROOT.relativize(file).getName(0).toString();
+      if (module.equals("common") || module.equals("jobs")) {
+        Matcher reference = outside.matcher(read(file));
+        while (reference.find()) {
+          offending.add(ROOT.relativize(file) + " -> " + reference.group());
+        }
+      }
+    }
     assertEquals(List.of(), offending);
   }
 
