@@ -73,11 +73,11 @@ public final class SampleLakeGenerator {
     /** The flags resolved against the configuration and checked; throws {@link UserError}. */
     public GeneratorParams params() {
       ChurnscopeConfig config = config();
-      long resolvedSeed = seed != null ? seed : config.integer("generator.seed");
-      LocalDate end = endDate != null ? endDate : config.date("generator.end-date");
-      int months = historyMonths != null ? historyMonths : config.integer("generator.history-months");
-      int days = usageDays != null ? usageDays : config.integer("generator.usage-days");
-      double rate = badRecordRate != null ? badRecordRate : config.number("generator.bad-record-rate");
+      long resolvedSeed = seed != null ? seed : GeneratorSettings.SEED.from(config);
+      LocalDate end = endDate != null ? endDate : GeneratorSettings.END_DATE.from(config);
+      int months = historyMonths != null ? historyMonths : GeneratorSettings.HISTORY_MONTHS.from(config);
+      int days = usageDays != null ? usageDays : GeneratorSettings.USAGE_DAYS.from(config);
+      double rate = badRecordRate != null ? badRecordRate : GeneratorSettings.BAD_RECORD_RATE.from(config);
       if (!(scale > 0) || scale > 100) {
         throw new UserError("--scale " + scale + ": must be greater than 0 and at most 100 (1 = the demo lake)");
       }

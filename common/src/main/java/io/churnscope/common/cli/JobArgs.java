@@ -6,6 +6,7 @@ import com.beust.jcommander.IStringConverter;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.config.LakeSettings;
 import io.churnscope.common.lake.Lake;
 import java.io.File;
 import java.time.LocalDate;
@@ -50,7 +51,7 @@ public class JobArgs {
   }
 
   public Lake lake() {
-    String root = lake != null ? lake : config().string("lake.root");
+    String root = lake != null ? lake : LakeSettings.ROOT.from(config());
     if (root.isBlank()) {
       throw new UserError("no lake given: pass --lake PATH or set lake.root in your --conf file");
     }

@@ -132,6 +132,16 @@ public final class ChurnscopeConfig {
     return value;
   }
 
+  /** A whole number in [min, max]. */
+  public int intBetween(String key, int min, int max) {
+    int value = integer(key);
+    if (value < min || value > max) {
+      throw new UserError(key + " = " + value + " (" + origin(key) + "): must be "
+          + (max == Integer.MAX_VALUE ? min + " or more" : "between " + min + " and " + max));
+    }
+    return value;
+  }
+
   public double number(String key) {
     try {
       return config.getDouble(key);

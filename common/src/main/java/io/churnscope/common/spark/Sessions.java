@@ -1,6 +1,8 @@
 package io.churnscope.common.spark;
 
+import io.churnscope.common.config.CatalogSettings;
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.config.SparkSettings;
 import io.churnscope.common.lake.Lake;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -28,19 +30,16 @@ public final class Sessions {
   public static SparkSession create(String appName, ChurnscopeConfig config, Lake lake) {
     SparkConf submitted = new SparkConf(true);
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
-    if (lake != null && config.has("catalog.metastore") && config.string("catalog.metastore").equals("embedded")) {
+    if (lake != null && CatalogSettings.METASTORE.from(config).equals("embedded")) {
       embeddedMetastore(lake).forEach(builder::config);
       builder.enableHiveSupport();
     }
     for (Map.Entry<String, String> entry : deltaAndUtc().entrySet()) {
       builder.config(entry.getKey(), entry.getValue());
     }
-    if (config.has("spark.conf")) {
-      for (var entry : config.raw().getConfig("spark.conf").entrySet()) {
-        String key = "spark." + entry.getKey();
-        if (!submitted.contains(key)) {
-          builder.config(key, String.valueOf(entry.getValue().unwrapped()));
-        }
+    for (Map.Entry<String, String> entry : SparkSettings.CONF.from(config).entrySet()) {
+      if (!submitted.contains(entry.getKey())) {
+        builder.config(entry.getKey(), entry.getValue());
       }
     }
     return builder.getOrCreate();

@@ -1,6 +1,7 @@
 package io.churnscope.jobs.catalog;
 
 import io.churnscope.common.run.DataFlow;
+import io.churnscope.common.config.CatalogSettings;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;
@@ -54,9 +55,7 @@ public final class CatalogStage implements Stage {
 
   @Override
   public void validate(ChurnscopeConfig config) {
-    config.oneOf("catalog.metastore", List.of("session", "embedded"));
-    config.bool("catalog.symlink-manifests");
-    config.string("catalog.duckdb-file");
+    CatalogSettings.from(config);
   }
 
   @Override
@@ -66,7 +65,7 @@ public final class CatalogStage implements Stage {
     List<DuckDbCatalog.View> views = new ArrayList<>();
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     PublishedVersions published = PublishedVersions.load(run.lake(), hadoop);
-    boolean manifests = run.config().bool("catalog.symlink-manifests");
+    boolean manifests = CatalogSettings.SYMLINK_MANIFESTS.from(run.config());
     List<TableSpec> present = new ArrayList<>();
     Map<TableSpec, Long> versions = new HashMap<>();
     List<TableSpec> changed = new ArrayList<>();
@@ -128,7 +127,7 @@ public final class CatalogStage implements Stage {
 
   /** Where the DuckDB catalog goes: {@code catalog.duckdb-file}, else beside a local lake; none for a remote lake. */
   static Optional<Path> duckDbFile(ChurnscopeConfig config, Lake lake) {
-    String configured = config.string("catalog.duckdb-file");
+    String configured = CatalogSettings.DUCKDB_FILE.from(config);
     if (configured.equals("none")) {
       return Optional.empty();
     }

@@ -1,6 +1,7 @@
 package io.churnscope.jobs.catalog;
 
 import com.beust.jcommander.Parameter;
+import io.churnscope.common.config.CatalogSettings;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.UserError;
@@ -24,7 +25,7 @@ public final class SqlJob {
     public int maxRows = 100;
 
     public Args() {
-      overrides.put("catalog.metastore", "embedded");
+      overrides.put(CatalogSettings.METASTORE.path(), "embedded");
     }
 
     @Override

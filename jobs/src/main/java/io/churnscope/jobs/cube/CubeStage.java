@@ -73,24 +73,16 @@ public final class CubeStage implements Stage {
 
   @Override
   public void validate(ChurnscopeConfig config) {
-    fiscalYearStartMonth(config);
-    reopenedMonths(config);
-    RollupSets.from(config);
+    CubeSettings.from(config);
     io.churnscope.jobs.dimensions.DimensionSettings.from(config);
     io.churnscope.jobs.subscriptions.LicensedSeats.products(config);
   }
 
   /** {@code cube.reopened-months}: closed months before the run's month whose attributes are evaluated again. */
   static int reopenedMonths(ChurnscopeConfig config) {
-    int months = config.integer("cube.reopened-months");
-    if (months < 0) {
-      throw new io.churnscope.common.UserError("cube.reopened-months must be 0 or more, was " + months
-          + " (" + config.origin("cube.reopened-months") + ")");
-    }
-    return months;
+    return CubeSettings.REOPENED_MONTHS.from(config);
   }
 
-  /** The first month whose account attributes are evaluated whatever the published cube holds. */
   static LocalDate firstOpenMonth(LocalDate runDate, int reopenedMonths) {
     return runDate.withDayOfMonth(1).minusMonths(reopenedMonths);
   }
@@ -110,13 +102,9 @@ public final class CubeStage implements Stage {
   }
 
   static int fiscalYearStartMonth(ChurnscopeConfig config) {
-    int month = config.integer("cube.fiscal-year-start-month");
-    if (month < 1 || month > 12) {
-      throw new io.churnscope.common.UserError("cube.fiscal-year-start-month must be 1-12, was " + month
-          + " (" + config.origin("cube.fiscal-year-start-month") + ")");
-    }
-    return month;
+    return CubeSettings.FISCAL_YEAR_START_MONTH.from(config);
   }
+
 
   @Override
   public StageResult run(SparkSession spark, RunContext run) {

@@ -1,8 +1,6 @@
 package io.churnscope.jobs.cube;
 
-import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
-import io.churnscope.common.schema.CubeTables;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,27 +14,9 @@ import java.util.Set;
  * @param dimensions {@code cube.rollup-dimensions}, in order (the order of grouping_id's bits)
  */
 public record RollupSets(List<String> dimensions, List<List<String>> triples) {
+  /** The configured sets ({@link CubeSettings}). */
   public static RollupSets from(ChurnscopeConfig config) {
-    List<String> dimensions = config.strings("cube.rollup-dimensions");
-    for (String dimension : dimensions) {
-      if (!CubeTables.ROLLUP_DIMENSIONS.contains(dimension)) {
-        throw new UserError("cube.rollup-dimensions: unknown dimension '" + dimension + "' (" + config.origin("cube.rollup-dimensions")
-            + "); the dimensions are " + CubeTables.ROLLUP_DIMENSIONS);
-      }
-    }
-    if (new LinkedHashSet<>(dimensions).size() != dimensions.size() || dimensions.isEmpty()) {
-      throw new UserError("cube.rollup-dimensions: list each dimension once, at least one (" + config.origin("cube.rollup-dimensions") + ")");
-    }
-    List<List<String>> triples = new ArrayList<>();
-    for (String triple : config.strings("cube.rollup-triples")) {
-      List<String> names = List.of(triple.trim().split("\\s*,\\s*"));
-      if (names.size() != 3 || new LinkedHashSet<>(names).size() != 3 || !dimensions.containsAll(names)) {
-        throw new UserError("cube.rollup-triples: '" + triple + "' is not three distinct dimensions of cube.rollup-dimensions ("
-            + config.origin("cube.rollup-triples") + ")");
-      }
-      triples.add(names);
-    }
-    return new RollupSets(List.copyOf(dimensions), List.copyOf(triples));
+    return CubeSettings.from(config).rollupSets();
   }
 
   /** Every grouping set, without duplicates, smallest first. */

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.jobs.subscriptions.SubscriptionSettings;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.lake.TableSpec;
@@ -91,7 +92,7 @@ public final class AccountAttributes {
     DimensionSettings dims = DimensionSettings.from(config);
     EngagementSettings usage = EngagementSettings.from(config);
     ArrTiers tiers = ArrTiers.from(config);
-    int stickPoint = config.positiveInt("subscriptions.stick-point-days");
+    int stickPoint = SubscriptionSettings.STICK_POINT_DAYS.from(config);
     String[] key = {"account_id", "as_of_date"};
     Dataset<Row> dates = keys.select(col("account_id"), col("as_of_date").cast("date").as("as_of_date")).distinct();
 
@@ -104,7 +105,7 @@ public final class AccountAttributes {
         .agg(max_by(col("c"), col("last_modified_at")).as("c"));
 
     Dataset<Row> subscriptions = SubscriptionsAsOf.at(in.versions(), in.fxRates(), in.churnEvents(), dates,
-        config.string("base-currency"), usage.seatProducts());
+        SubscriptionSettings.BASE_CURRENCY.from(config), usage.seatProducts());
 
     Dataset<Row> seats = LicensedSeats.at(in.versions(), dates, usage.seatProducts());
     // The first rolled-up day of the whole table (not of the days read): it says whether a window is covered.

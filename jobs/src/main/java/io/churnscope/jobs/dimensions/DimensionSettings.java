@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.config.ConfigKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +23,27 @@ import org.apache.spark.sql.Column;
 public record DimensionSettings(int[] sizeEdges, int[] tenureEdgesDays, Map<String, String> regionByCountry) {
   public static final String OTHER_REGION = "other";
 
+  public static final ConfigKey<int[]> SIZE_BAND_EDGES = ConfigKey.of("dimensions.size-band-edges",
+      "two positive ascending whole numbers", DimensionSettings::sizeEdges);
+  public static final ConfigKey<int[]> TENURE_BAND_EDGES_DAYS = ConfigKey.of("dimensions.tenure-band-edges-days",
+      "positive ascending whole numbers, at least one", c -> ascending(c, "dimensions.tenure-band-edges-days"));
+  public static final ConfigKey<Map<String, String>> REGIONS = ConfigKey.of("dimensions.regions",
+      "an object: region name = [ISO country codes], each country in one region", DimensionSettings::regions);
+
   public static DimensionSettings from(ChurnscopeConfig config) {
+    return new DimensionSettings(SIZE_BAND_EDGES.from(config), TENURE_BAND_EDGES_DAYS.from(config), REGIONS.from(config));
+  }
+
+  private static int[] sizeEdges(ChurnscopeConfig config) {
     int[] size = ascending(config, "dimensions.size-band-edges");
     if (size.length != 2) {
       throw new UserError("dimensions.size-band-edges (" + config.origin("dimensions.size-band-edges")
           + "): give two employee counts, like [50, 500]");
     }
-    int[] tenure = ascending(config, "dimensions.tenure-band-edges-days");
+    return size;
+  }
+
+  private static Map<String, String> regions(ChurnscopeConfig config) {
     Map<String, String> regions = new TreeMap<>();
     String prefix = "dimensions.regions";
     for (String region : config.raw().getConfig(prefix).root().keySet()) {
@@ -39,7 +54,7 @@ public record DimensionSettings(int[] sizeEdges, int[] tenureEdgesDays, Map<Stri
         }
       }
     }
-    return new DimensionSettings(size, tenure, Map.copyOf(regions));
+    return Map.copyOf(regions);
   }
 
   /** small / medium / large from employee_count; null when the CRM does not say. */

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.config.ConfigKey;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,26 +41,44 @@ public record CsSignalSettings(
   /** A funnel (wizard): its steps in order, by event name, and the days a user has to finish it. */
   public record Funnel(String name, List<String> steps, int completeWithinDays) {}
 
+  public static final ConfigKey<Integer> WINDOW_DAYS = ConfigKey.positiveInt(PREFIX + ".window-days");
+  public static final ConfigKey<Integer> SEAT_LOOKBACK_DAYS = ConfigKey.positiveInt(PREFIX + ".seat-lookback-days");
+  public static final ConfigKey<Integer> PROVISIONED_GRACE_DAYS = ConfigKey.of(PREFIX + ".provisioned-grace-days",
+      "a whole number, 0 or more and below seat-lookback-days", CsSignalSettings::provisionedGraceDays);
+  public static final ConfigKey<List<String>> LOGIN_EVENTS = ConfigKey.strings(PREFIX + ".login-events");
+  public static final ConfigKey<List<String>> HELP_EVENTS = ConfigKey.of(PREFIX + ".help-loop.help-events",
+      "a list of event names, at least one", c -> nonEmpty(c, PREFIX + ".help-loop.help-events"));
+  public static final ConfigKey<List<String>> TASK_EVENTS = ConfigKey.of(PREFIX + ".help-loop.task-events",
+      "a list of event names, at least one", c -> nonEmpty(c, PREFIX + ".help-loop.task-events"));
+  public static final ConfigKey<Integer> LOOP_MAX_MINUTES = ConfigKey.positiveInt(PREFIX + ".help-loop.max-minutes");
+  public static final ConfigKey<List<TaskFinish>> FINISHED_BY = ConfigKey.of(PREFIX + ".help-loop.finished-by",
+      "a list of { task, finish }, each task one of help-loop.task-events", CsSignalSettings::taskFinishes);
+  public static final ConfigKey<List<Funnel>> FUNNELS = ConfigKey.of(PREFIX + ".funnels",
+      "a list of { name, steps = [...], complete-within-days }: two steps or more, 1 <= complete-within-days < window-days",
+      c -> funnels(c, WINDOW_DAYS.from(c)));
+  public static final ConfigKey<Double> HEAVY_ADOPTER_TOP_SHARE =
+      ConfigKey.numberBetween(PREFIX + ".heavy-adopters.top-share", 0, 1);
+  public static final ConfigKey<Integer> HEAVY_ADOPTER_MIN_ACTIVE_DAYS =
+      ConfigKey.positiveInt(PREFIX + ".heavy-adopters.min-active-days");
+  public static final ConfigKey<List<String>> DIFFERENTIATED_FEATURES = ConfigKey.strings(PREFIX + ".differentiated.features");
+  public static final ConfigKey<Integer> DIFFERENTIATED_MIN_DAYS = ConfigKey.positiveInt(PREFIX + ".differentiated.min-days");
+
   public static CsSignalSettings from(ChurnscopeConfig config) {
-    int window = config.positiveInt(PREFIX + ".window-days");
-    int lookback = config.positiveInt(PREFIX + ".seat-lookback-days");
+    return new CsSignalSettings(WINDOW_DAYS.from(config), SEAT_LOOKBACK_DAYS.from(config),
+        PROVISIONED_GRACE_DAYS.from(config), LOGIN_EVENTS.from(config), HELP_EVENTS.from(config),
+        TASK_EVENTS.from(config), LOOP_MAX_MINUTES.from(config), FINISHED_BY.from(config), FUNNELS.from(config),
+        HEAVY_ADOPTER_TOP_SHARE.from(config), HEAVY_ADOPTER_MIN_ACTIVE_DAYS.from(config),
+        DIFFERENTIATED_FEATURES.from(config), DIFFERENTIATED_MIN_DAYS.from(config));
+  }
+
+  private static int provisionedGraceDays(ChurnscopeConfig config) {
+    int lookback = SEAT_LOOKBACK_DAYS.from(config);
     int grace = config.integer(PREFIX + ".provisioned-grace-days");
     if (grace < 0 || grace >= lookback) {
       throw new UserError(PREFIX + ".provisioned-grace-days = " + grace + ": must be 0 or more and below seat-lookback-days ("
           + lookback + ")");
     }
-    List<Funnel> funnels = funnels(config, window);
-    return new CsSignalSettings(window, lookback, grace,
-        config.strings(PREFIX + ".login-events"),
-        nonEmpty(config, PREFIX + ".help-loop.help-events"),
-        nonEmpty(config, PREFIX + ".help-loop.task-events"),
-        config.positiveInt(PREFIX + ".help-loop.max-minutes"),
-        taskFinishes(config),
-        funnels,
-        config.numberBetween(PREFIX + ".heavy-adopters.top-share", 0, 1),
-        config.positiveInt(PREFIX + ".heavy-adopters.min-active-days"),
-        config.strings(PREFIX + ".differentiated.features"),
-        config.positiveInt(PREFIX + ".differentiated.min-days"));
+    return grace;
   }
 
   /** Every event name the sequence signals look at: the only rows they read from the window's events. */

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.engagement;
 
+import io.churnscope.jobs.ingest.IngestSettings;
 import io.churnscope.common.run.DataFlow;
 import static org.apache.spark.sql.functions.col;
 
@@ -48,8 +49,7 @@ public final class EngagementRollupsStage implements Stage {
   @Override
   public void validate(ChurnscopeConfig config) {
     EngagementSettings.from(config);
-    config.integer("ingest.max-lateness-days");
-    config.integer("ingest.max-clock-skew-hours");
+    IngestSettings.from(config);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.churnscope.jobs.engagement;
 
 import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.config.ConfigKey;
 import io.churnscope.jobs.subscriptions.LicensedSeats;
 import java.util.List;
 import java.util.Map;
@@ -36,21 +37,59 @@ public record EngagementSettings(
 
   static final List<String> CADENCES = List.of("daily", "weekly", "monthly");
 
+  public static final ConfigKey<List<String>> PASSIVE_EVENTS = ConfigKey.strings("engagement.passive-events");
+  public static final ConfigKey<Integer> IDLE_TIMEOUT_MINUTES = ConfigKey.positiveInt("engagement.session.idle-timeout-minutes");
+  public static final ConfigKey<Integer> MAX_SESSION_MINUTES = ConfigKey.positiveInt("engagement.session.max-length-minutes");
+  public static final ConfigKey<Integer> MAU_WINDOW_DAYS = ConfigKey.of("engagement.mau-window-days", "28 or 30",
+      EngagementSettings::mauWindowDays);
+  public static final ConfigKey<Integer> DAILY_MIN_ACTIVE_DAYS =
+      ConfigKey.positiveInt("engagement.frequency.daily-min-active-days");
+  public static final ConfigKey<Integer> WEEKLY_MIN_ACTIVE_DAYS =
+      ConfigKey.positiveInt("engagement.frequency.weekly-min-active-days");
+  public static final ConfigKey<double[]> UTILIZATION_EDGES = ascendingPairKey("engagement.utilization.edges");
+  public static final ConfigKey<Double> GROW_ABOVE = ConfigKey.numberBetween("engagement.utilization.grow-above", 0, 100);
+  public static final ConfigKey<double[]> BREADTH_EDGES = ascendingPairKey("engagement.breadth.edges");
+  public static final ConfigKey<Double> DECLINE_THRESHOLD = ConfigKey.numberBetween("engagement.trend.decline-threshold", 0, 1);
+  public static final ConfigKey<double[]> CONCENTRATION_EDGES = ascendingPairKey("engagement.concentration.edges");
+  public static final ConfigKey<String> DEFAULT_CADENCE = ConfigKey.oneOf("engagement.cadence.default", CADENCES);
+  public static final ConfigKey<Map<String, String>> CADENCE_BY_PRODUCT = ConfigKey.of("engagement.cadence.by-product",
+      "an object: product = daily, weekly or monthly", EngagementSettings::cadenceByProduct);
+
   public static EngagementSettings from(ChurnscopeConfig config) {
+    int daily = DAILY_MIN_ACTIVE_DAYS.from(config);
+    int weekly = WEEKLY_MIN_ACTIVE_DAYS.from(config);
+    if (weekly >= daily || daily > 14) {
+      throw new UserError("engagement.frequency: need weekly-min-active-days < daily-min-active-days <= 14, got "
+          + weekly + " and " + daily);
+    }
+    double[] utilization = UTILIZATION_EDGES.from(config);
+    double[] breadth = BREADTH_EDGES.from(config);
+    double[] concentration = CONCENTRATION_EDGES.from(config);
+    return new EngagementSettings(
+        PASSIVE_EVENTS.from(config),
+        IDLE_TIMEOUT_MINUTES.from(config) * 60L,
+        MAX_SESSION_MINUTES.from(config) * 60L,
+        MAU_WINDOW_DAYS.from(config), daily, weekly,
+        utilization[0], utilization[1],
+        GROW_ABOVE.from(config),
+        LicensedSeats.products(config),
+        (int) breadth[0], (int) breadth[1],
+        DECLINE_THRESHOLD.from(config),
+        concentration[0], concentration[1],
+        DEFAULT_CADENCE.from(config),
+        CADENCE_BY_PRODUCT.from(config));
+  }
+
+  private static int mauWindowDays(ChurnscopeConfig config) {
     int mau = config.positiveInt("engagement.mau-window-days");
     if (mau != 28 && mau != 30) {
       throw new UserError("engagement.mau-window-days = " + mau + " (" + config.origin("engagement.mau-window-days")
           + "): must be 28 or 30");
     }
-    int daily = config.positiveInt("engagement.frequency.daily-min-active-days");
-    int weekly = config.positiveInt("engagement.frequency.weekly-min-active-days");
-    if (weekly >= daily || daily > 14) {
-      throw new UserError("engagement.frequency: need weekly-min-active-days < daily-min-active-days <= 14, got "
-          + weekly + " and " + daily);
-    }
-    double[] utilization = ascendingPair(config, "engagement.utilization.edges");
-    double[] breadth = ascendingPair(config, "engagement.breadth.edges");
-    double[] concentration = ascendingPair(config, "engagement.concentration.edges");
+    return mau;
+  }
+
+  private static Map<String, String> cadenceByProduct(ChurnscopeConfig config) {
     Map<String, String> byProduct = new TreeMap<>();
     String prefix = "engagement.cadence.by-product";
     if (config.raw().hasPath(prefix)) {
@@ -58,19 +97,11 @@ public record EngagementSettings(
         byProduct.put(product, cadence(config, prefix + ".\"" + product + "\""));
       }
     }
-    return new EngagementSettings(
-        config.strings("engagement.passive-events"),
-        config.positiveInt("engagement.session.idle-timeout-minutes") * 60L,
-        config.positiveInt("engagement.session.max-length-minutes") * 60L,
-        mau, daily, weekly,
-        utilization[0], utilization[1],
-        config.numberBetween("engagement.utilization.grow-above", 0, 100),
-        LicensedSeats.products(config),
-        (int) breadth[0], (int) breadth[1],
-        config.numberBetween("engagement.trend.decline-threshold", 0, 1),
-        concentration[0], concentration[1],
-        cadence(config, "engagement.cadence.default"),
-        Map.copyOf(byProduct));
+    return Map.copyOf(byProduct);
+  }
+
+  private static ConfigKey<double[]> ascendingPairKey(String key) {
+    return ConfigKey.of(key, "two ascending numbers, 0 or more, like [0.5, 0.8]", c -> ascendingPair(c, key));
   }
 
   /** The cadence of a product: its own, else the default. */

@@ -2,6 +2,7 @@ package io.churnscope.jobs.engagement;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.churnscope.jobs.ingest.IngestSettings;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.run.RunContext;
@@ -71,8 +72,9 @@ public record RollupPlan(String ingestPredicate, LocalDate deliveredThrough, Lis
     TreeSet<LocalDate> days = new TreeSet<>();
     String usageBounds = predicate;
     if (firstDelivery != null) {
-      int lateness = run.config().integer("ingest.max-lateness-days");
-      int skewDays = run.config().integer("ingest.max-clock-skew-hours") / 24 + 2;
+      IngestSettings ingest = IngestSettings.from(run.config());
+      int lateness = ingest.maxLatenessDays();
+      int skewDays = ingest.maxClockSkewHours() / 24 + 2;
       usageBounds += " AND event_date >= '" + firstDelivery.minusDays(lateness + 1L) + "'"
           + " AND event_date <= '" + runDate.plusDays(skewDays) + "'";
     }

@@ -18,7 +18,6 @@ import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,25 +31,13 @@ import org.apache.spark.sql.Row;
 public final class TrialEngagement {
   private TrialEngagement() {}
 
-  public record Settings(int windowDays, int engagedMinActiveDays, List<String> keyEvents) {
-    static Settings from(io.churnscope.common.config.ChurnscopeConfig config) {
-      int window = config.positiveInt("engagement.trial.window-days");
-      int engaged = config.positiveInt("engagement.trial.engaged-min-active-days");
-      if (engaged > window) {
-        throw new io.churnscope.common.UserError("engagement.trial.engaged-min-active-days (" + engaged
-            + ") cannot exceed engagement.trial.window-days (" + window + ")");
-      }
-      return new Settings(window, engaged, config.strings("engagement.trial.key-events"));
-    }
-  }
-
   /**
    * @param versions {@code staged.subscription_versions}
    * @param crm {@code staged.crm_accounts}
    * @param accountDays {@code marts.account_day}
    */
   public static Dataset<Row> perAccount(Dataset<Row> versions, Dataset<Row> crm, Dataset<Row> accountDays,
-      LocalDate runDate, Settings s) {
+      LocalDate runDate, TrialEngagementSettings s) {
     Column run = lit(Date.valueOf(runDate));
     Dataset<Row> usageFrom = accountDays.agg(min("activity_date").as("usage_from"));
     Dataset<Row> trials = versions.where(col("trial_start").isNotNull().and(col("trial_start").leq(run)))

@@ -40,12 +40,12 @@ public final class TrialEngagementStage implements Stage {
 
   @Override
   public void validate(ChurnscopeConfig config) {
-    TrialEngagement.Settings.from(config);
+    TrialEngagementSettings.from(config);
   }
 
   @Override
   public StageResult run(SparkSession spark, RunContext run) {
-    TrialEngagement.Settings settings = TrialEngagement.Settings.from(run.config());
+    TrialEngagementSettings settings = TrialEngagementSettings.from(run.config());
     Dataset<Row> perAccount = TrialEngagement.perAccount(
         DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS),
         DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.CRM_ACCOUNTS),

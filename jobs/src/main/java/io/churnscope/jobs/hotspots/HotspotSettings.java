@@ -2,6 +2,7 @@ package io.churnscope.jobs.hotspots;
 
 import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.config.ConfigKey;
 
 /**
  * How the search is bounded and what counts as a hot-spot. Defaults live in
@@ -46,12 +47,20 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
     }
   }
 
-  /** The {@code hotspots.*} keys of the configuration. */
+  public static final ConfigKey<Integer> MAX_ORDER = ConfigKey.intAtLeast("hotspots.max-order", 1);
+  public static final ConfigKey<Integer> MIN_SUPPORT = ConfigKey.intAtLeast("hotspots.min-support", 1);
+  public static final ConfigKey<Double> MIN_SUPPORT_SHARE = ConfigKey.number("hotspots.min-support-share");
+  public static final ConfigKey<Double> FDR = ConfigKey.number("hotspots.fdr");
+  public static final ConfigKey<Double> MIN_LIFT = ConfigKey.number("hotspots.min-lift");
+  public static final ConfigKey<Integer> BINS = ConfigKey.intAtLeast("hotspots.bins", 2);
+  public static final ConfigKey<Integer> MAX_VALUES_PER_DIMENSION = ConfigKey.intAtLeast("hotspots.max-values-per-dimension", 2);
+  public static final ConfigKey<Integer> MAX_CANDIDATES = ConfigKey.intAtLeast("hotspots.max-candidates", 1);
+
+  /** The {@code hotspots.*} keys of the configuration; the record's checks apply to them as to the job's flags. */
   public static HotspotSettings from(ChurnscopeConfig config) {
-    return new HotspotSettings(config.integer("hotspots.max-order"), config.integer("hotspots.min-support"),
-        config.number("hotspots.min-support-share"), config.number("hotspots.fdr"), config.number("hotspots.min-lift"),
-        config.integer("hotspots.bins"), config.integer("hotspots.max-values-per-dimension"),
-        config.integer("hotspots.max-candidates"));
+    return new HotspotSettings(MAX_ORDER.from(config), MIN_SUPPORT.from(config), MIN_SUPPORT_SHARE.from(config),
+        FDR.from(config), MIN_LIFT.from(config), BINS.from(config), MAX_VALUES_PER_DIMENSION.from(config),
+        MAX_CANDIDATES.from(config));
   }
 
   /** The packaged defaults, for tests and callers without a configuration. */

@@ -5,6 +5,7 @@ import io.churnscope.common.spark.JobDescription;
 import static org.apache.spark.sql.functions.col;
 
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.jobs.subscriptions.SubscriptionSettings;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
@@ -73,7 +74,7 @@ public final class HotspotStage implements Stage {
     DimensionSettings.from(config);
     EngagementSettings.from(config);
     ArrTiers.from(config);
-    config.positiveInt("subscriptions.stick-point-days");
+    SubscriptionSettings.from(config);
   }
 
   @Override
@@ -150,7 +151,7 @@ public final class HotspotStage implements Stage {
     Dataset<Row> events = DeltaIO.read(spark, run.lake(), MartTables.CHURN_EVENTS);
     Dataset<Row> pool = RenewalPool.apply(SubscriptionMonthEnd.apply(versions, run.runDate()), versions);
     Dataset<Row> renewals = RenewalPopulation.apply(ledger, events, pool, versions, run.runDate(), nightly.poolMonths(),
-        nightly.lookbackDays(), config.positiveInt("subscriptions.stick-point-days"));
+        nightly.lookbackDays(), SubscriptionSettings.STICK_POINT_DAYS.from(config));
     Dataset<Row> attributes = AccountAttributes.asOf(spark, run.lake(), config,
             renewals.select(col("account_id"), col("lookback_date").as("as_of_date")))
         .withColumnRenamed("account_id", "a_account_id").withColumnRenamed("as_of_date", "a_date");

@@ -103,6 +103,6 @@ public final class BillingIngest implements Stage {
   }
 
   static Column unknownCurrency(ChurnscopeConfig config) {
-    return upper(col("currency")).isin(config.strings("ingest.currencies").toArray()).unary_$bang();
+    return upper(col("currency")).isin(IngestSettings.CURRENCIES.from(config).toArray()).unary_$bang();
   }
 }

@@ -170,7 +170,7 @@ final class ClickstreamIngestion {
 
   /** The configured PII keys as a SQL list of literals. */
   static String piiKeys(ChurnscopeConfig config) {
-    return config.strings("privacy.pii-keys").stream()
+    return PrivacySettings.PII_KEYS.from(config).stream()
         .map(k -> "'" + k.toLowerCase(java.util.Locale.ROOT).replace("'", "") + "'")
         .collect(Collectors.joining(","));
   }

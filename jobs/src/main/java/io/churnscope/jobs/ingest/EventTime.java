@@ -18,8 +18,8 @@ public final class EventTime {
   private EventTime() {}
 
   public static List<Check> checks(ChurnscopeConfig config) {
-    int lateness = config.positiveInt("ingest.max-lateness-days");
-    int skewHours = config.positiveInt("ingest.max-clock-skew-hours");
+    int lateness = IngestSettings.MAX_LATENESS_DAYS.from(config);
+    int skewHours = IngestSettings.MAX_CLOCK_SKEW_HOURS.from(config);
     return List.of(
         new Check("too_late", "event_ts more than " + lateness + " days before its delivery",
             to_date(col("event_ts")).lt(date_sub(col("ingest_date"), lateness))),
@@ -30,6 +30,6 @@ public final class EventTime {
   /** The oldest event date a batch can hold: what cross-delivery de-duplication must look back to. */
   public static org.apache.spark.sql.Column oldestEventDate(IngestWindow window, ChurnscopeConfig config) {
     return date_sub(org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(window.from())),
-        config.positiveInt("ingest.max-lateness-days") + 1);
+        IngestSettings.MAX_LATENESS_DAYS.from(config) + 1);
   }
 }

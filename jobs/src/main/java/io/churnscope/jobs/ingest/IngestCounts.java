@@ -35,7 +35,7 @@ public record IngestCounts(long in, long out, long quarantined, Map<String, Long
    * rate) passes, 2 of 3 fail, and on thousands of records this is the plain threshold.
    */
   public void enforceQuarantineShare(String source, io.churnscope.common.config.ChurnscopeConfig config) {
-    double max = config.numberBetween("quality.max-quarantine-share", 0, 1);
+    double max = QualitySettings.MAX_QUARANTINE_SHARE.from(config);
     if (exceedsShare(max)) {
       throw new IllegalStateException(String.format(
           "%s: %d of %d records (%.1f %%) failed their checks, more than quality.max-quarantine-share = %.1f %%; "

@@ -1,18 +1,32 @@
 package io.churnscope.jobs.ingest;
 
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.config.ConfigKey;
+import java.util.List;
 
-/** The configuration keys ingestion reads, checked up front by every ingestion stage. */
-final class IngestSettings {
-  private IngestSettings() {}
+/**
+ * The {@code ingest.*} keys: how late and how early an event may be against its delivery, and the
+ * currencies billing accepts. The engagement rollups read the lateness bounds too (a delivery can
+ * reopen only the days it may hold), so they are declared once, here.
+ *
+ * @param maxLatenessDays an event more than this many days before its delivery is {@code too_late}
+ * @param maxClockSkewHours an event this many hours past its delivery day is {@code future_timestamp}
+ * @param currencies billing currencies accepted; any other is {@code unknown_currency}
+ */
+public record IngestSettings(int maxLatenessDays, int maxClockSkewHours, List<String> currencies) {
+  public static final ConfigKey<Integer> MAX_LATENESS_DAYS = ConfigKey.positiveInt("ingest.max-lateness-days");
+  public static final ConfigKey<Integer> MAX_CLOCK_SKEW_HOURS = ConfigKey.positiveInt("ingest.max-clock-skew-hours");
+  public static final ConfigKey<List<String>> CURRENCIES = ConfigKey.strings("ingest.currencies");
 
-  /** Reads each key once, so a bad value fails the run with one line before Spark starts. */
+  public static IngestSettings from(ChurnscopeConfig config) {
+    return new IngestSettings(MAX_LATENESS_DAYS.from(config), MAX_CLOCK_SKEW_HOURS.from(config),
+        List.copyOf(CURRENCIES.from(config)));
+  }
+
+  /** Every key ingestion reads, checked before Spark starts (each ingestion stage's {@code validate}). */
   static void validate(ChurnscopeConfig config) {
-    config.numberBetween("quality.max-quarantine-share", 0, 1);
-    config.positiveInt("ingest.max-lateness-days");
-    config.positiveInt("ingest.max-clock-skew-hours");
-    config.strings("ingest.currencies");
-    config.string("privacy.pseudonym-salt");
-    config.strings("privacy.pii-keys");
+    from(config);
+    PrivacySettings.from(config);
+    QualitySettings.from(config);
   }
 }

@@ -12,7 +12,7 @@ public final class Pseudonyms {
   private Pseudonyms() {}
 
   public static Column key(Column id, ChurnscopeConfig config) {
-    String salt = config.string("privacy.pseudonym-salt");
+    String salt = PrivacySettings.PSEUDONYM_SALT.from(config);
     return functions.when(id.isNotNull(), functions.sha2(functions.concat(functions.lit(salt + ":"), id), 256));
   }
 }

@@ -3,10 +3,8 @@ package io.churnscope.jobs.subscriptions;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
-import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 
@@ -16,28 +14,9 @@ import org.apache.spark.sql.Column;
  * on; a paying account below the last threshold is in the tier after it.
  */
 public record ArrTiers(List<BigDecimal> thresholds) {
-  public static final String KEY = "subscriptions.arr-tiers";
-
-  /** Reads and checks the thresholds: at least one, positive, strictly decreasing. */
+  /** The configured tiers ({@link SubscriptionSettings#ARR_TIERS}). */
   public static ArrTiers from(ChurnscopeConfig config) {
-    List<BigDecimal> values = new ArrayList<>();
-    for (String text : config.strings(KEY)) {
-      try {
-        values.add(new BigDecimal(text.trim()));
-      } catch (NumberFormatException e) {
-        throw new UserError(KEY + " (" + config.origin(KEY) + "): '" + text + "' is not a number");
-      }
-    }
-    if (values.isEmpty()) {
-      throw new UserError(KEY + " (" + config.origin(KEY) + "): give at least one ARR threshold, highest first");
-    }
-    for (int i = 0; i < values.size(); i++) {
-      if (values.get(i).signum() <= 0 || (i > 0 && values.get(i).compareTo(values.get(i - 1)) >= 0)) {
-        throw new UserError(KEY + " = " + values + " (" + config.origin(KEY)
-            + "): thresholds must be positive and strictly decreasing, e.g. [120000, 24000]");
-      }
-    }
-    return new ArrTiers(List.copyOf(values));
+    return SubscriptionSettings.ARR_TIERS.from(config);
   }
 
   /** "Tier n" for an ARR above 0; null for an account without ARR (not a customer). */

@@ -44,9 +44,7 @@ public final class ChurnMetricsStage implements Stage {
 
   @Override
   public void validate(ChurnscopeConfig config) {
-    config.positiveInt("subscriptions.refund-window-days");
-    config.positiveInt("subscriptions.stick-point-days");
-    config.string("base-currency");
+    SubscriptionSettings.from(config);
   }
 
   @Override
@@ -57,11 +55,11 @@ public final class ChurnMetricsStage implements Stage {
     // Sources without invoices or FX (a USD-only export such as RavenStack) have no refunds to add.
     Dataset<Row> invoices = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.INVOICES);
     Dataset<Row> fx = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.FX_RATES);
-    int refundWindow = run.config().integer("subscriptions.refund-window-days");
+    int refundWindow = SubscriptionSettings.REFUND_WINDOW_DAYS.from(run.config());
     try {
       Dataset<Row> churns = ChurnEvents.apply(ledger, versions, refundWindow,
-          run.config().integer("subscriptions.stick-point-days"));
-      Dataset<Row> rates = MonthStartRates.apply(fx, ledger.select("month").distinct(), run.config().string("base-currency"));
+          SubscriptionSettings.STICK_POINT_DAYS.from(run.config()));
+      Dataset<Row> rates = MonthStartRates.apply(fx, ledger.select("month").distinct(), SubscriptionSettings.BASE_CURRENCY.from(run.config()));
       Dataset<Row> events = ChurnRefunds.apply(churns, invoices, rates, refundWindow).cache();
       Dataset<Row> pool = RenewalPool.apply(SubscriptionMonthEnd.apply(versions, run.runDate()), versions);
       Dataset<Row> metrics = ChurnMetrics.apply(ledger, events, pool).cache();

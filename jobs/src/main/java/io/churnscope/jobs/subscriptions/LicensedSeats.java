@@ -35,14 +35,11 @@ import org.apache.spark.sql.SparkSession;
  * paying, alphabetically; null in the add-on case) for accounts with paid seats only.
  */
 public final class LicensedSeats {
-  /** The configuration key naming the seat products; an empty list makes every product one. */
-  public static final String PRODUCTS_KEY = "subscriptions.seat-products";
-
   private LicensedSeats() {}
 
   /** The configured seat products. */
   public static List<String> products(ChurnscopeConfig config) {
-    return config.strings(PRODUCTS_KEY);
+    return SubscriptionSettings.SEAT_PRODUCTS.from(config);
   }
 
   /** Seats on {@code date} from the lake's staged subscription versions (none before billing is ingested). */

@@ -49,19 +49,15 @@ public final class MrrLedgerStage implements Stage {
 
   @Override
   public void validate(ChurnscopeConfig config) {
-    config.string("base-currency");
-    config.integer("subscriptions.reactivation-window-months");
-    if (config.integer("subscriptions.reactivation-window-months") < 0) {
-      throw new io.churnscope.common.UserError("subscriptions.reactivation-window-months ("
-          + config.origin("subscriptions.reactivation-window-months") + ") must be 0 or more");
-    }
+    SubscriptionSettings.from(config);
   }
 
   @Override
   public StageResult run(SparkSession spark, RunContext run) {
     validate(run.config());
-    String base = run.config().string("base-currency");
-    int window = run.config().integer("subscriptions.reactivation-window-months");
+    SubscriptionSettings settings = SubscriptionSettings.from(run.config());
+    String base = settings.baseCurrency();
+    int window = settings.reactivationWindowMonths();
     Dataset<Row> versions = DeltaIO.read(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS);
     // A lake without FX rates (a USD-only source) is fine; a foreign currency without a rate still fails the gate.
     Dataset<Row> fx = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.FX_RATES);

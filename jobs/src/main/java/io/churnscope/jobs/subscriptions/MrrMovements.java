@@ -39,7 +39,6 @@ public final class MrrMovements {
         .groupBy("account_id", "product", "month", "as_of_date")
         .agg(sum("start_mrr").as("start_mrr"), sum("fx_mrr").as("fx_mrr"), sum("end_mrr").as("end_mrr"));
 
-    WindowSpec accountMonth = Window.partitionBy("account_id", "month");
     WindowSpec accountHistory = Window.partitionBy("account_id").orderBy("month")
         .rowsBetween(Window.unboundedPreceding(), -1);
     // Accounts are dense in months (every subscription row runs to the run month), so the earlier

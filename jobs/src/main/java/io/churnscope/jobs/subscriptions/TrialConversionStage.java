@@ -41,12 +41,12 @@ public final class TrialConversionStage implements Stage {
 
   @Override
   public void validate(ChurnscopeConfig config) {
-    config.positiveInt("subscriptions.trial-conversion-days");
+    SubscriptionSettings.from(config);
   }
 
   @Override
   public StageResult run(SparkSession spark, RunContext run) {
-    int days = run.config().positiveInt("subscriptions.trial-conversion-days");
+    int days = SubscriptionSettings.TRIAL_CONVERSION_DAYS.from(run.config());
     Dataset<Row> versions = DeltaIO.read(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS);
     Dataset<Row> crm = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.CRM_ACCOUNTS);
     Dataset<Row> cohorts = TrialConversion.byCohort(TrialConversion.outcomes(versions, crm, run.runDate(), days),

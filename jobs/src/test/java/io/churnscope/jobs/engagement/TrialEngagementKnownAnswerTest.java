@@ -77,7 +77,7 @@ class TrialEngagementKnownAnswerTest extends SparkTestBase {
     Dataset<Row> crm = spark().createDataFrame(List.of(crm("T1", "old", "2026-09-01"), crm("T1", "spring", "2026-10-02"),
         crm("T2", null, "2026-10-05"), crm("T3", "spring", "2026-10-25")), StagedTables.CRM_ACCOUNTS.schema());
     Dataset<Row> perAccount = TrialEngagement.perAccount(versions, crm, accountDays, RUN,
-        TrialEngagement.Settings.from(ChurnscopeConfig.defaults())).cache();
+        TrialEngagementSettings.from(ChurnscopeConfig.defaults())).cache();
     trials = perAccount.collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
     report = TrialEngagement.report(perAccount).cache();
   }

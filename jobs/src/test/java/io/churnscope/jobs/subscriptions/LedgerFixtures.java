@@ -124,24 +124,6 @@ final class LedgerFixtures {
     return spark.createDataFrame(rows, StagedTables.FX_RATES.schema());
   }
 
-  /**
-   * An expected ledger row: month (YYYY-MM), account, product, then start, new, reactivation,
-   * expansion, cross-sell, contraction, churn, fx, end.
-   */
-  static Row ledger(String month, String account, String product, String... money) {
-    if (money.length != 9) {
-      throw new IllegalArgumentException("9 amounts: start new reactivation expansion cross_sell contraction churn fx end");
-    }
-    Object[] values = new Object[3 + money.length];
-    values[0] = Date.valueOf(month + "-01");
-    values[1] = account;
-    values[2] = product;
-    for (int i = 0; i < money.length; i++) {
-      values[3 + i] = new BigDecimal(money[i]);
-    }
-    return RowFactory.create(values);
-  }
-
   private static Date date(String day) {
     return day == null ? null : Date.valueOf(day);
   }

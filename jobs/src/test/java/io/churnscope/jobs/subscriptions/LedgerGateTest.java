@@ -18,14 +18,11 @@ import io.churnscope.common.run.RunContext;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.common.testing.SparkTestBase;
-import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,25 +31,18 @@ class LedgerGateTest extends SparkTestBase {
   @TempDir
   Path dir;
 
-  static Row ledgerRow(String account, String... money) {
-    Object[] values = new Object[3 + money.length];
-    values[0] = Date.valueOf("2026-03-01");
-    values[1] = Date.valueOf("2026-03-31");
-    values[2] = account;
-    for (int i = 0; i < money.length; i++) {
-      values[3 + i] = money[i] == null ? null : new BigDecimal(money[i]);
-    }
-    return RowFactory.create(values);
+  /** A March row of marts.mrr_ledger_account as the stage writes it, as_of_date included. */
+  static LedgerRow march(String account) {
+    return LedgerRow.row("2026-03", account).asOf("2026-03-31");
   }
 
   @Test
   void theLedgerGateCountsEveryViolatingRowByCheck() {
-    Dataset<Row> rows = spark().createDataFrame(List.of(
-        // start new react exp cross contr churn fx end
-        ledgerRow("ok", "100", "0", "0", "20", "0", "0", "0", "-5", "115"),
-        ledgerRow("off-by-a-hundredth-of-a-cent", "100", "0", "0", "20", "0", "0", "0", "-5", "115.0001"),
-        ledgerRow("negative-churn", "100", "0", "0", "0", "0", "0", "-10", "0", "110"),
-        ledgerRow("null-end", "100", "0", "0", "0", "0", "0", "0", "0", null)),
+    Dataset<Row> rows = spark().createDataFrame(LedgerRow.ledgerRows(
+        march("ok").start("100").expansion("20").fx("-5").end("115"),
+        march("off-by-a-hundredth-of-a-cent").start("100").expansion("20").fx("-5").end("115.0001"),
+        march("negative-churn").start("100").churn("-10").end("110"),
+        march("null-end").start("100").end(null)),
         MartTables.MRR_LEDGER_ACCOUNT.schema().asNullable());
     List<QualityGate.Outcome> outcomes = LedgerChecks.ledger("t").evaluate(rows);
     // A check that cannot be decided (a null) is a violation: the null row counts in every check.

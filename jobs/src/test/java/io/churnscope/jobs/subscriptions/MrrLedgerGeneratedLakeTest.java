@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MrrLedgerGeneratedLakeTest extends SparkTestBase {
   static final LocalDate RUN_DATE = LocalDate.parse("2026-10-31");
-  static final String[] MONEY = MrrLedgerKnownAnswerTest.MONEY;
+  static final List<String> MONEY = LedgerRow.MOVEMENTS;
 
   @TempDir
   static Path dir;

@@ -1,10 +1,12 @@
 package io.churnscope.jobs.subscriptions;
 
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.fx;
-import static io.churnscope.jobs.subscriptions.LedgerFixtures.ledger;
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.usd;
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.v;
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.versions;
+import static io.churnscope.jobs.subscriptions.LedgerRow.monthTotal;
+import static io.churnscope.jobs.subscriptions.LedgerRow.row;
+import static io.churnscope.jobs.subscriptions.LedgerRow.ledgerRows;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,13 +24,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The MRR ledger on a few hand-built subscription versions per case; every expected amount is
- * worked out by hand in the comments. Columns of {@code ledger(...)}: start, new, reactivation,
- * expansion, cross-sell, contraction, churn, fx, end.
+ * worked out by hand in the comments. Expected rows name their movements ({@link LedgerRow}); an
+ * amount not named is zero.
  */
 class MrrLedgerKnownAnswerTest extends SparkTestBase {
-  static final String[] MONEY = {"start_mrr", "new_mrr", "reactivation_mrr", "expansion_mrr", "cross_sell_mrr",
-      "contraction_mrr", "churn_mrr", "fx_mrr", "end_mrr"};
-
   /** The ledger of the versions (USD base, 3-month reactivation window), after its gates passed. */
   static MrrLedgerStage.Ledger compute(String runDate, Dataset<Row> fx, V... vs) {
     MrrLedgerStage.Ledger ledger = MrrLedgerStage.compute(versions(spark(), vs), fx, LocalDate.parse(runDate), "USD", 3);
@@ -41,17 +40,11 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
   }
 
   static List<Row> products(MrrLedgerStage.Ledger ledger) {
-    return ledger.products().selectExpr(concat("month", "account_id", "product")).collectAsList();
+    return ledger.products().selectExpr(LedgerRow.columns("month", "account_id", "product")).collectAsList();
   }
 
   static List<Row> accounts(MrrLedgerStage.Ledger ledger) {
-    return ledger.accounts().selectExpr(concat("month", "account_id")).collectAsList();
-  }
-
-  private static String[] concat(String... keys) {
-    String[] all = java.util.Arrays.copyOf(keys, keys.length + MONEY.length);
-    System.arraycopy(MONEY, 0, all, keys.length, MONEY.length);
-    return all;
+    return ledger.accounts().selectExpr(LedgerRow.columns("month", "account_id")).collectAsList();
   }
 
   @Test
@@ -60,13 +53,13 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
     var ledger = compute("2026-03-15",
         usd("m", 1, "acc-m", "100", "active", "2026-01-10"),
         v("y", 1, "acc-y", "core", "year", "1000", "USD", "active", "2026-01-10"));
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2026-01", "acc-m", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-m", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-03", "acc-m", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-01", "acc-y", "core", "0", "83.3333", "0", "0", "0", "0", "0", "0", "83.3333"),
-        ledger("2026-02", "acc-y", "core", "83.3333", "0", "0", "0", "0", "0", "0", "0", "83.3333"),
-        ledger("2026-03", "acc-y", "core", "83.3333", "0", "0", "0", "0", "0", "0", "0", "83.3333")), products(ledger));
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2026-01", "acc-m", "core").newMrr("100").end("100"),
+        row("2026-02", "acc-m", "core").start("100").end("100"),
+        row("2026-03", "acc-m", "core").start("100").end("100"),
+        row("2026-01", "acc-y", "core").newMrr("83.3333").end("83.3333"),
+        row("2026-02", "acc-y", "core").start("83.3333").end("83.3333"),
+        row("2026-03", "acc-y", "core").start("83.3333").end("83.3333")), products(ledger));
     // The run's own month is measured at the run date, complete months at their last day.
     List<Row> asOf = ledger.products().where(col("account_id").equalTo("acc-m")).orderBy("month")
         .select("as_of_date").collectAsList();
@@ -81,10 +74,10 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
         usd("s", 1, "acc", "100", "active", "2026-01-01"),
         usd("s", 2, "acc", "150", "active", "2026-02-15").started("2026-01-01"),
         usd("s", 3, "acc", "120", "active", "2026-03-20").started("2026-01-01"));
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2026-01", "acc", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc", "core", "100", "0", "0", "50", "0", "0", "0", "0", "150"),
-        ledger("2026-03", "acc", "core", "150", "0", "0", "0", "0", "30", "0", "0", "120")), products(ledger));
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2026-01", "acc", "core").newMrr("100").end("100"),
+        row("2026-02", "acc", "core").start("100").expansion("50").end("150"),
+        row("2026-03", "acc", "core").start("150").contraction("30").end("120")), products(ledger));
   }
 
   @Test
@@ -98,27 +91,27 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
             .cancel("2026-03-10", "2026-03-10", "price"),
         usd("b1", 1, "acc-b", "100", "active", "2026-01-05"),
         v("b2", 1, "acc-b", "analytics", "month", "20", "USD", "active", "2026-01-20"));
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2026-01", "acc-a", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-a", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-03", "acc-a", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-a", "analytics", "0", "0", "0", "0", "20", "0", "0", "0", "20"),
-        ledger("2026-03", "acc-a", "analytics", "20", "0", "0", "0", "0", "20", "0", "0", "0"),
-        ledger("2026-01", "acc-b", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-b", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-03", "acc-b", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-01", "acc-b", "analytics", "0", "20", "0", "0", "0", "0", "0", "0", "20"),
-        ledger("2026-02", "acc-b", "analytics", "20", "0", "0", "0", "0", "0", "0", "0", "20"),
-        ledger("2026-03", "acc-b", "analytics", "20", "0", "0", "0", "0", "0", "0", "0", "20")), products(ledger));
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2026-01", "acc-a", "core").newMrr("100").end("100"),
+        row("2026-02", "acc-a", "core").start("100").end("100"),
+        row("2026-03", "acc-a", "core").start("100").end("100"),
+        row("2026-02", "acc-a", "analytics").crossSell("20").end("20"),
+        row("2026-03", "acc-a", "analytics").start("20").contraction("20"),
+        row("2026-01", "acc-b", "core").newMrr("100").end("100"),
+        row("2026-02", "acc-b", "core").start("100").end("100"),
+        row("2026-03", "acc-b", "core").start("100").end("100"),
+        row("2026-01", "acc-b", "analytics").newMrr("20").end("20"),
+        row("2026-02", "acc-b", "analytics").start("20").end("20"),
+        row("2026-03", "acc-b", "analytics").start("20").end("20")), products(ledger));
     // The account rollup sums the products: acc-a in March starts at 120, loses 20, ends at 100.
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2026-01", "acc-a", null, "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-a", null, "100", "0", "0", "0", "20", "0", "0", "0", "120"),
-        ledger("2026-03", "acc-a", null, "120", "0", "0", "0", "0", "20", "0", "0", "100"),
-        ledger("2026-01", "acc-b", null, "0", "120", "0", "0", "0", "0", "0", "0", "120"),
-        ledger("2026-02", "acc-b", null, "120", "0", "0", "0", "0", "0", "0", "0", "120"),
-        ledger("2026-03", "acc-b", null, "120", "0", "0", "0", "0", "0", "0", "0", "120")),
-        withoutProduct(accounts(ledger)));
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2026-01", "acc-a").newMrr("100").end("100"),
+        row("2026-02", "acc-a").start("100").crossSell("20").end("120"),
+        row("2026-03", "acc-a").start("120").contraction("20").end("100"),
+        row("2026-01", "acc-b").newMrr("120").end("120"),
+        row("2026-02", "acc-b").start("120").end("120"),
+        row("2026-03", "acc-b").start("120").end("120")),
+        accounts(ledger));
   }
 
   @Test
@@ -135,20 +128,20 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
         v("e", 2, "acc-eur", "core", "month", "200", "EUR", "active", "2026-03-05").started("2026-01-10"),
         // 600 GBP a year = 50 GBP a month from Jan 15.
         v("g", 1, "acc-gbp", "core", "year", "600", "GBP", "active", "2026-01-15"));
-    DatasetAssertions.assertSameRows(List.of(
+    DatasetAssertions.assertSameRows(ledgerRows(
         // Jan: 100 × 1.10 = 110. Feb: start 110; at Feb's rate 120, so fx +10, end 120.
-        ledger("2026-01", "acc-eur", "core", "0", "110", "0", "0", "0", "0", "0", "0", "110"),
-        ledger("2026-02", "acc-eur", "core", "110", "0", "0", "0", "0", "0", "0", "10", "120"),
+        row("2026-01", "acc-eur", "core").newMrr("110").end("110"),
+        row("2026-02", "acc-eur", "core").start("110").fx("10").end("120"),
         // Mar: start 120; at Mar's rate 105 (fx −15); end 200 × 1.05 = 210, so expansion 210 − 105 = 105.
-        ledger("2026-03", "acc-eur", "core", "120", "0", "0", "105", "0", "0", "0", "-15", "210"),
+        row("2026-03", "acc-eur", "core").start("120").expansion("105").fx("-15").end("210"),
         // Jan: 50 × 1.25 = 62.5. Feb: 50 × 1.30 = 65, all of it FX (+2.5). Mar: same rate, no movement.
-        ledger("2026-01", "acc-gbp", "core", "0", "62.5", "0", "0", "0", "0", "0", "0", "62.5"),
-        ledger("2026-02", "acc-gbp", "core", "62.5", "0", "0", "0", "0", "0", "0", "2.5", "65"),
-        ledger("2026-03", "acc-gbp", "core", "65", "0", "0", "0", "0", "0", "0", "0", "65")), products(ledger));
+        row("2026-01", "acc-gbp", "core").newMrr("62.5").end("62.5"),
+        row("2026-02", "acc-gbp", "core").start("62.5").fx("2.5").end("65"),
+        row("2026-03", "acc-gbp", "core").start("65").end("65")), products(ledger));
     // Month totals keep the identity too: March 185 + 105 − 15 = 275.
-    Row march = MrrLedgerStage.monthTotals(ledger.products()).where(col("month").equalTo(Date.valueOf("2026-03-01")))
-        .selectExpr(MONEY).first();
-    assertEquals(List.of("185", "0", "0", "105", "0", "0", "0", "-15", "275"), normalized(march));
+    DatasetAssertions.assertSameRows(ledgerRows(monthTotal("2026-03").start("185").expansion("105").fx("-15").end("275")),
+        MrrLedgerStage.monthTotals(ledger.products()).where(col("month").equalTo(Date.valueOf("2026-03-01")))
+            .selectExpr(LedgerRow.columns("month")).collectAsList());
   }
 
   @Test
@@ -159,9 +152,9 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
     MrrLedgerStage.Ledger ledger = MrrLedgerStage.compute(versions(spark(), usd("u", 1, "acc-usd", "110", "active",
         "2026-01-05")), rates, LocalDate.parse("2026-02-28"), "EUR", 3);
     ledger.enforceGates();
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2026-01", "acc-usd", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-usd", "core", "100", "0", "0", "0", "0", "0", "0", "-12", "88")), products(ledger));
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2026-01", "acc-usd", "core").newMrr("100").end("100"),
+        row("2026-02", "acc-usd", "core").start("100").fx("-12").end("88")), products(ledger));
   }
 
   @Test
@@ -174,14 +167,14 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
         usd("c", 3, "acc-c", "100", "canceled", "2026-03-15").started("2026-01-01").cancel("2026-02-20", "2026-03-15", "price"),
         usd("d", 1, "acc-d", "100", "active", "2026-01-01"),
         usd("d", 2, "acc-d", "100", "active", "2026-02-20").started("2026-01-01").cancel("2026-02-20", "2026-04-01", "support"));
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2026-01", "acc-c", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-c", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-03", "acc-c", "core", "100", "0", "0", "0", "0", "0", "100", "0", "0"),
-        ledger("2026-01", "acc-d", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-d", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-03", "acc-d", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-04", "acc-d", "core", "100", "0", "0", "0", "0", "0", "100", "0", "0")), products(ledger));
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2026-01", "acc-c", "core").newMrr("100").end("100"),
+        row("2026-02", "acc-c", "core").start("100").end("100"),
+        row("2026-03", "acc-c", "core").start("100").churn("100"),
+        row("2026-01", "acc-d", "core").newMrr("100").end("100"),
+        row("2026-02", "acc-d", "core").start("100").end("100"),
+        row("2026-03", "acc-d", "core").start("100").end("100"),
+        row("2026-04", "acc-d", "core").start("100").churn("100")), products(ledger));
   }
 
   @Test
@@ -195,14 +188,14 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
         usd("o1", 1, "acc-out", "100", "active", "2026-01-01"),
         usd("o1", 2, "acc-out", "100", "canceled", "2026-02-10").started("2026-01-01").cancel("2026-02-01", "2026-02-10", "price"),
         usd("o2", 1, "acc-out", "80", "active", "2026-06-03"));
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2026-01", "acc-in", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-in", "core", "100", "0", "0", "0", "0", "0", "100", "0", "0"),
-        ledger("2026-05", "acc-in", "core", "0", "0", "80", "0", "0", "0", "0", "0", "80"),
-        ledger("2026-06", "acc-in", "core", "80", "0", "0", "0", "0", "0", "0", "0", "80"),
-        ledger("2026-01", "acc-out", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-out", "core", "100", "0", "0", "0", "0", "0", "100", "0", "0"),
-        ledger("2026-06", "acc-out", "core", "0", "80", "0", "0", "0", "0", "0", "0", "80")), products(ledger));
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2026-01", "acc-in", "core").newMrr("100").end("100"),
+        row("2026-02", "acc-in", "core").start("100").churn("100"),
+        row("2026-05", "acc-in", "core").reactivation("80").end("80"),
+        row("2026-06", "acc-in", "core").start("80").end("80"),
+        row("2026-01", "acc-out", "core").newMrr("100").end("100"),
+        row("2026-02", "acc-out", "core").start("100").churn("100"),
+        row("2026-06", "acc-out", "core").newMrr("80").end("80")), products(ledger));
   }
 
   @Test
@@ -218,21 +211,21 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
             .cancel(null, "2026-02-03", null),
         usd("t3", 1, "acc-free-trial", "0", "active", "2026-01-20").trial("2026-01-20", "2026-02-03"),
         usd("t3", 2, "acc-free-trial", "100", "active", "2026-02-03").started("2026-01-20").trial("2026-01-20", "2026-02-03"));
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2026-02", "acc-conv", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-03", "acc-conv", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-free-trial", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-03", "acc-free-trial", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100")), products(ledger));
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2026-02", "acc-conv", "core").newMrr("100").end("100"),
+        row("2026-03", "acc-conv", "core").start("100").end("100"),
+        row("2026-02", "acc-free-trial", "core").newMrr("100").end("100"),
+        row("2026-03", "acc-free-trial", "core").start("100").end("100")), products(ledger));
   }
 
   @Test
   void anOpenEndedSubscriptionRunsToTheRunDate() {
     var ledger = compute("2026-02-10", usd("o", 1, "acc-o", "100", "active", "2025-11-01"));
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2025-11", "acc-o", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2025-12", "acc-o", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-01", "acc-o", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-o", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100")), products(ledger));
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2025-11", "acc-o", "core").newMrr("100").end("100"),
+        row("2025-12", "acc-o", "core").start("100").end("100"),
+        row("2026-01", "acc-o", "core").start("100").end("100"),
+        row("2026-02", "acc-o", "core").start("100").end("100")), products(ledger));
   }
 
   @Test
@@ -245,10 +238,10 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
             .cancel("2026-03-25", "2026-03-25", "no_usage"),
         usd("s1", 1, "acc-s", "50", "active", "2026-03-03"),
         usd("s1", 2, "acc-s", "50", "canceled", "2026-03-20").started("2026-03-03").cancel("2026-03-20", "2026-03-20", "price"));
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2026-02", "acc-k", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-03", "acc-k", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-04", "acc-k", "core", "100", "0", "0", "0", "0", "0", "0", "0", "100")), products(ledger));
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2026-02", "acc-k", "core").newMrr("100").end("100"),
+        row("2026-03", "acc-k", "core").start("100").end("100"),
+        row("2026-04", "acc-k", "core").start("100").end("100")), products(ledger));
   }
 
   @Test
@@ -259,30 +252,9 @@ class MrrLedgerKnownAnswerTest extends SparkTestBase {
         usd("z", 2, "acc-z", "50", "active", "2026-03-08").started("2026-01-01"),
         usd("p", 1, "acc-p", "100", "active", "2026-01-01"),
         usd("p", 2, "acc-p", "0", "active", "2026-02-10").started("2026-01-01"));
-    DatasetAssertions.assertSameRows(List.of(
-        ledger("2026-03", "acc-z", "core", "0", "50", "0", "0", "0", "0", "0", "0", "50"),
-        ledger("2026-01", "acc-p", "core", "0", "100", "0", "0", "0", "0", "0", "0", "100"),
-        ledger("2026-02", "acc-p", "core", "100", "0", "0", "0", "0", "0", "100", "0", "0")), products(ledger));
-  }
-
-  private static List<Row> withoutProduct(List<Row> accountRows) {
-    return accountRows.stream().map(r -> {
-      Object[] values = new Object[r.length() + 1];
-      values[0] = r.get(0);
-      values[1] = r.get(1);
-      values[2] = null;
-      for (int i = 2; i < r.length(); i++) {
-        values[i + 1] = r.get(i);
-      }
-      return RowFactory.create(values);
-    }).toList();
-  }
-
-  private static List<String> normalized(Row row) {
-    List<String> values = new java.util.ArrayList<>();
-    for (int i = 0; i < row.length(); i++) {
-      values.add(((java.math.BigDecimal) row.get(i)).stripTrailingZeros().toPlainString());
-    }
-    return values;
+    DatasetAssertions.assertSameRows(ledgerRows(
+        row("2026-03", "acc-z", "core").newMrr("50").end("50"),
+        row("2026-01", "acc-p", "core").newMrr("100").end("100"),
+        row("2026-02", "acc-p", "core").start("100").churn("100")), products(ledger));
   }
 }

@@ -5,10 +5,11 @@ import static io.churnscope.jobs.subscriptions.LedgerFixtures.crmAccounts;
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.fx;
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.invoice;
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.invoices;
-import static io.churnscope.jobs.subscriptions.LedgerFixtures.ledger;
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.usd;
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.v;
 import static io.churnscope.jobs.subscriptions.LedgerFixtures.versions;
+import static io.churnscope.jobs.subscriptions.LedgerRow.row;
+import static io.churnscope.jobs.subscriptions.LedgerRow.ledgerRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.churnscope.common.config.ChurnscopeConfig;
@@ -120,21 +121,16 @@ class SubscriptionMartsOnALakeTest extends SparkTestBase {
   void prorationAndOneOffInvoicesNeverMoveMrr() {
     // February: acc-u's 50 proration and 500 one-off are not MRR; its expansion is exactly the new version's 300 − 200.
     // acc-r's 25 EUR proration changes nothing either.
-    List<Row> expected = List.of(
-        ledger("2026-01", "acc-r", "core", "0", "110", "0", "0", "0", "0", "0", "0", "110"),
-        ledger("2026-02", "acc-r", "core", "110", "0", "0", "0", "0", "0", "0", "0", "110"),
-        ledger("2026-03", "acc-r", "core", "110", "0", "0", "0", "0", "0", "110", "0", "0"),
-        ledger("2026-01", "acc-u", "core", "0", "200", "0", "0", "0", "0", "0", "0", "200"),
-        ledger("2026-02", "acc-u", "core", "200", "0", "0", "100", "0", "0", "0", "0", "300"),
-        ledger("2026-03", "acc-u", "core", "300", "0", "0", "0", "0", "0", "0", "0", "300"),
-        ledger("2026-04", "acc-u", "core", "300", "0", "0", "0", "0", "0", "300", "0", "0"));
-    String[] columns = new String[3 + MrrLedgerKnownAnswerTest.MONEY.length];
-    columns[0] = "month";
-    columns[1] = "account_id";
-    columns[2] = "product";
-    System.arraycopy(MrrLedgerKnownAnswerTest.MONEY, 0, columns, 3, MrrLedgerKnownAnswerTest.MONEY.length);
-    DatasetAssertions.assertSameRows(expected,
-        DeltaIO.read(spark(), lake, MartTables.MRR_LEDGER).selectExpr(columns).collectAsList());
+    List<Row> expected = ledgerRows(
+        row("2026-01", "acc-r", "core").newMrr("110").end("110"),
+        row("2026-02", "acc-r", "core").start("110").end("110"),
+        row("2026-03", "acc-r", "core").start("110").churn("110"),
+        row("2026-01", "acc-u", "core").newMrr("200").end("200"),
+        row("2026-02", "acc-u", "core").start("200").expansion("100").end("300"),
+        row("2026-03", "acc-u", "core").start("300").end("300"),
+        row("2026-04", "acc-u", "core").start("300").churn("300"));
+    DatasetAssertions.assertSameRows(expected, DeltaIO.read(spark(), lake, MartTables.MRR_LEDGER)
+        .selectExpr(LedgerRow.columns("month", "account_id", "product")).collectAsList());
     // The invoices do exist on the lake, prorations included: it is the ledger that ignores them.
     assertEquals(2, DeltaIO.read(spark(), lake, StagedTables.INVOICES).where("kind = 'proration'").count());
   }

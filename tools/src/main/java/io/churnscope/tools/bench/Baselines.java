@@ -3,6 +3,7 @@ package io.churnscope.tools.bench;
 import static org.apache.spark.sql.functions.col;
 
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.jobs.engagement.EngagementSettings;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.schema.MartTables;
@@ -77,8 +78,8 @@ public final class Baselines {
       throws SQLException {
     long started = System.nanoTime();
     Map<String, List<Long>> duck = new TreeMap<>();
-    try (ResultSet rs = sql.executeQuery(BaselineSql.engagementWindows(date, config.strings("engagement.passive-events"),
-        config.integer("engagement.mau-window-days"), io.churnscope.jobs.subscriptions.LicensedSeats.products(config)))) {
+    try (ResultSet rs = sql.executeQuery(BaselineSql.engagementWindows(date, EngagementSettings.from(config).passiveEvents(),
+        EngagementSettings.from(config).mauWindowDays(), io.churnscope.jobs.subscriptions.LicensedSeats.products(config)))) {
       while (rs.next()) {
         duck.put(rs.getString(1), List.of(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
       }
@@ -101,7 +102,7 @@ public final class Baselines {
     long started = System.nanoTime();
     Map<String, List<Long>> duck = new TreeMap<>();
     try (ResultSet rs = sql.executeQuery(BaselineSql.mrrMonthTotals(date,
-        config.integer("subscriptions.reactivation-window-months")))) {
+        io.churnscope.jobs.subscriptions.SubscriptionSettings.REACTIVATION_WINDOW_MONTHS.from(config)))) {
       while (rs.next()) {
         List<Long> units = new ArrayList<>();
         for (int i = 2; i <= MartTables.MRR_MOVEMENTS.size() + 1; i++) {

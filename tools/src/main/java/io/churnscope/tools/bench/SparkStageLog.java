@@ -52,7 +52,8 @@ final class SparkStageLog extends SparkListener {
   static String callSite(String details) {
     for (String line : details.split("\n")) {
       String frame = line.trim();
-      if (frame.startsWith("io.churnscope.") && !frame.startsWith("io.churnscope.jobs.nightly.")) {
+      boolean runner = frame.startsWith("io.churnscope.jobs.nightly.") || frame.startsWith("io.churnscope.common.run.");
+      if (frame.startsWith("io.churnscope.") && !runner) {
         return frame;
       }
     }

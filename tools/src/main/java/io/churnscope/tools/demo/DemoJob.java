@@ -1,6 +1,7 @@
 package io.churnscope.tools.demo;
 
 import com.beust.jcommander.Parameter;
+import io.churnscope.common.config.CatalogSettings;
 import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.generator.GeneratorParams;
@@ -41,7 +42,7 @@ public final class DemoJob {
       churnHazard = DEMO_CHURN_HAZARD;
       // The demo keeps its table names in a metastore under the lake, for bin/churnscope sql
       // (an explicit --set catalog.metastore=... replaces this).
-      overrides.put("catalog.metastore", "embedded");
+      overrides.put(CatalogSettings.METASTORE.path(), "embedded");
     }
 
     @Override
