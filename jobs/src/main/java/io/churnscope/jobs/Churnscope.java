@@ -8,27 +8,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one entry point of {@code bin/churnscope} and of the shaded jar:
- * {@code churnscope <command> [flags]}. Each command is also a class with its own {@code main}
- * that spark-submit can name with {@code --class}.
+ * The entry point of the shaded jar: {@code churnscope <command> [flags]}, the product's commands.
+ * Each command is also a class with its own {@code main} that spark-submit can name with
+ * {@code --class}. {@code bin/churnscope} runs the tools module's {@code ChurnscopeTools}, which adds
+ * the tools kept out of this jar (demo, generate, bench, ...) to these commands.
  */
 public final class Churnscope {
   /** A command: what it does, and its main. */
-  private record Command(String summary, Main main) {}
+  public record Command(String summary, Main main) {}
 
   @FunctionalInterface
-  private interface Main {
+  public interface Main {
     void run(String[] argv) throws Exception;
   }
 
   private Churnscope() {}
 
-  private static Map<String, Command> commands() {
+  /** The product's commands, in the order {@code --help} lists them. */
+  public static Map<String, Command> commands() {
     Map<String, Command> commands = new LinkedHashMap<>();
-    commands.put("demo", new Command("generate a scale-1 demo lake (or reuse it) and run the nightly on it",
-        io.churnscope.jobs.demo.DemoJob::main));
-    commands.put("generate", new Command("generate a sample lake with planted ground truth",
-        io.churnscope.jobs.generate.SampleLakeGenerator::main));
     commands.put("nightly", new Command("run the whole nightly DAG for --run-date", NightlyJob::main));
     for (Stage stage : NightlyJob.dag()) {
       commands.put(stage.name(), new Command("stage: " + stage.description(), argv -> {
@@ -48,22 +46,20 @@ public final class Churnscope {
     commands.put("hotspots", new Command(
         "churn hot-spots on any table or file: --input PATH --dimensions a,b --outcome COL --output PATH",
         io.churnscope.jobs.hotspots.HotspotJob::main));
-    commands.put("bench", new Command(
-        "measure the nightly on generated lakes at several scales and histories, beside DuckDB (bench/run)",
-        io.churnscope.jobs.bench.BenchJob::main));
-    commands.put("check-planted", new Command(
-        "check a generated lake's nightly hot-spots against the generator's planted truth (bench/planted-hotspots)",
-        io.churnscope.jobs.bench.PlantedHotspotCheck::main));
-    commands.put("bench-hotspots", new Command(
-        "time the hot-spot search on a synthetic population (default 1,000,000 accounts x 12 dimensions, bench/hotspots)",
-        io.churnscope.jobs.bench.HotspotScaleBench::main));
     return commands;
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, Command> commands = commands();
+    run(argv, commands(), usage(""));
+  }
+
+  /**
+   * Runs the command {@code argv[0]} names with the rest of {@code argv}: no command or
+   * {@code --help} prints {@code usage}; an unknown command exits with status 2.
+   */
+  public static void run(String[] argv, Map<String, Command> commands, String usage) throws Exception {
     if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
-      System.out.println(usage(commands));
+      System.out.println(usage);
       return;
     }
     Command command = commands.get(argv[0]);
@@ -75,7 +71,11 @@ public final class Churnscope {
     command.main().run(Arrays.copyOfRange(argv, 1, argv.length));
   }
 
-  static String usage(Map<String, Command> commands) {
+  /**
+   * The {@code --help} text: what Churnscope is, the product's commands, then {@code more} (a further
+   * titled list of commands, or nothing), then the flags every job takes.
+   */
+  public static String usage(String more) {
     StringBuilder out = new StringBuilder("""
         Churnscope: nightly Spark jobs that turn product-usage, billing and CRM data into a customer
         cube, engagement and churn metrics, and churn hot-spots (Delta tables).
@@ -84,12 +84,19 @@ public final class Churnscope {
 
         Commands:
         """);
-    commands.forEach((name, command) -> out.append(String.format("  %-16s %s%n", name, command.summary())));
+    out.append(list(commands())).append(more);
     out.append("""
 
         Flags every job takes: --lake ROOT  --run-date YYYY-MM-DD  --conf FILE.conf  --set key=value
         Locally bin/churnscope runs on local[*]; on a cluster use spark-submit --class io.churnscope.jobs.Churnscope.
         """);
+    return out.toString();
+  }
+
+  /** One line per command: its name and what it does. */
+  public static String list(Map<String, Command> commands) {
+    StringBuilder out = new StringBuilder();
+    commands.forEach((name, command) -> out.append(String.format("  %-16s %s%n", name, command.summary())));
     return out.toString();
   }
 }

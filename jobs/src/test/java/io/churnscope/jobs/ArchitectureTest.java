@@ -3,9 +3,6 @@ package io.churnscope.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,38 +13,22 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package graph of the main code (every module) is a DAG, and {@code common} never depends on
- * the jobs: read from the sources, imports and fully qualified names alike.
+ * The package graph of the main code (every module) is a DAG, {@code common} never depends on the
+ * jobs, and the product ({@code common} and {@code jobs}, the jar users submit) never depends on the
+ * generator or the tools: read from the sources, imports and fully qualified names alike.
  */
 class ArchitectureTest {
-  static final Path ROOT = Path.of(System.getProperty("churnscope.conf.dir")).getParent().normalize();
   private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
   private static final Pattern REFERENCE = Pattern.compile("\\b(io\\.churnscope(?:\\.[a-z]\\w*)+)\\.[A-Z]");
-
-  /** Every main source file of every module: {@code <module>/src/main/java/**.java}. */
-  static List<Path> mainSources() {
-    try (Stream<Path> modules = Files.list(ROOT)) {
-      List<Path> sources = new ArrayList<>();
-      for (Path module : modules.filter(m -> Files.isDirectory(m.resolve("src/main/java"))).toList()) {
-        try (Stream<Path> files = Files.walk(module.resolve("src/main/java"))) {
-          files.filter(f -> f.toString().endsWith(".java")).forEach(sources::add);
-        }
-      }
-      return sources;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** Package → the project packages its main code refers to. */
   static Map<String, Set<String>> packageGraph() {
     Map<String, Set<String>> graph = new TreeMap<>();
-    for (Path file : mainSources()) {
-      String source = read(file);
+    for (Path file : SourceTree.mainSources()) {
+      String source = SourceTree.read(file);
       Matcher pkg = PACKAGE.matcher(source);
       assertTrue(pkg.find(), file + " has no package");
       Set<String> uses = graph.computeIfAbsent(pkg.group(1), p -> new TreeSet<>());
@@ -83,6 +64,23 @@ class ArchitectureTest {
     assertEquals(List.of(), offending);
   }
 
+  /** The jar users submit holds the product only: its modules' main code names neither module outside it. */
+  @Test
+  void theProductNeverReferencesTheGeneratorOrTheTools() {
+    Pattern outside = Pattern.compile("\\bio\\.churnscope\\.(?:generator|tools)\\b[\\w.*]*");
+    List<String> offending = new ArrayList<>();
+    for (Path file : SourceTree.mainSources()) {
+      String module = SourceTree.ROOT.relativize(file).getName(0).toString();
+      if (module.equals("common") || module.equals("jobs")) {
+        Matcher reference = outside.matcher(SourceTree.read(file));
+        while (reference.find()) {
+          offending.add(SourceTree.ROOT.relativize(file) + " -> " + reference.group());
+        }
+      }
+    }
+    assertEquals(List.of(), offending);
+  }
+
   @Test
   void theCycleCheckFindsACycle() {
     Map<String, Set<String>> graph = Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"));
@@ -112,11 +110,4 @@ class ArchitectureTest {
     state.put(pkg, 2);
   }
 
-  static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

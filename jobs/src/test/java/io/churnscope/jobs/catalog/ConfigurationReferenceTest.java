@@ -3,9 +3,9 @@ package io.churnscope.jobs.catalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.churnscope.jobs.generate.GeneratorSettings;
+import io.churnscope.generator.GeneratorSettings;
+import io.churnscope.jobs.SourceTree;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,8 +21,7 @@ import org.junit.jupiter.api.Test;
  * keys; and docs/configuration.md is generated from the declarations.
  */
 class ConfigurationReferenceTest {
-  private static final Path ROOT = Path.of(System.getProperty("churnscope.conf.dir")).getParent().normalize();
-  private static final Path COMMITTED = ROOT.resolve("docs/configuration.md");
+  private static final Path COMMITTED = SourceTree.ROOT.resolve("docs/configuration.md");
   /** The product's settings and the sample-lake generator's. */
   static final List<Class<?>> ALL_SETTINGS = all();
   private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
@@ -68,16 +66,16 @@ class ConfigurationReferenceTest {
   void onlySettingsClassesNameConfigurationKeys() {
     List<String> declared = declaredPaths();
     List<String> offending = new ArrayList<>();
-    for (Path file : mainSources()) {
+    for (Path file : SourceTree.mainSources()) {
       String name = file.getFileName().toString();
       if (name.endsWith("Settings.java") || name.equals("ChurnscopeConfig.java") || name.equals("ConfigKey.java")) {
         continue;
       }
-      String source = read(file);
+      String source = SourceTree.read(file);
       Matcher literal = LITERAL.matcher(source);
       while (literal.find()) {
         if (namesAKey(literal.group(1), declared)) {
-          offending.add(ROOT.relativize(file) + ": \"" + literal.group(1) + "\"");
+          offending.add(SourceTree.ROOT.relativize(file) + ": \"" + literal.group(1) + "\"");
         }
       }
     }
@@ -103,27 +101,5 @@ class ConfigurationReferenceTest {
     }
     String prefix = literal.endsWith(".") ? literal : literal + ".";
     return declared.stream().anyMatch(d -> d.startsWith(prefix));
-  }
-
-  private static List<Path> mainSources() {
-    try (Stream<Path> modules = Files.list(ROOT)) {
-      List<Path> sources = new ArrayList<>();
-      for (Path module : modules.filter(m -> Files.isDirectory(m.resolve("src/main/java"))).toList()) {
-        try (Stream<Path> files = Files.walk(module.resolve("src/main/java"))) {
-          files.filter(f -> f.toString().endsWith(".java")).forEach(sources::add);
-        }
-      }
-      return sources;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

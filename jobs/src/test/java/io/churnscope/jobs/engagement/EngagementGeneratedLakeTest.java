@@ -16,7 +16,7 @@ import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.common.testing.DuckDbReader;
 import io.churnscope.common.testing.SparkTestBase;
-import io.churnscope.jobs.generate.SampleLakeGenerator;
+import io.churnscope.generator.SampleLakeGenerator;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import io.churnscope.jobs.ingest.UsageIngest;
@@ -132,7 +132,7 @@ class EngagementGeneratedLakeTest extends SparkTestBase {
     try (DuckDbReader db = new DuckDbReader()) {
       db.deltaView("usage_events", lake.path(StagedTables.USAGE_EVENTS));
       db.deltaView("versions", lake.path(StagedTables.SUBSCRIPTION_VERSIONS));
-      for (List<Object> row : db.query(io.churnscope.jobs.bench.BaselineSql.engagementWindows(END,
+      for (List<Object> row : db.query(io.churnscope.generator.BaselineSql.engagementWindows(END,
           settings.passiveEvents(), settings.mauWindowDays(), settings.seatProducts()))) {
         long mau = ((Number) row.get(3)).longValue();
         long seats = ((Number) row.get(4)).longValue();

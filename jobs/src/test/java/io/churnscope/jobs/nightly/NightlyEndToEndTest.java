@@ -18,7 +18,7 @@ import io.churnscope.common.schema.StagedTables;
 import io.churnscope.common.testing.DatasetAssertions;
 import io.churnscope.common.testing.DuckDbReader;
 import io.churnscope.common.testing.SparkTestBase;
-import io.churnscope.jobs.generate.SampleLakeGenerator;
+import io.churnscope.generator.SampleLakeGenerator;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;

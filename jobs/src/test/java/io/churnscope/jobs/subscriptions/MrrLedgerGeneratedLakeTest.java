@@ -15,7 +15,7 @@ import io.churnscope.common.schema.StagedTables;
 import io.churnscope.common.testing.DatasetAssertions;
 import io.churnscope.common.testing.DuckDbReader;
 import io.churnscope.common.testing.SparkTestBase;
-import io.churnscope.jobs.generate.SampleLakeGenerator;
+import io.churnscope.generator.SampleLakeGenerator;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
 import java.math.BigDecimal;
@@ -185,7 +185,7 @@ class MrrLedgerGeneratedLakeTest extends SparkTestBase {
     try (DuckDbReader db = new DuckDbReader()) {
       db.deltaView("versions", lake.path(StagedTables.SUBSCRIPTION_VERSIONS));
       db.deltaView("fx", lake.path(StagedTables.FX_RATES));
-      for (List<Object> row : db.query(io.churnscope.jobs.bench.BaselineSql.mrrMonthTotals(RUN_DATE, 3))) {
+      for (List<Object> row : db.query(io.churnscope.generator.BaselineSql.mrrMonthTotals(RUN_DATE, 3))) {
         List<Long> units = new ArrayList<>();
         for (int i = 1; i < row.size(); i++) {
           units.add(((Number) row.get(i)).longValue());
