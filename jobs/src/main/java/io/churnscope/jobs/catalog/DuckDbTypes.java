@@ -5,6 +5,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructType;
 
 /** Spark SQL types spelled the way DuckDB declares them. */
 final class DuckDbTypes {
@@ -19,6 +20,10 @@ final class DuckDbTypes {
     }
     if (type instanceof MapType map) {
       return "MAP(" + of(map.keyType()) + ", " + of(map.valueType()) + ")";
+    }
+    if (type instanceof StructType struct) {
+      return "STRUCT(" + java.util.Arrays.stream(struct.fields())
+          .map(f -> "\"" + f.name() + "\" " + of(f.dataType())).collect(java.util.stream.Collectors.joining(", ")) + ")";
     }
     if (type.equals(DataTypes.StringType)) {
       return "VARCHAR";

@@ -3,6 +3,7 @@ package io.churnscope.jobs.catalog;
 import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.schema.CubeTables;
 import io.churnscope.common.schema.EngagementTables;
+import io.churnscope.common.schema.HealthTables;
 import io.churnscope.common.schema.HotspotTables;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.RunTables;
@@ -19,6 +20,7 @@ public final class PublishedTables {
     tables.add(RunTables.QUARANTINE);
     tables.addAll(MartTables.ALL);
     tables.addAll(EngagementTables.ALL);
+    tables.addAll(HealthTables.ALL);
     tables.addAll(CubeTables.ALL);
     tables.add(HotspotTables.CHURN_HOTSPOTS);
     tables.add(HotspotTables.CHURN_HOTSPOT_MEMBERS);

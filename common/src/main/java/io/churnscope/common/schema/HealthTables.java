@@ -1,0 +1,58 @@
+package io.churnscope.common.schema;
+
+import static io.churnscope.common.schema.Columns.optional;
+import static io.churnscope.common.schema.Columns.required;
+import static io.churnscope.common.schema.Columns.schema;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
+import static org.apache.spark.sql.types.DataTypes.createMapType;
+
+import io.churnscope.common.lake.TableSpec;
+import java.util.List;
+import org.apache.spark.sql.types.StructType;
+
+/** Customer health (docs/health.md): scorecards per lifecycle stage, every change explained. */
+public final class HealthTables {
+  private HealthTables() {}
+
+  /** One measure of a score. */
+  public static final StructType MEASURE = schema(
+      required("measure", StringType, "Measure name (docs/health.md), e.g. license_utilization."),
+      required("raw_value", DoubleType, "The measure's value as of the snapshot date."),
+      required("band", StringType, "good, warning or poor by the scorecard's thresholds."),
+      required("weight", DoubleType, "The measure's weight in the scorecard."),
+      required("measure_score", DoubleType, "100 for good, 50 for warning, 0 for poor."),
+      required("contribution", DoubleType, "weight x measure_score / (sum of the weights of the measures with a value): "
+          + "the contributions sum to the score."));
+
+  public static final TableSpec HEALTH_SCORES = new TableSpec(MartTables.ZONE, "health_scores", schema(
+      required("snapshot_date", DateType, "Date the score describes (every measure as of this day); the partition column."),
+      required("account_id", StringType, "A customer, or an account in an open trial, on the snapshot date."),
+      required("lifecycle_stage", StringType, "trial, onboarding (first health.onboarding-days of paid tenure), renewal "
+          + "(an annual contract within health.renewal-window-days of its renewal) or adoption: picks the scorecard."),
+      optional("arr_tier", StringType, "ARR tier on the snapshot date (marts.account_status)."),
+      required("scorecard_version", StringType, "The scorecard used: its stage and a hash of its measures, weights and "
+          + "thresholds. A changed scorecard scores new snapshots under a new version; old rows are never rewritten."),
+      optional("score", DoubleType, "0-100: the sum of the contributions; null when no measure of the card has a value."),
+      optional("score_band", StringType, "good (from health.score-bands.good-from), poor (below poor-below) or warning."),
+      required("measures", createArrayType(MEASURE), "Each measure of the card that has a value: raw value, band, weight, "
+          + "contribution."),
+      required("missing_measures", createArrayType(StringType), "The card's measures without a value, by name (left out "
+          + "of the score, the others re-weighted)."),
+      optional("previous_snapshot_date", DateType, "The snapshot this one is compared with (the table's latest before it)."),
+      optional("previous_score", DoubleType, "The account's score then."),
+      optional("score_change", DoubleType, "score - previous_score = sum of measure_changes + reweighting_change + scorecard_change."),
+      optional("measure_changes", createMapType(StringType, DoubleType), "Per measure valued at both snapshots: its "
+          + "contribution's change, on the measures both share."),
+      optional("reweighting_change", DoubleType, "The change due to measures that appeared or went missing."),
+      optional("scorecard_change", DoubleType, "The previous values scored on tonight's card, less the previous score: a "
+          + "new scorecard version or lifecycle stage."),
+      required("explanation", StringType, "The change in one sentence with its top movers, e.g. 'score 71 → 58: "
+          + "license_utilization 0.82 → 0.41 (−9)'.")),
+      List.of("snapshot_date"), "Customer health per account and snapshot date: an explainable score per lifecycle stage, "
+          + "what it is made of and why it moved.");
+
+  public static final List<TableSpec> ALL = List.of(HEALTH_SCORES);
+}

@@ -1,0 +1,83 @@
+package io.churnscope.jobs.health;
+
+import java.io.Serializable;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Turns an account's measures (and its previous snapshot, if any) into its {@code marts.health_scores}
+ * row with {@link HealthScoring}. Input columns: {@code account_id, lifecycle_stage, arr_tier}, one
+ * per measure, and {@code previous_snapshot_date, previous_version, previous_score, previous_measures}.
+ */
+final class HealthRows implements MapFunction<Row, Row>, Serializable {
+  private final Map<String, Scorecard> cards;
+  private final Map<String, String> versions;
+  private final double goodFrom;
+  private final double poorBelow;
+  private final Date snapshotDate;
+
+  HealthRows(HealthSettings settings, Date snapshotDate) {
+    this.cards = Map.copyOf(settings.scorecards());
+    Map<String, String> byStage = new LinkedHashMap<>();
+    cards.forEach((stage, card) -> byStage.put(stage, HealthSettings.version(card)));
+    this.versions = Map.copyOf(byStage);
+    this.goodFrom = settings.goodFrom();
+    this.poorBelow = settings.poorBelow();
+    this.snapshotDate = snapshotDate;
+  }
+
+  @Override
+  public Row call(Row in) {
+    String stage = in.getAs("lifecycle_stage");
+    Scorecard card = cards.get(stage);
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (HealthMeasure measure : HealthMeasure.values()) {
+      Object value = in.getAs(measure.id());
+      values.put(measure.id(), value == null ? null : ((Number) value).doubleValue());
+    }
+    HealthScoring.Scored now = HealthScoring.score(card, values);
+    Double score = now.score();
+    String band = score == null ? null : score >= goodFrom ? "good" : score < poorBelow ? "poor" : "warning";
+    List<Row> measures = new ArrayList<>();
+    for (HealthScoring.MeasureScore m : now.measures()) {
+      measures.add(RowFactory.create(m.measure(), m.rawValue(), m.band(), m.weight(), m.score(), m.contribution()));
+    }
+    Date previousDate = in.getAs("previous_snapshot_date");
+    Double previousScore = in.getAs("previous_score");
+    HealthScoring.Change change = null;
+    if (previousDate != null && previousScore != null && score != null) {
+      boolean sameCard = versions.get(stage).equals(in.getAs("previous_version"));
+      change = HealthScoring.change(previous(previousScore, in.getList(in.fieldIndex("previous_measures"))), sameCard,
+          card, now);
+    }
+    String explanation = change != null ? change.sentence()
+        : score == null ? "no measure of the " + stage + " scorecard has a value"
+        : "first score: " + Math.round(score) + " (" + band + ")";
+    return RowFactory.create(snapshotDate, in.getAs("account_id"), stage, in.getAs("arr_tier"), versions.get(stage),
+        score, band, seq(measures), seq(now.missing()), change == null ? null : previousDate,
+        change == null ? null : previousScore, change == null ? null : change.total(),
+        change == null ? null : CollectionConverters.asScala(change.byMeasure()),
+        change == null ? null : change.reweighting(), change == null ? null : change.scorecard(), explanation);
+  }
+
+  /** The previous snapshot as the scoring sees it: its score and its measures' raw values. */
+  private static HealthScoring.Scored previous(double score, List<Row> measures) {
+    List<HealthScoring.MeasureScore> out = new ArrayList<>();
+    for (Row m : measures) {
+      out.add(new HealthScoring.MeasureScore(m.getAs("measure"), m.getAs("raw_value"), m.getAs("band"),
+          m.getAs("weight"), m.getAs("measure_score"), m.getAs("contribution")));
+    }
+    return new HealthScoring.Scored(score, out, List.of());
+  }
+
+  private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
+    return CollectionConverters.asScala(list).toSeq();
+  }
+}

@@ -1,0 +1,34 @@
+package io.churnscope.jobs.health;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The measures a lifecycle stage is scored on, in a fixed order (by measure name), so a score is
+ * always summed in the same order and a recomputation gives the same bits.
+ *
+ * @param stage {@code trial}, {@code onboarding}, {@code adoption} or {@code renewal}
+ * @param rules one per measure, sorted by measure name
+ */
+public record Scorecard(String stage, List<MeasureRule> rules) implements Serializable {
+  public static final List<String> STAGES = List.of("trial", "onboarding", "adoption", "renewal");
+
+  public Scorecard {
+    rules = rules.stream().sorted(java.util.Comparator.comparing(r -> r.measure().id())).toList();
+  }
+
+  /** The rule of a measure, or null when the card does not weigh it. */
+  public MeasureRule rule(String measure) {
+    return rules.stream().filter(r -> r.measure().id().equals(measure)).findFirst().orElse(null);
+  }
+
+  /** A canonical text of the card, for its version. */
+  String canonical() {
+    StringBuilder out = new StringBuilder(stage).append('{');
+    for (MeasureRule r : rules) {
+      out.append(r.measure().id()).append(':').append(r.weight()).append(',').append(r.good()).append(',')
+          .append(r.poor()).append(';');
+    }
+    return out.append('}').toString();
+  }
+}

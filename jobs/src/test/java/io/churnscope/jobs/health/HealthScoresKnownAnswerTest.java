@@ -1,0 +1,162 @@
+package io.churnscope.jobs.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.schema.HealthTables;
+import io.churnscope.common.testing.SparkTestBase;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Health scores of four hand-built accounts on two dates with the default scorecards; every value
+ * worked out in the comments. Weights of the adoption card sum to 21, of the renewal card to 19.
+ */
+class HealthScoresKnownAnswerTest extends SparkTestBase {
+  static final LocalDate D1 = LocalDate.parse("2026-06-30");
+  static final LocalDate D2 = LocalDate.parse("2026-07-31");
+  static HealthSettings settings;
+  static HealthInputs.Sources in;
+  static Map<String, Row> first;
+  static Map<String, Row> second;
+
+  @BeforeAll
+  static void score() {
+    settings = HealthSettings.from(ChurnscopeConfig.defaults());
+    in = new HealthInputs.Sources(
+        sql("SELECT * FROM VALUES "
+            // a customer for 400 days on a monthly plan: adoption
+            + "(DATE'2026-06-30', 'a-adopt', 'customer', 'none', 400, DATE'2026-07-15', 'Tier 2', false), "
+            // 30 days a customer and past due: onboarding
+            + "(DATE'2026-06-30', 'a-onb', 'customer', 'none', 30, DATE'2026-07-31', 'Tier 3', true), "
+            // an annual contract renewing in 30 days: renewal
+            + "(DATE'2026-06-30', 'a-renew', 'customer', 'none', 500, DATE'2026-07-30', 'Tier 1', false), "
+            + "(DATE'2026-06-30', 'a-trial', 'prospect', 'open', CAST(NULL AS INT), CAST(NULL AS DATE), CAST(NULL AS STRING), false), "
+            // churned: not scored
+            + "(DATE'2026-06-30', 'a-gone', 'churned', 'none', 200, CAST(NULL AS DATE), CAST(NULL AS STRING), false), "
+            + "(DATE'2026-07-31', 'a-adopt', 'customer', 'none', 431, DATE'2026-08-15', 'Tier 2', false), "
+            + "(DATE'2026-07-31', 'a-onb', 'customer', 'none', 61, DATE'2026-08-31', 'Tier 3', false) "
+            + "AS t(snapshot_date, account_id, lifecycle_status, trial_status, tenure_days, next_renewal_date, arr_tier, past_due)"),
+        sql("SELECT * FROM VALUES "
+            + "(DATE'2026-06-30', 'a-adopt', 9, 0.9, 7, 0.0, 0.1, 0.3), "
+            + "(DATE'2026-06-30', 'a-renew', 2, 0.4, 3, 0.0, -0.3, 0.5), "
+            + "(DATE'2026-06-30', 'a-trial', 6, CAST(NULL AS DOUBLE), 1, 0.0, 0.0, 1.0), "
+            + "(DATE'2026-07-31', 'a-adopt', 9, 0.4, 7, 0.0, 0.1, 0.3), "
+            + "(DATE'2026-07-31', 'a-onb', 7, 0.6, 4, 0.0, 0.0, 0.5) "
+            + "AS t(snapshot_date, account_id, active_days_14, license_utilization, feature_breadth, trend_7d, trend_28d, "
+            + "top_user_share)"),
+        sql("SELECT * FROM VALUES "
+            + "('s-renew', 1, 'a-renew', 'core', 'pro', 'year', 5, 1200.0, 'USD', 'active', CAST(NULL AS DATE), "
+            + "CAST(NULL AS DATE), DATE'2024-07-30', CAST(NULL AS DATE), DATE'2024-07-30') "
+            + "AS t(subscription_id, version, account_id, product, plan, billing_interval, quantity, amount, currency, "
+            + "status, trial_start, trial_end, start_date, ended_at, effective_date)"),
+        sql("SELECT * FROM VALUES "
+            + "('a-adopt', TIMESTAMP'2026-06-20 10:00:00', CAST(NULL AS TIMESTAMP), 'normal', CAST(NULL AS INT)), "
+            + "('a-adopt', TIMESTAMP'2026-05-20 10:00:00', TIMESTAMP'2026-06-01 10:00:00', 'low', 5), "
+            + "('a-renew', TIMESTAMP'2026-06-25 10:00:00', CAST(NULL AS TIMESTAMP), 'urgent', CAST(NULL AS INT)), "
+            // opened after D1: unseen on D1
+            + "('a-onb', TIMESTAMP'2026-07-02 10:00:00', TIMESTAMP'2026-07-03 10:00:00', 'high', 4) "
+            + "AS t(account_id, created_at, closed_at, priority, csat)"),
+        sql("SELECT * FROM VALUES "
+            + "('a-adopt', TIMESTAMP'2026-05-01 09:00:00', 10), ('a-adopt', TIMESTAMP'2026-07-15 09:00:00', 4) "
+            + "AS t(account_id, responded_at, score)"),
+        sql("SELECT 'a-adopt' AS account_id, 'recurring' AS kind, DATE'2026-06-01' AS invoice_date"));
+    Dataset<Row> d1 = scoreOn(D1, null).cache();
+    first = byAccount(d1);
+    second = byAccount(scoreOn(D2, HealthScoresStage.previousOf(d1, D2)));
+  }
+
+  static Dataset<Row> scoreOn(LocalDate date, Dataset<Row> previous) {
+    Dataset<Row> measures = HealthInputs.measures(in, HealthInputs.population(in, date, settings), date);
+    Dataset<Row> none = HealthScoresStage.previousOf(
+        spark().createDataFrame(List.<Row>of(), HealthTables.HEALTH_SCORES.schema()), date);
+    return HealthScoresStage.score(measures, previous == null ? none : previous, settings, date);
+  }
+
+  static Map<String, Row> byAccount(Dataset<Row> rows) {
+    Map<String, Row> out = new TreeMap<>();
+    rows.collectAsList().forEach(r -> out.put(r.getAs("account_id"), r));
+    return out;
+  }
+
+  static double contributions(Row row) {
+    return row.<Row>getList(row.fieldIndex("measures")).stream().mapToDouble(m -> m.<Double>getAs("contribution")).sum();
+  }
+
+  @Test
+  void eachAccountIsScoredOnItsLifecycleStagesCard() {
+    assertEquals(List.of("a-adopt", "a-onb", "a-renew", "a-trial"), List.copyOf(first.keySet()));
+    assertEquals(List.of("adoption", "onboarding", "renewal", "trial"),
+        first.values().stream().map(r -> r.<String>getAs("lifecycle_stage")).toList());
+    assertEquals("adoption-", first.get("a-adopt").<String>getAs("scorecard_version").substring(0, 9));
+  }
+
+  @Test
+  void scoresOnTheFirstDate() {
+    // Adoption, every measure good (one normal ticket in 30 days <= 2, CSAT 5, NPS 10, no refund): 100.
+    assertEquals(100.0, first.get("a-adopt").<Double>getAs("score"), 1e-9);
+    assertEquals(List.of(), first.get("a-adopt").getList(first.get("a-adopt").fieldIndex("missing_measures")));
+    // Onboarding: no engagement row, so frequency, utilization and breadth are missing; no open high-priority
+    // ticket (the high one is opened after D1) is good (100, weight 2), past due is poor (0, weight 2): 50.
+    assertEquals(50.0, first.get("a-onb").<Double>getAs("score"), 1e-9);
+    assertEquals(List.of("feature_breadth", "license_utilization", "usage_frequency"),
+        first.get("a-onb").getList(first.get("a-onb").fieldIndex("missing_measures")));
+    // Renewal: frequency 2, utilization 0.4, trend -0.3 and one urgent open ticket are poor; breadth 3 a warning
+    // (weight 1: 50); not past due (weight 3: 100); CSAT and NPS missing (weights 1 + 3 out of 19): 350 / 15.
+    assertEquals(350 / 15.0, first.get("a-renew").<Double>getAs("score"), 1e-9);
+    assertEquals("poor", first.get("a-renew").getAs("score_band"));
+    assertEquals(List.of("csat_90d", "nps_score"), first.get("a-renew").getList(first.get("a-renew").fieldIndex("missing_measures")));
+    // Trial: frequency 6 good (3 x 100), breadth 1 poor, concentration 1.0 poor: 300 / 6.
+    assertEquals(50.0, first.get("a-trial").<Double>getAs("score"), 1e-9);
+    assertEquals("first score: 100 (good)", first.get("a-adopt").getAs("explanation"));
+    assertNull(first.get("a-adopt").getAs("score_change"));
+  }
+
+  @Test
+  void theContributionsSumToTheScoreOnEveryRow() {
+    for (Map<String, Row> rows : List.of(first, second)) {
+      for (Row row : rows.values()) {
+        assertEquals(row.<Double>getAs("score"), contributions(row), 1e-9, row.<String>getAs("account_id"));
+      }
+    }
+  }
+
+  @Test
+  void everyChangeIsExplainedByTermsThatSumToIt() {
+    Row adopt = second.get("a-adopt");
+    // Utilization 0.9 → 0.4 (poor, weight 3) and NPS 10 → 4 (poor, weight 2): 100 → 1600 / 21.
+    assertEquals(1600 / 21.0, adopt.<Double>getAs("score"), 1e-9);
+    assertEquals(-500 / 21.0, adopt.<Double>getAs("score_change"), 1e-9);
+    Map<String, Double> moves = adopt.getJavaMap(adopt.fieldIndex("measure_changes"));
+    assertEquals(-300 / 21.0, moves.get("license_utilization"), 1e-9);
+    assertEquals(-200 / 21.0, moves.get("nps_score"), 1e-9);
+    assertEquals("score 100 → 76: license_utilization 0.90 → 0.40 (−14), nps_score 10 → 4 (−10)", adopt.getAs("explanation"));
+    for (Row row : second.values()) {
+      Map<String, Double> byMeasure = row.getJavaMap(row.fieldIndex("measure_changes"));
+      double sum = byMeasure.values().stream().mapToDouble(Double::doubleValue).sum()
+          + row.<Double>getAs("reweighting_change") + row.<Double>getAs("scorecard_change");
+      assertEquals(row.<Double>getAs("score_change"), sum, 1e-9, row.<String>getAs("account_id"));
+      assertEquals(row.<Double>getAs("score") - row.<Double>getAs("previous_score"), row.<Double>getAs("score_change"), 1e-9);
+    }
+    // Onboarding: frequency, utilization and breadth appear (all good) and past due clears: 50 → 100, the
+    // shared measures (tickets, past due) explain all of it, the new ones change nothing (all good).
+    Row onboarding = second.get("a-onb");
+    assertEquals(100.0, onboarding.<Double>getAs("score"), 1e-9);
+    assertEquals(50.0, onboarding.<String, Double>getJavaMap(onboarding.fieldIndex("measure_changes")).get("past_due"), 1e-9);
+    assertEquals(0.0, onboarding.<Double>getAs("reweighting_change"), 1e-9);
+    assertFalse(second.containsKey("a-renew"), "an account not scored tonight has no row");
+  }
+
+  @Test
+  void scoringIsDeterministic() {
+    assertEquals(List.copyOf(first.values()), List.copyOf(byAccount(scoreOn(D1, null)).values()));
+  }
+}
