@@ -3,8 +3,11 @@ package io.churnscope.common.schema;
 import static io.churnscope.common.schema.Columns.optional;
 import static io.churnscope.common.schema.Columns.required;
 import static io.churnscope.common.schema.Columns.schema;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createArrayType;
 import static org.apache.spark.sql.types.DataTypes.createMapType;
@@ -17,14 +20,14 @@ import org.apache.spark.sql.types.StructType;
 public final class HealthTables {
   private HealthTables() {}
 
-  /** One measure of a score. */
+  /** One measure of a score. Never null in practice; declared nullable because Delta refuses NOT NULL inside arrays. */
   public static final StructType MEASURE = schema(
-      required("measure", StringType, "Measure name (docs/health.md), e.g. license_utilization."),
-      required("raw_value", DoubleType, "The measure's value as of the snapshot date."),
-      required("band", StringType, "good, warning or poor by the scorecard's thresholds."),
-      required("weight", DoubleType, "The measure's weight in the scorecard."),
-      required("measure_score", DoubleType, "100 for good, 50 for warning, 0 for poor."),
-      required("contribution", DoubleType, "weight x measure_score / (sum of the weights of the measures with a value): "
+      optional("measure", StringType, "Measure name (docs/health.md), e.g. license_utilization."),
+      optional("raw_value", DoubleType, "The measure's value as of the snapshot date."),
+      optional("band", StringType, "good, warning or poor by the scorecard's thresholds."),
+      optional("weight", DoubleType, "The measure's weight in the scorecard."),
+      optional("measure_score", DoubleType, "100 for good, 50 for warning, 0 for poor."),
+      optional("contribution", DoubleType, "weight x measure_score / (sum of the weights of the measures with a value): "
           + "the contributions sum to the score."));
 
   public static final TableSpec HEALTH_SCORES = new TableSpec(MartTables.ZONE, "health_scores", schema(
@@ -54,5 +57,37 @@ public final class HealthTables {
       List.of("snapshot_date"), "Customer health per account and snapshot date: an explainable score per lifecycle stage, "
           + "what it is made of and why it moved.");
 
-  public static final List<TableSpec> ALL = List.of(HEALTH_SCORES);
+  public static final TableSpec CS_ACTIONS = new TableSpec(MartTables.ZONE, "cs_actions", schema(
+      required("run_date", DateType, "The run that listed the action; the partition column."),
+      required("list", StringType, "at_risk, expansion or advocacy."),
+      required("account_id", StringType, "The account to act on."),
+      required("rule", StringType, "The rule that put it on the list (docs/health.md), e.g. usage_drop."),
+      required("evidence", StringType, "The measure behind the rule, in words, e.g. 'active events down 35 % over 28 days'."),
+      required("call_to_action", StringType, "What to do (health.actions.<rule>.call-to-action)."),
+      required("lifecycle_stage", StringType, "The account's lifecycle stage (marts.health_scores)."),
+      optional("arr_tier", StringType, "ARR tier: picks the program."),
+      required("program", StringType, "high_touch (a named CSM's task), coverage (a pooled CSM team with a capacity) or "
+          + "digital (an audience for marketing automation), by health.programs.by-tier."),
+      optional("owner_key", StringType, "Pseudonymous key of the account owner in the CRM: the named CSM of a high-touch account."),
+      required("mrr", StagedTables.MONEY, "MRR on the run date in the base currency: at stake for at-risk, the base to grow "
+          + "for expansion."),
+      required("list_rank", IntegerType, "1 = the list's account with the most MRR (ties by account_id); every rule of "
+          + "an account shares its rank."),
+      required("reached", BooleanType, "Whether the program can act on it: false for a coverage account beyond the team's "
+          + "capacity (health.programs.coverage: csms x accounts-per-csm, at-risk first, then by MRR).")),
+      List.of("run_date"), "What customer success should do tonight: each account on the at-risk, expansion and advocacy "
+          + "lists, the rule that put it there in words, a call to action and the program that acts.");
+
+  public static final TableSpec CS_PROGRAMS = new TableSpec(MartTables.ZONE, "cs_programs", schema(
+      required("run_date", DateType, "The run; the partition column."),
+      required("list", StringType, "at_risk, expansion or advocacy."),
+      required("program", StringType, "high_touch, coverage or digital."),
+      required("accounts", LongType, "Accounts of the list in the program."),
+      required("reached_accounts", LongType, "Of which the program can act on (reach)."),
+      required("mrr", StagedTables.MONEY, "Their MRR: at stake or to grow (impact)."),
+      required("reached_mrr", StagedTables.MONEY, "The MRR of the accounts reached.")),
+      List.of("run_date"), "Reach beside impact per list and program: what each engagement model covers, so low tiers are "
+          + "not left unmanaged.");
+
+  public static final List<TableSpec> ALL = List.of(HEALTH_SCORES, CS_ACTIONS, CS_PROGRAMS);
 }
