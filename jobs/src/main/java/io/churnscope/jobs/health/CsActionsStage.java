@@ -60,12 +60,7 @@ public final class CsActionsStage implements Stage {
     LocalDate date = run.runDate();
     Column day = lit(Date.valueOf(date));
     Dataset<Row> status = DeltaIO.read(spark, run.lake(), MartTables.ACCOUNT_STATUS).where(col("snapshot_date").equalTo(day));
-    HealthInputs.Sources in = new HealthInputs.Sources(status,
-        DeltaIO.readOrEmpty(spark, run.lake(), EngagementTables.ACCOUNT_ENGAGEMENT),
-        DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS),
-        DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.SUPPORT_TICKETS),
-        DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.NPS_RESPONSES),
-        DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.INVOICES));
+    HealthInputs.Sources in = HealthInputs.Sources.read(spark, run.lake(), status);
     Dataset<Row> scored = DeltaIO.read(spark, run.lake(), HealthTables.HEALTH_SCORES).where(col("snapshot_date").equalTo(day))
         .select("account_id", "lifecycle_stage", "arr_tier", "score", "score_band")
         .join(status.select(col("account_id"), col("past_due").as("is_past_due"), col("mrr")), "account_id", "left");

@@ -11,12 +11,17 @@ import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.lake.Lake;
+import io.churnscope.common.schema.EngagementTables;
+import io.churnscope.common.schema.StagedTables;
 import io.churnscope.jobs.subscriptions.VersionsInForce;
 import java.sql.Date;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Who is scored on a date, in which lifecycle stage, and every measure's value as of that date
@@ -28,7 +33,17 @@ public final class HealthInputs {
 
   /** The tables the inputs are read from, as of the snapshot date. */
   public record Sources(Dataset<Row> accountStatus, Dataset<Row> accountEngagement, Dataset<Row> versions,
-      Dataset<Row> tickets, Dataset<Row> nps, Dataset<Row> invoices) {}
+      Dataset<Row> tickets, Dataset<Row> nps, Dataset<Row> invoices) {
+    /** The lake's tables (those not written yet read as empty), with {@code accountStatus} as given. */
+    public static Sources read(SparkSession spark, Lake lake, Dataset<Row> accountStatus) {
+      return new Sources(accountStatus,
+          DeltaIO.readOrEmpty(spark, lake, EngagementTables.ACCOUNT_ENGAGEMENT),
+          DeltaIO.readOrEmpty(spark, lake, StagedTables.SUBSCRIPTION_VERSIONS),
+          DeltaIO.readOrEmpty(spark, lake, StagedTables.SUPPORT_TICKETS),
+          DeltaIO.readOrEmpty(spark, lake, StagedTables.NPS_RESPONSES),
+          DeltaIO.readOrEmpty(spark, lake, StagedTables.INVOICES));
+    }
+  }
 
   /**
    * Customers and accounts in an open trial on {@code date}, with {@code lifecycle_stage} and

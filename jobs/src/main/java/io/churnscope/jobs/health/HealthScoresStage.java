@@ -56,13 +56,8 @@ public final class HealthScoresStage implements Stage {
   public StageResult run(SparkSession spark, RunContext run) {
     HealthSettings settings = HealthSettings.from(run.config());
     LocalDate date = run.runDate();
-    HealthInputs.Sources in = new HealthInputs.Sources(
-        DeltaIO.read(spark, run.lake(), MartTables.ACCOUNT_STATUS),
-        DeltaIO.readOrEmpty(spark, run.lake(), EngagementTables.ACCOUNT_ENGAGEMENT),
-        DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS),
-        DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.SUPPORT_TICKETS),
-        DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.NPS_RESPONSES),
-        DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.INVOICES));
+    HealthInputs.Sources in = HealthInputs.Sources.read(spark, run.lake(),
+        DeltaIO.read(spark, run.lake(), MartTables.ACCOUNT_STATUS));
     Dataset<Row> measures = HealthInputs.measures(in, HealthInputs.population(in, date, settings), date);
     Dataset<Row> scored = score(measures, previous(spark, run, date), settings, date).cache();
     try {
