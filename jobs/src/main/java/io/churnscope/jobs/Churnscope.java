@@ -46,6 +46,10 @@ public final class Churnscope {
     commands.put("hotspots", new Command(
         "churn hot-spots on any table or file: --input PATH --dimensions a,b --outcome COL --output PATH",
         io.churnscope.jobs.hotspots.HotspotJob::main));
+    commands.put("churn-model", new Command(
+        "a calibrated churn model on any table, with a holdout and each prediction's reasons: --input PATH --label COL "
+            + "--features a,b --id COL --output PATH",
+        io.churnscope.jobs.model.ChurnModelJob::main));
     return commands;
   }
 

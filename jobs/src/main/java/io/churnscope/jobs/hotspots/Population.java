@@ -131,8 +131,8 @@ public final class Population {
     }
   }
 
-  /** 1 for churned, 0 for retained, null for anything else (which the check reports). */
-  static Column binaryOutcome(Dataset<Row> input, String name) {
+  /** 1 for churned, 0 for retained, null for anything else (which the check reports): boolean, 0/1 or yes/no. */
+  public static Column binaryOutcome(Dataset<Row> input, String name) {
     DataType type = input.schema().apply(name).dataType();
     Column c = column(name);
     if (type instanceof BooleanType) {

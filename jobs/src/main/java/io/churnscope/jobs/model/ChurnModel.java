@@ -1,0 +1,252 @@
+package io.churnscope.jobs.model;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.percent_rank;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.churnscope.common.UserError;
+import io.churnscope.jobs.hotspots.Population;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.feature.Imputer;
+import org.apache.spark.ml.feature.OneHotEncoder;
+import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * A churn model on any table (docs/churn-model.md): logistic regression on standardised features
+ * (text columns one-hot encoded, missing numbers imputed with the training median), a stratified
+ * holdout with a seed, Platt-calibrated probabilities, and per row the exact reasons: each feature's
+ * coefficient × its centred value on the logit, which sum to the margin less the intercept.
+ */
+public final class ChurnModel {
+  static final String LABEL = "label";
+  static final String SPLIT = "split";
+
+  private ChurnModel() {}
+
+  /** A trained model and what it says about the holdout. */
+  public record Result(Dataset<Row> predictions, List<Metrics> metrics, List<Weight> weights) {}
+
+  /** One split's figures. */
+  public record Metrics(String split, long rows, long churned, double baseRate, double aucRoc, double aucPr, double brier) {
+    static final StructType SCHEMA = new StructType().add("split", DataTypes.StringType).add("rows", DataTypes.LongType)
+        .add("churned", DataTypes.LongType).add("base_rate", DataTypes.DoubleType).add("auc_roc", DataTypes.DoubleType)
+        .add("auc_pr", DataTypes.DoubleType).add("brier", DataTypes.DoubleType);
+
+    Row row() {
+      return RowFactory.create(split, rows, churned, baseRate, aucRoc, aucPr, brier);
+    }
+  }
+
+  /** A feature's total pull on the logit per unit of its standardised value (its slots' coefficients, largest). */
+  public record Weight(String feature, double coefficient) {}
+
+  /**
+   * @param input the table; {@code label} is binary (boolean, 0/1 or yes/no), rows without it are left out
+   * @param id the row id column (carried to the predictions, and the holdout's draw)
+   * @param holdoutShare share of each class held out, in (0, 1)
+   */
+  public static Result train(Dataset<Row> input, String label, List<String> features, String id, double holdoutShare,
+      long seed) {
+    check(input, label, features, id);
+    Dataset<Row> rows = input.withColumn(LABEL, Population.binaryOutcome(input, label).cast("double"))
+        .where(col(LABEL).isNotNull());
+    List<String> numeric = numericFeatures(input, features);
+    for (String f : features) {
+      // A blank in a numeric column is a missing value (the imputer fills it), not an error.
+      rows = rows.withColumn(f, numeric.contains(f) ? col(f).cast("string").try_cast("double") : col(f).cast("string"));
+    }
+    rows = split(rows, id, holdoutShare, seed).cache();
+    Dataset<Row> train = rows.where(col(SPLIT).equalTo("train"));
+    PipelineModel features2 = featurePipeline(features, numeric).fit(train);
+    Dataset<Row> encoded = features2.transform(rows);
+    LogisticRegressionModel lr = new LogisticRegression().setFeaturesCol("features").setLabelCol(LABEL)
+        .setRegParam(0.001).setMaxIter(200).fit(encoded.where(col(SPLIT).equalTo("train")));
+    Dataset<Row> scored = lr.transform(encoded);
+    Platt platt = Platt.fit(scored.where(col(SPLIT).equalTo("train")), lr);
+    List<String> slotFeatures = slotFeatures(encoded.schema().apply("raw_features"), features);
+    Dataset<Row> predictions = scored.map(new Reasons(id, lr.coefficients().toArray(), lr.intercept(), slotFeatures,
+        platt), Encoders.row(Reasons.SCHEMA));
+    List<Metrics> metrics = new ArrayList<>();
+    for (String part : List.of("train", "test")) {
+      metrics.add(metrics(predictions.where(col(SPLIT).equalTo(part)), part));
+    }
+    return new Result(predictions, metrics, weights(lr.coefficients().toArray(), slotFeatures));
+  }
+
+  private static void check(Dataset<Row> input, String label, List<String> features, String id) {
+    Set<String> columns = Set.of(input.columns());
+    List<String> named = new ArrayList<>(features);
+    named.add(label);
+    named.add(id);
+    List<String> missing = named.stream().filter(c -> !columns.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new UserError("no such column: " + missing + "; the table has " + Arrays.toString(input.columns()));
+    }
+    if (features.isEmpty() || features.contains(label) || features.contains(id)) {
+      throw new UserError("--features: name at least one column, and neither the label nor the id");
+    }
+  }
+
+  /**
+   * Numeric columns, and text columns whose every non-blank value is a number (a CSV column with a few
+   * blanks is read as text: Telco's TotalCharges); blanks become missing values, imputed.
+   */
+  static List<String> numericFeatures(Dataset<Row> input, List<String> features) {
+    List<String> text = features.stream().filter(f -> !(input.schema().apply(f).dataType() instanceof NumericType)).toList();
+    List<String> numeric = new ArrayList<>(features.stream().filter(f -> !text.contains(f)).toList());
+    if (!text.isEmpty()) {
+      Column[] notNumbers = text.stream().map(f -> org.apache.spark.sql.functions.count_if(
+          org.apache.spark.sql.functions.trim(col(f)).notEqual("").and(col(f).try_cast("double").isNull())).as(f))
+          .toArray(Column[]::new);
+      Column[] values = text.stream().map(f -> org.apache.spark.sql.functions.count_if(
+          org.apache.spark.sql.functions.trim(col(f)).notEqual("")).as(f + "__values")).toArray(Column[]::new);
+      Column[] all = java.util.stream.Stream.concat(Arrays.stream(notNumbers), Arrays.stream(values)).toArray(Column[]::new);
+      Row counts = input.agg(all[0], Arrays.copyOfRange(all, 1, all.length)).first();
+      for (String f : text) {
+        if (counts.<Long>getAs(f) == 0 && counts.<Long>getAs(f + "__values") > 0) {
+          numeric.add(f);
+        }
+      }
+    }
+    return List.copyOf(numeric);
+  }
+
+  /**
+   * {@code split} = test for a share of each class, drawn by a hash of the id and the seed (the same
+   * rows on every run), else train.
+   */
+  static Dataset<Row> split(Dataset<Row> rows, String id, double share, long seed) {
+    Column draw = percent_rank().over(Window.partitionBy(LABEL).orderBy(xxhash64(col(id).cast("string"), lit(seed)), col(id)));
+    return rows.withColumn(SPLIT, when(draw.lt(share), lit("test")).otherwise(lit("train")));
+  }
+
+  private static Pipeline featurePipeline(List<String> features, List<String> numeric) {
+    List<PipelineStage> stages = new ArrayList<>();
+    List<String> assembled = new ArrayList<>();
+    if (!numeric.isEmpty()) {
+      String[] imputed = numeric.stream().map(f -> f + "__imputed").toArray(String[]::new);
+      stages.add(new Imputer().setStrategy("median").setInputCols(numeric.toArray(String[]::new)).setOutputCols(imputed));
+      assembled.addAll(Arrays.asList(imputed));
+    }
+    for (String f : features) {
+      if (!numeric.contains(f)) {
+        stages.add(new StringIndexer().setInputCol(f).setOutputCol(f + "__index").setHandleInvalid("keep"));
+        stages.add(new OneHotEncoder().setInputCol(f + "__index").setOutputCol(f + "__onehot").setDropLast(false)
+            .setHandleInvalid("keep"));
+        assembled.add(f + "__onehot");
+      }
+    }
+    stages.add(new VectorAssembler().setInputCols(assembled.toArray(String[]::new)).setOutputCol("raw_features")
+        .setHandleInvalid("keep"));
+    stages.add(new StandardScaler().setInputCol("raw_features").setOutputCol("features").setWithMean(true).setWithStd(true));
+    return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+  }
+
+  /** The source feature of each slot of the assembled vector, from the assembler's attribute names. */
+  static List<String> slotFeatures(org.apache.spark.sql.types.StructField assembled, List<String> features) {
+    AttributeGroup group = AttributeGroup.fromStructField(assembled);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < group.size(); i++) {
+      String name = group.getAttr(i).name().getOrElse(() -> "");
+      String feature = features.stream().filter(f -> name.equals(f + "__imputed") || name.startsWith(f + "__onehot"))
+          .max(Comparator.comparingInt(String::length)).orElse(name);
+      out.add(feature);
+    }
+    return out;
+  }
+
+  private static List<Weight> weights(double[] coefficients, List<String> slotFeatures) {
+    java.util.Map<String, Double> largest = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < coefficients.length; i++) {
+      largest.merge(slotFeatures.get(i), coefficients[i], (a, b) -> Math.abs(a) >= Math.abs(b) ? a : b);
+    }
+    return largest.entrySet().stream().map(e -> new Weight(e.getKey(), e.getValue()))
+        .sorted(Comparator.comparingDouble((Weight w) -> -Math.abs(w.coefficient()))).toList();
+  }
+
+  static Metrics metrics(Dataset<Row> predictions, String split) {
+    Row sums = predictions.selectExpr("count(*)", "sum(label)", "avg(pow(probability - label, 2))").first();
+    long rows = sums.getLong(0);
+    double churned = sums.isNullAt(1) ? 0 : sums.getDouble(1);
+    BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator().setLabelCol(LABEL)
+        .setRawPredictionCol("probability");
+    double roc = evaluator.setMetricName("areaUnderROC").evaluate(predictions);
+    double pr = evaluator.setMetricName("areaUnderPR").evaluate(predictions);
+    return new Metrics(split, rows, (long) churned, rows == 0 ? 0 : churned / rows, roc, pr,
+        sums.isNullAt(2) ? Double.NaN : sums.getDouble(2));
+  }
+
+  /** Turns a scored row into a prediction row with its calibrated probability and its top reasons. */
+  static final class Reasons implements org.apache.spark.api.java.function.MapFunction<Row, Row>, Serializable {
+    static final StructType REASON = new StructType().add("feature", DataTypes.StringType)
+        .add("attribution", DataTypes.DoubleType);
+    static final StructType SCHEMA = new StructType()
+        .add("id", DataTypes.StringType).add(SPLIT, DataTypes.StringType).add(LABEL, DataTypes.DoubleType)
+        .add("margin", DataTypes.DoubleType).add("intercept", DataTypes.DoubleType)
+        .add("probability", DataTypes.DoubleType)
+        .add("reasons", DataTypes.createArrayType(REASON))
+        .add("attributions", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
+    /** Reasons kept per row: the features that push the churn odds up most. */
+    static final int TOP = 3;
+
+    private final String id;
+    private final double[] coefficients;
+    private final double intercept;
+    private final List<String> slotFeatures;
+    private final Platt platt;
+
+    Reasons(String id, double[] coefficients, double intercept, List<String> slotFeatures, Platt platt) {
+      this.id = id;
+      this.coefficients = coefficients;
+      this.intercept = intercept;
+      this.slotFeatures = List.copyOf(slotFeatures);
+      this.platt = platt;
+    }
+
+    @Override
+    public Row call(Row row) {
+      double[] x = ((Vector) row.getAs("features")).toArray();
+      java.util.Map<String, Double> byFeature = new java.util.LinkedHashMap<>();
+      double margin = intercept;
+      for (int i = 0; i < x.length; i++) {
+        // Standardised with the training mean: x is centred, so w·x is the pull away from the average row.
+        double pull = coefficients[i] * x[i];
+        margin += pull;
+        byFeature.merge(slotFeatures.get(i), pull, Double::sum);
+      }
+      List<Row> top = byFeature.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+          .limit(TOP).map(e -> RowFactory.create(e.getKey(), e.getValue())).collect(Collectors.toList());
+      Object key = row.getAs(id);
+      return RowFactory.create(key == null ? null : key.toString(), row.getAs(SPLIT), row.getAs(LABEL), margin, intercept,
+          platt.probability(margin), CollectionConverters.asScala(top).toSeq(), CollectionConverters.asScala(byFeature));
+    }
+  }
+}
