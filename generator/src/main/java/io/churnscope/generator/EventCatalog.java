@@ -15,7 +15,6 @@ final class EventCatalog {
   static final String EMAIL_SENT = "Email Sent";
   static final String NOTIFICATION_DELIVERED = "Notification Delivered";
   static final String DIGEST_SENT = "Digest Sent";
-  static final String[] PASSIVE_EVENTS = {EMAIL_SENT, NOTIFICATION_DELIVERED, DIGEST_SENT};
 
   static final String SIGNED_IN = "Signed In";
   static final String HELP_ARTICLE_VIEWED = "Help Article Viewed";

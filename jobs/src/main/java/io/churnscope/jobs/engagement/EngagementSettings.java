@@ -104,11 +104,6 @@ public record EngagementSettings(
     return ConfigKey.of(key, "two ascending numbers, 0 or more, like [0.5, 0.8]", c -> ascendingPair(c, key));
   }
 
-  /** The cadence of a product: its own, else the default. */
-  public String cadenceOf(String product) {
-    return product == null ? defaultCadence : cadenceByProduct.getOrDefault(product, defaultCadence);
-  }
-
   private static String cadence(ChurnscopeConfig config, String key) {
     String value = config.string(key);
     if (!CADENCES.contains(value)) {

@@ -20,8 +20,6 @@ public enum ActionRule {
   PROMOTER("promoter", "advocacy", "at-least"),
   HEAVY_ADOPTERS("heavy_adopters", "advocacy", null);
 
-  public static final List<String> LISTS = List.of("at_risk", "expansion", "advocacy");
-
   private final String id;
   private final String list;
   private final String threshold;

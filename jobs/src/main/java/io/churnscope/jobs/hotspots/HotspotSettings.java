@@ -72,22 +72,6 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
     return new HotspotSettings(value, minSupport, minSupportShare, fdr, minLift, bins, maxValuesPerDimension, maxCandidates);
   }
 
-  public HotspotSettings withMinSupport(long count, double share) {
-    return new HotspotSettings(maxOrder, count, share, fdr, minLift, bins, maxValuesPerDimension, maxCandidates);
-  }
-
-  public HotspotSettings withFdr(double value) {
-    return new HotspotSettings(maxOrder, minSupport, minSupportShare, value, minLift, bins, maxValuesPerDimension, maxCandidates);
-  }
-
-  public HotspotSettings withMinLift(double value) {
-    return new HotspotSettings(maxOrder, minSupport, minSupportShare, fdr, value, bins, maxValuesPerDimension, maxCandidates);
-  }
-
-  public HotspotSettings withBins(int value) {
-    return new HotspotSettings(maxOrder, minSupport, minSupportShare, fdr, minLift, value, maxValuesPerDimension, maxCandidates);
-  }
-
   /** Segments smaller than this are neither tested nor extended: the larger of the two minimums. */
   public long supportFloor(long population) {
     return Math.max(minSupport, (long) Math.ceil(minSupportShare * population));

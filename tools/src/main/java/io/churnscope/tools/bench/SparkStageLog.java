@@ -73,12 +73,4 @@ final class SparkStageLog extends SparkListener {
           .sorted(Comparator.comparingLong(SparkStage::wallMs).reversed()).limit(n).toList();
     }
   }
-
-  /** Spark stages of a Churnscope stage, and their summed wall time. */
-  long[] countAndWall(String group) {
-    synchronized (finished) {
-      List<SparkStage> of = finished.stream().filter(s -> s.group().equals(group)).toList();
-      return new long[] {of.size(), of.stream().mapToLong(SparkStage::wallMs).sum()};
-    }
-  }
 }
