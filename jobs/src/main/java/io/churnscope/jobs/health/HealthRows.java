@@ -17,26 +17,22 @@ import scala.jdk.javaapi.CollectionConverters;
  * per measure, and {@code previous_snapshot_date, previous_version, previous_score, previous_measures}.
  */
 final class HealthRows implements MapFunction<Row, Row>, Serializable {
-  private final Map<String, Scorecard> cards;
   private final Map<String, String> versions;
-  private final double goodFrom;
-  private final double poorBelow;
+  private final HealthSettings settings;
   private final Date snapshotDate;
 
   HealthRows(HealthSettings settings, Date snapshotDate) {
-    this.cards = Map.copyOf(settings.scorecards());
     Map<String, String> byStage = new LinkedHashMap<>();
-    cards.forEach((stage, card) -> byStage.put(stage, HealthSettings.version(card)));
+    settings.scorecards().forEach((stage, card) -> byStage.put(stage, HealthSettings.version(card)));
     this.versions = Map.copyOf(byStage);
-    this.goodFrom = settings.goodFrom();
-    this.poorBelow = settings.poorBelow();
+    this.settings = settings;
     this.snapshotDate = snapshotDate;
   }
 
   @Override
   public Row call(Row in) {
     String stage = in.getAs("lifecycle_stage");
-    Scorecard card = cards.get(stage);
+    Scorecard card = settings.scorecards().get(stage);
     Map<String, Double> values = new LinkedHashMap<>();
     for (HealthMeasure measure : HealthMeasure.values()) {
       Object value = in.getAs(measure.id());
@@ -44,7 +40,7 @@ final class HealthRows implements MapFunction<Row, Row>, Serializable {
     }
     HealthScoring.Scored now = HealthScoring.score(card, values);
     Double score = now.score();
-    String band = score == null ? null : score >= goodFrom ? "good" : score < poorBelow ? "poor" : "warning";
+    String band = score == null ? null : settings.band(score);
     List<Row> measures = new ArrayList<>();
     for (HealthScoring.MeasureScore m : now.measures()) {
       measures.add(RowFactory.create(m.measure(), m.rawValue(), m.band(), m.weight(), m.score(), m.contribution()));

@@ -26,7 +26,7 @@ import java.util.Map;
  * @param scorecards the card of each stage, keyed by stage
  */
 public record HealthSettings(int onboardingDays, int renewalWindowDays, double goodFrom, double poorBelow,
-    Map<String, Scorecard> scorecards) {
+    Map<String, Scorecard> scorecards) implements java.io.Serializable {
   static final String CARDS = "health.scorecards";
 
   public static final ConfigKey<Integer> ONBOARDING_DAYS = ConfigKey.positiveInt("health.onboarding-days");

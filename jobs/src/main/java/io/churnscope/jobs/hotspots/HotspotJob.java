@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
  * Command {@code hotspots}: churn hot-spots on any table or file (docs/hotspots.md).
  *
  * <pre>
- * bin/churnscope hotspots --input ../shared/datasets/ibm-telco/Telco-Customer-Churn.csv \
+ * bin/churnscope hotspots --input DATASETS/ibm-telco/Telco-Customer-Churn.csv \
  *   --dimensions Contract,InternetService,PaymentMethod,tenure,SeniorCitizen,TechSupport \
  *   --outcome Churn --id customerID --output /tmp/telco-hotspots --run-date 2026-11-01
  * </pre>

@@ -16,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
  * every prediction's reasons (docs/churn-model.md).
  *
  * <pre>
- * bin/churnscope churn-model --input ../shared/datasets/ibm-telco/Telco-Customer-Churn.csv --label Churn \
+ * bin/churnscope churn-model --input DATASETS/ibm-telco/Telco-Customer-Churn.csv --label Churn \
  *   --features tenure,Contract,InternetService,PaymentMethod,MonthlyCharges,TechSupport --id customerID \
  *   --output /tmp/telco-model
  * </pre>

@@ -47,7 +47,7 @@ import org.apache.spark.sql.types.StructField;
  * sources. Every row lands in its staged table or in quarantine ({@code <mapping>.<table>}).
  *
  * <pre>
- * bin/churnscope ingest-mapped --mapping ravenstack --source-dir ../shared/datasets/ravenstack \
+ * bin/churnscope ingest-mapped --mapping ravenstack --source-dir DATASETS/ravenstack \
  *   --lake /tmp/raven-lake --run-date 2025-01-01
  * </pre>
  */
