@@ -76,29 +76,54 @@ public final class ChurnModel {
   public static Result train(Dataset<Row> input, String label, List<String> features, String id, double holdoutShare,
       long seed) {
     check(input, label, features, id);
-    Dataset<Row> rows = input.withColumn(LABEL, Population.binaryOutcome(input, label).cast("double"))
-        .where(col(LABEL).isNotNull());
     List<String> numeric = numericFeatures(input, features);
-    for (String f : features) {
-      // A blank in a numeric column is a missing value (the imputer fills it), not an error.
-      rows = rows.withColumn(f, numeric.contains(f) ? col(f).cast("string").try_cast("double") : col(f).cast("string"));
-    }
-    rows = split(rows, id, holdoutShare, seed).cache();
-    Dataset<Row> train = rows.where(col(SPLIT).equalTo("train"));
-    PipelineModel features2 = featurePipeline(features, numeric).fit(train);
-    Dataset<Row> encoded = features2.transform(rows);
-    LogisticRegressionModel lr = new LogisticRegression().setFeaturesCol("features").setLabelCol(LABEL)
-        .setRegParam(0.001).setMaxIter(200).fit(encoded.where(col(SPLIT).equalTo("train")));
-    Dataset<Row> scored = lr.transform(encoded);
-    Platt platt = Platt.fit(scored.where(col(SPLIT).equalTo("train")), lr);
-    List<String> slotFeatures = slotFeatures(encoded.schema().apply("raw_features"), features);
-    Dataset<Row> predictions = scored.map(new Reasons(id, lr.coefficients().toArray(), lr.intercept(), slotFeatures,
-        platt), Encoders.row(Reasons.SCHEMA));
+    Dataset<Row> rows = split(prepare(input, label, features, numeric), id, holdoutShare, seed).cache();
+    Fitted model = fit(rows.where(col(SPLIT).equalTo("train")), features, numeric);
+    Dataset<Row> predictions = model.score(rows, id);
     List<Metrics> metrics = new ArrayList<>();
     for (String part : List.of("train", "test")) {
       metrics.add(metrics(predictions.where(col(SPLIT).equalTo(part)), part));
     }
-    return new Result(predictions, metrics, weights(lr.coefficients().toArray(), slotFeatures));
+    return new Result(predictions, metrics, model.weights());
+  }
+
+  /**
+   * {@code input} with {@link #LABEL} = the binary outcome as 0/1 (rows without one left out), numeric
+   * features as doubles (a blank is a missing value the imputer fills, not an error), text as text.
+   */
+  static Dataset<Row> prepare(Dataset<Row> input, String label, List<String> features, List<String> numeric) {
+    Dataset<Row> rows = input.withColumn(LABEL, Population.binaryOutcome(input, label).cast("double"))
+        .where(col(LABEL).isNotNull());
+    for (String f : features) {
+      rows = rows.withColumn(f, numeric.contains(f) ? col(f).cast("string").try_cast("double") : col(f).cast("string"));
+    }
+    return rows;
+  }
+
+  /** Fits the encoding, the logistic regression and its calibration on prepared training rows. */
+  static Fitted fit(Dataset<Row> train, List<String> features, List<String> numeric) {
+    PipelineModel encoder = featurePipeline(features, numeric).fit(train);
+    Dataset<Row> encoded = encoder.transform(train);
+    LogisticRegressionModel lr = new LogisticRegression().setFeaturesCol("features").setLabelCol(LABEL)
+        .setRegParam(0.001).setMaxIter(200).fit(encoded);
+    Platt platt = Platt.fit(lr.transform(encoded), lr);
+    return new Fitted(encoder, lr, platt, slotFeatures(encoded.schema().apply("raw_features"), features));
+  }
+
+  /**
+   * A fitted model: the feature encoding, the regression, its calibration and the source feature of
+   * each slot of the encoded vector.
+   */
+  record Fitted(PipelineModel encoder, LogisticRegressionModel lr, Platt platt, List<String> slotFeatures) {
+    /** Prediction rows ({@link Reasons#SCHEMA}) of prepared rows that have {@link #SPLIT} and {@link #LABEL}. */
+    Dataset<Row> score(Dataset<Row> rows, String id) {
+      return encoder.transform(rows).map(new Reasons(id, lr.coefficients().toArray(), lr.intercept(), slotFeatures,
+          platt), Encoders.row(Reasons.SCHEMA));
+    }
+
+    List<Weight> weights() {
+      return ChurnModel.weights(lr.coefficients().toArray(), slotFeatures);
+    }
   }
 
   private static void check(Dataset<Row> input, String label, List<String> features, String id) {
