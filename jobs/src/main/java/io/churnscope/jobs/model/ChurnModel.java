@@ -100,29 +100,130 @@ public final class ChurnModel {
     return rows;
   }
 
-  /** Fits the encoding, the logistic regression and its calibration on prepared training rows. */
+  /** The model families: logistic regression and gradient-boosted trees (docs/churn-model.md). */
+  public enum Kind {
+    LOGISTIC_REGRESSION("logistic_regression"), GRADIENT_BOOSTED_TREES("gradient_boosted_trees");
+
+    private final String id;
+
+    Kind(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+  }
+
+  /** Trees and depth of the gradient-boosted model: enough for interactions, few enough for a nightly. */
+  static final int GBT_TREES = 60;
+  static final int GBT_DEPTH = 4;
+
+  /** Fits the encoding, the model and its calibration on prepared training rows. */
   static Fitted fit(Dataset<Row> train, List<String> features, List<String> numeric) {
+    return fit(train, features, numeric, Kind.LOGISTIC_REGRESSION, 42);
+  }
+
+  static Fitted fit(Dataset<Row> train, List<String> features, List<String> numeric, Kind kind, long seed) {
     PipelineModel encoder = featurePipeline(features, numeric).fit(train);
-    Dataset<Row> encoded = encoder.transform(train);
-    LogisticRegressionModel lr = new LogisticRegression().setFeaturesCol("features").setLabelCol(LABEL)
-        .setRegParam(0.001).setMaxIter(200).fit(encoded);
-    Platt platt = Platt.fit(lr.transform(encoded), lr);
-    return new Fitted(encoder, lr, platt, slotFeatures(encoded.schema().apply("raw_features"), features));
+    Dataset<Row> encoded = encoder.transform(train).cache();
+    try {
+      Scorer scorer = kind == Kind.LOGISTIC_REGRESSION
+          ? Scorer.of(new LogisticRegression().setFeaturesCol("features").setLabelCol(LABEL).setRegParam(0.001)
+              .setMaxIter(200).fit(encoded))
+          : Scorer.of(GbtScorer.fit(encoded, "features", LABEL, GBT_TREES, GBT_DEPTH, seed));
+      return new Fitted(kind, encoder, scorer, Platt.fit(encoded, scorer),
+          slotFeatures(encoded.schema().apply("raw_features"), features));
+    } finally {
+      encoded.unpersist();
+    }
   }
 
   /**
-   * A fitted model: the feature encoding, the regression, its calibration and the source feature of
-   * each slot of the encoded vector.
+   * A model's margin (log-odds) of an encoded row and its exact split into a base and one term per
+   * slot of the encoded vector: base + Σ attributions = margin.
    */
-  record Fitted(PipelineModel encoder, LogisticRegressionModel lr, Platt platt, List<String> slotFeatures) {
+  interface Scorer extends Serializable {
+    double margin(Vector x);
+
+    double base();
+
+    double[] attributions(Vector x);
+
+    /** Per slot, how strongly the model leans on it (LR: the coefficient; trees: the split importance). */
+    double[] weights();
+
+    /** LR: coefficient × centred (standardised) value; the base is the intercept. */
+    static Scorer of(LogisticRegressionModel lr) {
+      return new Linear(lr.coefficients().toArray(), lr.intercept());
+    }
+
+    /** Trees: the per-split path attribution ({@link GbtScorer}). */
+    static Scorer of(GbtScorer trees) {
+      return new Trees(trees);
+    }
+  }
+
+  record Linear(double[] coefficients, double intercept) implements Scorer {
+    @Override
+    public double margin(Vector x) {
+      return intercept + Arrays.stream(attributions(x)).sum();
+    }
+
+    @Override
+    public double base() {
+      return intercept;
+    }
+
+    @Override
+    public double[] attributions(Vector x) {
+      double[] out = new double[coefficients.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = coefficients[i] * x.apply(i);
+      }
+      return out;
+    }
+
+    @Override
+    public double[] weights() {
+      return coefficients.clone();
+    }
+  }
+
+  record Trees(GbtScorer trees) implements Scorer {
+    @Override
+    public double margin(Vector x) {
+      return trees.margin(x);
+    }
+
+    @Override
+    public double base() {
+      return trees.baseMargin();
+    }
+
+    @Override
+    public double[] attributions(Vector x) {
+      return trees.attributions(x);
+    }
+
+    @Override
+    public double[] weights() {
+      return trees.featureImportances();
+    }
+  }
+
+  /**
+   * A fitted model: its family, the feature encoding, the scorer, its calibration and the source
+   * feature of each slot of the encoded vector.
+   */
+  record Fitted(Kind kind, PipelineModel encoder, Scorer scorer, Platt platt, List<String> slotFeatures) {
     /** Prediction rows ({@link Reasons#SCHEMA}) of prepared rows that have {@link #SPLIT} and {@link #LABEL}. */
     Dataset<Row> score(Dataset<Row> rows, String id) {
-      return encoder.transform(rows).map(new Reasons(id, lr.coefficients().toArray(), lr.intercept(), slotFeatures,
-          platt), Encoders.row(Reasons.SCHEMA));
+      return encoder.transform(rows).map(new Reasons(id, scorer, slotFeatures, platt), Encoders.row(Reasons.SCHEMA));
     }
 
     List<Weight> weights() {
-      return ChurnModel.weights(lr.coefficients().toArray(), slotFeatures);
+      return ChurnModel.weights(scorer.weights(), slotFeatures);
     }
   }
 
@@ -243,35 +344,33 @@ public final class ChurnModel {
     static final int TOP = 3;
 
     private final String id;
-    private final double[] coefficients;
-    private final double intercept;
+    private final Scorer scorer;
     private final List<String> slotFeatures;
     private final Platt platt;
 
-    Reasons(String id, double[] coefficients, double intercept, List<String> slotFeatures, Platt platt) {
+    Reasons(String id, Scorer scorer, List<String> slotFeatures, Platt platt) {
       this.id = id;
-      this.coefficients = coefficients;
-      this.intercept = intercept;
+      this.scorer = scorer;
       this.slotFeatures = List.copyOf(slotFeatures);
       this.platt = platt;
     }
 
     @Override
     public Row call(Row row) {
-      double[] x = ((Vector) row.getAs("features")).toArray();
+      Vector x = row.getAs("features");
+      double[] pulls = scorer.attributions(x);
       java.util.Map<String, Double> byFeature = new java.util.LinkedHashMap<>();
-      double margin = intercept;
-      for (int i = 0; i < x.length; i++) {
-        // Standardised with the training mean: x is centred, so w·x is the pull away from the average row.
-        double pull = coefficients[i] * x[i];
-        margin += pull;
-        byFeature.merge(slotFeatures.get(i), pull, Double::sum);
+      double margin = scorer.base();
+      for (int i = 0; i < pulls.length; i++) {
+        margin += pulls[i];
+        byFeature.merge(slotFeatures.get(i), pulls[i], Double::sum);
       }
       List<Row> top = byFeature.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
           .limit(TOP).map(e -> RowFactory.create(e.getKey(), e.getValue())).collect(Collectors.toList());
       Object key = row.getAs(id);
-      return RowFactory.create(key == null ? null : key.toString(), row.getAs(SPLIT), row.getAs(LABEL), margin, intercept,
-          platt.probability(margin), CollectionConverters.asScala(top).toSeq(), CollectionConverters.asScala(byFeature));
+      return RowFactory.create(key == null ? null : key.toString(), row.getAs(SPLIT), row.getAs(LABEL), margin,
+          scorer.base(), platt.probability(margin), CollectionConverters.asScala(top).toSeq(),
+          CollectionConverters.asScala(byFeature));
     }
   }
 }

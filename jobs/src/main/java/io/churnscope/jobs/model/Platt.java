@@ -21,11 +21,11 @@ import org.apache.spark.sql.types.DataTypes;
  * @param b the intercept
  */
 record Platt(double a, double b) implements Serializable {
-  static Platt fit(Dataset<Row> scored, LogisticRegressionModel model) {
-    // Spark's binary logistic regression gives rawPrediction = [-margin, margin].
-    UDF1<Vector, Double> marginOf = raw -> raw.apply(1);
-    Dataset<Row> margins = scored.select(col(ChurnModel.LABEL),
-        udf(marginOf, DataTypes.DoubleType).apply(col(model.getRawPredictionCol())).as("margin"));
+  /** Fitted on the encoded training rows ({@code features}, {@code label}) by the scorer's margins. */
+  static Platt fit(Dataset<Row> encoded, ChurnModel.Scorer scorer) {
+    UDF1<Vector, Double> marginOf = scorer::margin;
+    Dataset<Row> margins = encoded.select(col(ChurnModel.LABEL),
+        udf(marginOf, DataTypes.DoubleType).apply(col("features")).as("margin"));
     Dataset<Row> assembled = new VectorAssembler().setInputCols(new String[] {"margin"}).setOutputCol("margin_vector")
         .transform(margins);
     LogisticRegressionModel fitted = new LogisticRegression().setFeaturesCol("margin_vector")
