@@ -21,6 +21,7 @@ public final class PublishedTables {
     tables.addAll(MartTables.ALL);
     tables.addAll(EngagementTables.ALL);
     tables.addAll(HealthTables.ALL);
+    tables.addAll(io.churnscope.common.schema.ModelTables.ALL);
     tables.addAll(CubeTables.ALL);
     tables.add(HotspotTables.CHURN_HOTSPOTS);
     tables.add(HotspotTables.CHURN_HOTSPOT_MEMBERS);

@@ -146,7 +146,7 @@ public final class HealthScoring {
   }
 
   /** A value as a person reads it: whole numbers without a point, others with two decimals. */
-  static String number(double value) {
+  public static String number(double value) {
     return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
         : String.format(Locale.ROOT, "%.2f", value);
   }

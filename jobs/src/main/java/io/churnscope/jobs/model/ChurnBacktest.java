@@ -30,7 +30,7 @@ import org.apache.spark.sql.expressions.Window;
  * (the leakage alarm: it must rank no better than chance).
  */
 public final class ChurnBacktest {
-  static final String MODEL = "logistic_regression";
+  static final String MODEL = ChurnModel.Kind.LOGISTIC_REGRESSION.id();
   static final String RULES = "rules_score";
   static final String RANDOM = "random";
   static final String SHUFFLED = "shuffled_label";
@@ -45,9 +45,10 @@ public final class ChurnBacktest {
    * @param testShare share of accounts that are only ever tested
    * @param permutations shuffled-label models per fold: a random direction in feature space can rank
    *     well or badly by chance, so the control is the mean over several permutations
+   * @param kinds the model families compared (the shuffled-label control is a logistic regression)
    */
   public record Spec(String id, String time, List<String> features, List<String> numeric, int horizonDays,
-      double testShare, long seed, String rulesRisk, int permutations) {}
+      double testShare, long seed, String rulesRisk, int permutations, List<ChurnModel.Kind> kinds) {}
 
   /** One fold's sizes. */
   public record Fold(LocalDate cutoff, long trainRows, long trainChurned, long testRows, long testChurned) {}
@@ -61,7 +62,7 @@ public final class ChurnBacktest {
 
   /** The rankers a backtest compares, in the order of {@link Outcome#scores()}. */
   static List<Ranker> rankers(Spec spec) {
-    List<Ranker> rankers = new ArrayList<>(List.of(new Ranker(MODEL, true)));
+    List<Ranker> rankers = new ArrayList<>(spec.kinds().stream().map(k -> new Ranker(k.id(), true)).toList());
     if (spec.rulesRisk() != null) {
       rankers.add(new Ranker(RULES, false));
     }
@@ -92,7 +93,10 @@ public final class ChurnBacktest {
         if (trainSize.getDouble(1) == 0 || testSize.getLong(0) == 0) {
           continue;
         }
-        Map<String, Double> model = probabilities(ChurnModel.fit(train, spec.features(), spec.numeric()), test, spec);
+        List<Map<String, Double>> models = new ArrayList<>();
+        for (ChurnModel.Kind kind : spec.kinds()) {
+          models.add(probabilities(ChurnModel.fit(train, spec.features(), spec.numeric(), kind, spec.seed()), test, spec));
+        }
         List<Map<String, Double>> shuffled = new ArrayList<>();
         for (int p = 0; p < spec.permutations(); p++) {
           shuffled.add(probabilities(ChurnModel.fit(shuffleLabels(train, spec, p), spec.features(), spec.numeric()),
@@ -106,7 +110,8 @@ public final class ChurnBacktest {
         }
         for (Row r : test.select(columns.toArray(Column[]::new)).collectAsList()) {
           String account = r.getString(0);
-          List<Double> scores = new ArrayList<>(List.of(model.get(account)));
+          List<Double> scores = new ArrayList<>();
+          models.forEach(model -> scores.add(model.get(account)));
           if (spec.rulesRisk() != null) {
             // An account the rules cannot score ranks in the middle of the rules' scale (50 of 100).
             scores.add(r.isNullAt(3) ? 50.0 : r.getDouble(3));

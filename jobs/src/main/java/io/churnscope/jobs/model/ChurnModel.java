@@ -333,13 +333,25 @@ public final class ChurnModel {
   /** Turns a scored row into a prediction row with its calibrated probability and its top reasons. */
   static final class Reasons implements org.apache.spark.api.java.function.MapFunction<Row, Row>, Serializable {
     static final StructType REASON = new StructType().add("feature", DataTypes.StringType)
-        .add("attribution", DataTypes.DoubleType);
+        .add("attribution", DataTypes.DoubleType).add("value", DataTypes.StringType);
     static final StructType SCHEMA = new StructType()
         .add("id", DataTypes.StringType).add(SPLIT, DataTypes.StringType).add(LABEL, DataTypes.DoubleType)
         .add("margin", DataTypes.DoubleType).add("intercept", DataTypes.DoubleType)
         .add("probability", DataTypes.DoubleType)
         .add("reasons", DataTypes.createArrayType(REASON))
         .add("attributions", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
+    /** The row's value of a feature, as text ("missing" when it has none). */
+    private static String valueOf(Row row, String feature) {
+      int index;
+      try {
+        index = row.fieldIndex(feature);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      Object value = row.get(index);
+      return value == null ? "missing" : value instanceof Double d ? io.churnscope.jobs.health.HealthScoring.number(d) : value.toString();
+    }
+
     /** Reasons kept per row: the features that push the churn odds up most. */
     static final int TOP = 3;
 
@@ -366,7 +378,8 @@ public final class ChurnModel {
         byFeature.merge(slotFeatures.get(i), pulls[i], Double::sum);
       }
       List<Row> top = byFeature.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
-          .limit(TOP).map(e -> RowFactory.create(e.getKey(), e.getValue())).collect(Collectors.toList());
+          .limit(TOP).map(e -> RowFactory.create(e.getKey(), e.getValue(), valueOf(row, e.getKey())))
+          .collect(Collectors.toList());
       Object key = row.getAs(id);
       return RowFactory.create(key == null ? null : key.toString(), row.getAs(SPLIT), row.getAs(LABEL), margin,
           scorer.base(), platt.probability(margin), CollectionConverters.asScala(top).toSeq(),

@@ -32,7 +32,7 @@ class ChurnBacktestTest extends SparkTestBase {
   /** The risk and eight features of pure noise, as a real model carries many weak ones. */
   static final List<String> FEATURES = List.of("risk", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8");
   static final ChurnBacktest.Spec SPEC = new ChurnBacktest.Spec("account_id", "snapshot_date", FEATURES, FEATURES, 90,
-      0.3, 17, "rules_risk", 5);
+      0.3, 17, "rules_risk", 5, List.of(ChurnModel.Kind.LOGISTIC_REGRESSION));
   static ChurnBacktest.Result result;
   static Dataset<Row> rows;
 
