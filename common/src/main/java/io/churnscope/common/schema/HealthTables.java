@@ -30,6 +30,53 @@ public final class HealthTables {
       optional("contribution", DoubleType, "weight x measure_score / (sum of the weights of the measures with a value): "
           + "the contributions sum to the score."));
 
+  /**
+   * The measures every scorecard can weigh, in the order of the measure enum in jobs (HealthMeasure):
+   * one nullable double column each in marts.health_measures, named by the measure.
+   */
+  public static final List<String> MEASURE_COLUMNS = List.of("usage_frequency", "license_utilization",
+      "feature_breadth", "usage_trend_7d", "usage_trend_28d", "concentration", "support_tickets_30d",
+      "open_high_priority_tickets", "csat_90d", "nps_score", "past_due", "refunds_90d");
+
+  public static final TableSpec HEALTH_MEASURES = new TableSpec(MartTables.ZONE, "health_measures", schema(
+      required("snapshot_date", DateType, "Date the row describes: everything as of this day (docs/health.md, "
+          + "point in time); the partition column. Month-ends of the lake's history (back-fill) and every run date."),
+      required("account_id", StringType, "A customer, or an account in an open trial, on the snapshot date."),
+      required("lifecycle_stage", StringType, "trial, onboarding, renewal or adoption (as marts.health_scores): picks the "
+          + "scorecard."),
+      optional("arr_tier", StringType, "ARR tier on the snapshot date; null for trials."),
+      optional("usage_frequency", DoubleType, "Active days in the 14 days ending on the snapshot date; null: no usage "
+          + "data (no engagement row, or the usage rollups do not cover the date's MAU window)."),
+      optional("license_utilization", DoubleType, "MAU / licensed seats; null without paid seats or usage data."),
+      optional("feature_breadth", DoubleType, "Distinct features used in the MAU window; null: no usage data."),
+      optional("usage_trend_7d", DoubleType, "Active events of the last 7 days against the 7 before (relative change); "
+          + "null when the 7 before had none."),
+      optional("usage_trend_28d", DoubleType, "The same over 28 days."),
+      optional("concentration", DoubleType, "Share of the MAU window's active events made by the top user."),
+      optional("support_tickets_30d", DoubleType, "Support tickets opened in the last 30 days (none: 0)."),
+      optional("open_high_priority_tickets", DoubleType, "High or urgent tickets opened by the date and not closed by it "
+          + "(none: 0)."),
+      optional("csat_90d", DoubleType, "Mean CSAT of the tickets closed in the last 90 days; null: none rated."),
+      optional("nps_score", DoubleType, "The latest NPS answer of the last 365 days (0-10); null: none."),
+      optional("past_due", DoubleType, "1 when a subscription in force is past due, else 0."),
+      optional("refunds_90d", DoubleType, "Refund invoices in the last 90 days (none: 0)."),
+      optional("tenure_days", IntegerType, "Days of the current paid spell (marts.account_status.tenure_days); null for "
+          + "a trial that never paid."),
+      required("mrr", StagedTables.MONEY, "MRR on the snapshot date in the base currency (0 for trials)."),
+      optional("seats", IntegerType, "Licensed seats in force (marts.account_status.seats); null for trials."),
+      optional("plan", StringType, "Plan of the main paying subscription: a seat product's (core) first, then the "
+          + "largest amount; null for trials."),
+      optional("billing_interval", StringType, "month or year: that subscription's billing interval."),
+      optional("days_to_renewal", IntegerType, "Days from the snapshot date to next_renewal_date; null when nothing "
+          + "renews (every paying subscription set to end, or a trial)."),
+      optional("acquisition_channel", StringType, "CRM acquisition channel (latest CRM row known on the date)."),
+      optional("region", StringType, "Region of the CRM country (dimensions.regions)."),
+      optional("industry", StringType, "CRM industry."),
+      optional("size_band", StringType, "Employee-count band (dimensions.size-band-edges).")),
+      List.of("snapshot_date"), "Every health measure and the account's context per account and snapshot date, "
+          + "computed point in time from the full history (back-filled for past month-ends): the input of "
+          + "marts.health_scores and the churn model's feature store.");
+
   public static final TableSpec HEALTH_SCORES = new TableSpec(MartTables.ZONE, "health_scores", schema(
       required("snapshot_date", DateType, "Date the score describes (every measure as of this day); the partition column."),
       required("account_id", StringType, "A customer, or an account in an open trial, on the snapshot date."),
@@ -89,5 +136,5 @@ public final class HealthTables {
       List.of("run_date"), "Reach beside impact per list and program: what each engagement model covers, so low tiers are "
           + "not left unmanaged.");
 
-  public static final List<TableSpec> ALL = List.of(HEALTH_SCORES, CS_ACTIONS, CS_PROGRAMS);
+  public static final List<TableSpec> ALL = List.of(HEALTH_MEASURES, HEALTH_SCORES, CS_ACTIONS, CS_PROGRAMS);
 }

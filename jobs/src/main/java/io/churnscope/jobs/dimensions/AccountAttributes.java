@@ -96,13 +96,7 @@ public final class AccountAttributes {
     String[] key = {"account_id", "as_of_date"};
     Dataset<Row> dates = keys.select(col("account_id"), col("as_of_date").cast("date").as("as_of_date")).distinct();
 
-    Dataset<Row> crm = dates.join(in.crmAccounts().select(col("account_id").as("c_account_id"), col("last_modified_at"),
-            struct(col("acquisition_channel"), col("campaign"), col("country"), col("state"), col("industry"),
-                col("employee_count")).as("c")),
-            col("c_account_id").equalTo(col("account_id"))
-                .and(to_date(col("last_modified_at")).leq(col("as_of_date"))))
-        .groupBy("account_id", "as_of_date")
-        .agg(max_by(col("c"), col("last_modified_at")).as("c"));
+    Dataset<Row> crm = crmAsOf(in.crmAccounts(), dates, dims);
 
     Dataset<Row> subscriptions = SubscriptionsAsOf.at(in.versions(), in.fxRates(), in.churnEvents(), dates,
         SubscriptionSettings.BASE_CURRENCY.from(config), usage.seatProducts());
@@ -128,13 +122,32 @@ public final class AccountAttributes {
         .join(subscriptions, key, "left")
         .join(engagement, key, "left")
         .select(col("account_id"), col("as_of_date"),
-            col("c.acquisition_channel").as("acquisition_channel"), col("c.campaign").as("campaign"),
-            col("c.country").as("country"), dims.region(col("c.country")).as("region"), col("c.state").as("state"),
-            col("c.industry").as("industry"), dims.sizeBand(col("c.employee_count")).as("size_band"),
+            col("acquisition_channel"), col("campaign"), col("country"), col("region"), col("state"), col("industry"),
+            col("size_band"),
             col("plan"), when(paying, tiers.tierOf(col("mrr").multiply(12))).as("arr_tier"),
             dims.tenureBand(col("tenure_days")).as("tenure_band"), stage.as("lifecycle_stage"),
             usageBand("frequency_band"), usageBand("utilization_band"), usageBand("breadth_band"),
             usageBand("trend_band"), usageBand("concentration_band"));
+  }
+
+  /**
+   * The CRM attributes of each key: the latest {@code staged.crm_accounts} row with {@code last_modified_at}
+   * on or before the key's date (UTC day); {@code account_id, as_of_date, acquisition_channel, campaign,
+   * country, region, state, industry, size_band}, only for keys the CRM knew by then.
+   */
+  public static Dataset<Row> crmAsOf(Dataset<Row> crmAccounts, Dataset<Row> keys, DimensionSettings dims) {
+    return keys.select("account_id", "as_of_date")
+        .join(crmAccounts.select(col("account_id").as("c_account_id"), col("last_modified_at"),
+            struct(col("acquisition_channel"), col("campaign"), col("country"), col("state"), col("industry"),
+                col("employee_count")).as("c")),
+            col("c_account_id").equalTo(col("account_id"))
+                .and(to_date(col("last_modified_at")).leq(col("as_of_date"))))
+        .groupBy("account_id", "as_of_date")
+        .agg(max_by(col("c"), col("last_modified_at")).as("c"))
+        .select(col("account_id"), col("as_of_date"), col("c.acquisition_channel").as("acquisition_channel"),
+            col("c.campaign").as("campaign"), col("c.country").as("country"), dims.region(col("c.country")).as("region"),
+            col("c.state").as("state"), col("c.industry").as("industry"),
+            dims.sizeBand(col("c.employee_count")).as("size_band"));
   }
 
   /**

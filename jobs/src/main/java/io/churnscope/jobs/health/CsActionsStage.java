@@ -14,11 +14,11 @@ import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.HealthTables;
-import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,9 +42,8 @@ public final class CsActionsStage implements Stage {
 
   @Override
   public DataFlow dataFlow() {
-    return DataFlow.reading(HealthTables.HEALTH_SCORES, MartTables.ACCOUNT_STATUS, EngagementTables.ACCOUNT_ENGAGEMENT,
-        EngagementTables.CS_SIGNALS, StagedTables.CRM_ACCOUNTS, StagedTables.SUBSCRIPTION_VERSIONS,
-        StagedTables.SUPPORT_TICKETS, StagedTables.NPS_RESPONSES, StagedTables.INVOICES)
+    return DataFlow.reading(HealthTables.HEALTH_SCORES, HealthTables.HEALTH_MEASURES, EngagementTables.CS_SIGNALS,
+        StagedTables.CRM_ACCOUNTS)
         .writing(HealthTables.CS_ACTIONS, HealthTables.CS_PROGRAMS);
   }
 
@@ -59,18 +58,21 @@ public final class CsActionsStage implements Stage {
     ActionSettings settings = ActionSettings.from(run.config());
     LocalDate date = run.runDate();
     Column day = lit(Date.valueOf(date));
-    Dataset<Row> status = DeltaIO.read(spark, run.lake(), MartTables.ACCOUNT_STATUS).where(col("snapshot_date").equalTo(day));
-    HealthInputs.Sources in = HealthInputs.Sources.read(spark, run.lake(), status);
+    // The measures the scores were made of (and the MRR), as of the run date.
+    Dataset<Row> measures = DeltaIO.read(spark, run.lake(), HealthTables.HEALTH_MEASURES)
+        .where(col("snapshot_date").equalTo(day))
+        .selectExpr(Stream.concat(Stream.of("account_id", "mrr"), HealthMeasure.ids().stream())
+            .toArray(String[]::new));
     Dataset<Row> scored = DeltaIO.read(spark, run.lake(), HealthTables.HEALTH_SCORES).where(col("snapshot_date").equalTo(day))
         .select("account_id", "lifecycle_stage", "arr_tier", "score", "score_band")
-        .join(status.select(col("account_id"), col("past_due").as("is_past_due"), col("mrr")), "account_id", "left");
+        .join(measures, "account_id", "left");
     Dataset<Row> heavy = DeltaIO.readOrEmpty(spark, run.lake(), EngagementTables.CS_SIGNALS)
         .where(col("signal_date").equalTo(day).and(col("signal_type").equalTo("heavy_adopter")))
         .groupBy("account_id").agg(count(lit(1)).as("heavy_adopters"));
     Dataset<Row> owners = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.CRM_ACCOUNTS)
         .where(to_date(col("last_modified_at")).leq(day))
         .groupBy("account_id").agg(max_by(col("owner_key"), col("last_modified_at")).as("owner_key"));
-    Dataset<Row> accounts = HealthInputs.measures(in, scored, date)
+    Dataset<Row> accounts = scored
         .join(heavy, "account_id", "left").join(owners, "account_id", "left");
     Dataset<Row> actions = CsActions.apply(accounts, settings, HealthSettings.ONBOARDING_DAYS.from(run.config()), date).cache();
     try {

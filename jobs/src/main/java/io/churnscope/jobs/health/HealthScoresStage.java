@@ -10,21 +10,23 @@ import io.churnscope.common.run.DataFlow;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
-import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.HealthTables;
-import io.churnscope.common.schema.MartTables;
-import io.churnscope.common.schema.StagedTables;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Stage {@code health-scores}: every customer's and open trial's health on the run date, scored on
- * its lifecycle stage's scorecard, compared with the table's previous snapshot and the change
- * explained (docs/health.md) → {@code marts.health_scores}, the run date's partition replaced.
+ * Stage {@code health-scores}: every customer's and open trial's health, scored on its lifecycle
+ * stage's scorecard from {@code marts.health_measures}, compared with the table's previous snapshot
+ * and the change explained (docs/health.md) → {@code marts.health_scores}. It scores the run date and
+ * every snapshot date of {@code marts.health_measures} that {@code marts.health_scores} lacks (a
+ * back-fill), in date order, so that each compares with the one before; each date replaces its own
+ * partition, and dates already scored are never rewritten (except the run date on a re-run).
  *
  * <pre>bin/churnscope health-scores --lake LAKE --run-date 2026-10-31</pre>
  */
@@ -36,14 +38,12 @@ public final class HealthScoresStage implements Stage {
 
   @Override
   public String description() {
-    return "account status, engagement, support, NPS, billing → marts.health_scores (scorecards, every change explained)";
+    return "marts.health_measures → marts.health_scores (scorecards, every change explained; missing snapshots back-filled)";
   }
 
   @Override
   public DataFlow dataFlow() {
-    return DataFlow.reading(MartTables.ACCOUNT_STATUS, EngagementTables.ACCOUNT_ENGAGEMENT,
-        StagedTables.SUBSCRIPTION_VERSIONS, StagedTables.SUPPORT_TICKETS, StagedTables.NPS_RESPONSES,
-        StagedTables.INVOICES, HealthTables.HEALTH_SCORES)
+    return DataFlow.reading(HealthTables.HEALTH_MEASURES, HealthTables.HEALTH_SCORES)
         .writing(HealthTables.HEALTH_SCORES);
   }
 
@@ -55,20 +55,42 @@ public final class HealthScoresStage implements Stage {
   @Override
   public StageResult run(SparkSession spark, RunContext run) {
     HealthSettings settings = HealthSettings.from(run.config());
-    LocalDate date = run.runDate();
-    HealthInputs.Sources in = HealthInputs.Sources.read(spark, run.lake(),
-        DeltaIO.read(spark, run.lake(), MartTables.ACCOUNT_STATUS));
-    Dataset<Row> measures = HealthInputs.measures(in, HealthInputs.population(in, date, settings), date);
-    Dataset<Row> scored = score(measures, previous(spark, run, date), settings, date).cache();
-    try {
-      DeltaIO.replaceWhere(spark, run.lake(), HealthTables.HEALTH_SCORES, scored, "snapshot_date = '" + date + "'");
-      Row summary = scored.selectExpr("count(*)", "count_if(score_band = 'good')", "count_if(score_band = 'warning')",
-          "count_if(score_band = 'poor')").first();
-      return new StageResult(summary.getLong(0), summary.getLong(0), 0, summary.getLong(0) + " accounts scored on "
-          + date + ": " + summary.getLong(1) + " good, " + summary.getLong(2) + " warning, " + summary.getLong(3) + " poor");
-    } finally {
-      scored.unpersist();
+    Dataset<Row> measures = DeltaIO.read(spark, run.lake(), HealthTables.HEALTH_MEASURES);
+    List<LocalDate> dates = datesToScore(measures, DeltaIO.readOrEmpty(spark, run.lake(), HealthTables.HEALTH_SCORES),
+        run.runDate());
+    long rows = 0;
+    Row summary = null;
+    for (LocalDate date : dates) {
+      Dataset<Row> scored = score(measures.where(col("snapshot_date").equalTo(lit(Date.valueOf(date)))),
+          previous(spark, run, date), settings, date).cache();
+      try {
+        DeltaIO.replaceWhere(spark, run.lake(), HealthTables.HEALTH_SCORES, scored, "snapshot_date = '" + date + "'");
+        summary = scored.selectExpr("count(*)", "count_if(score_band = 'good')", "count_if(score_band = 'warning')",
+            "count_if(score_band = 'poor')").first();
+        rows += summary.getLong(0);
+      } finally {
+        scored.unpersist();
+      }
     }
+    String backfill = dates.size() > 1 ? " (and " + (dates.size() - 1) + " earlier snapshots back-filled from "
+        + dates.get(0) + ")" : "";
+    return new StageResult(rows, rows, 0, summary.getLong(0) + " accounts scored on " + run.runDate() + ": "
+        + summary.getLong(1) + " good, " + summary.getLong(2) + " warning, " + summary.getLong(3) + " poor" + backfill);
+  }
+
+  /**
+   * The run date and the snapshot dates of {@code measures} missing from {@code scores}, ascending: a
+   * changed scorecard scores new snapshots under its new version and never rewrites the old ones.
+   */
+  static List<LocalDate> datesToScore(Dataset<Row> measures, Dataset<Row> scores, LocalDate runDate) {
+    TreeSet<LocalDate> dates = new TreeSet<>(dates(measures));
+    dates.removeAll(dates(scores));
+    dates.add(runDate);
+    return List.copyOf(dates);
+  }
+
+  private static List<LocalDate> dates(Dataset<Row> table) {
+    return table.select("snapshot_date").distinct().collectAsList().stream().map(r -> r.getDate(0).toLocalDate()).toList();
   }
 
   /** Each account's row of the table's latest snapshot before {@code date}, if the table has one. */

@@ -16,6 +16,7 @@ import io.churnscope.jobs.engagement.CsSignalsStage;
 import io.churnscope.jobs.engagement.EngagementRollupsStage;
 import io.churnscope.jobs.engagement.TrialEngagementStage;
 import io.churnscope.jobs.health.CsActionsStage;
+import io.churnscope.jobs.health.HealthMeasuresStage;
 import io.churnscope.jobs.health.HealthScoresStage;
 import io.churnscope.jobs.hotspots.HotspotStage;
 import io.churnscope.jobs.ingest.BillingIngest;
@@ -47,8 +48,8 @@ public final class NightlyJob {
     return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(),
         new EngagementRollupsStage(), new AccountEngagementStage(), new TrialEngagementStage(), new CsSignalsStage(),
         new MrrLedgerStage(), new ChurnMetricsStage(), new AccountStatusStage(), new TrialConversionStage(),
-        new CohortRetentionStage(), new HealthScoresStage(), new CsActionsStage(), new CubeStage(), new HotspotStage(),
-        new CatalogStage());
+        new CohortRetentionStage(), new HealthMeasuresStage(), new HealthScoresStage(), new CsActionsStage(),
+        new CubeStage(), new HotspotStage(), new CatalogStage());
   }
 
   public static class Args extends JobArgs {

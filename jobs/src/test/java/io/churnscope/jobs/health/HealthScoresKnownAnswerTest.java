@@ -3,6 +3,7 @@ package io.churnscope.jobs.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.apache.spark.sql.functions.expr;
 
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.schema.HealthTables;
@@ -34,17 +35,17 @@ class HealthScoresKnownAnswerTest extends SparkTestBase {
     in = new HealthInputs.Sources(
         sql("SELECT * FROM VALUES "
             // a customer for 400 days on a monthly plan: adoption
-            + "(DATE'2026-06-30', 'a-adopt', 'customer', 'none', 400, DATE'2026-07-15', 'Tier 2', false), "
+            + "(DATE'2026-06-30', 'a-adopt', 'customer', 'none', 400, DATE'2026-07-15', 'Tier 2', false, 500, 10), "
             // 30 days a customer and past due: onboarding
-            + "(DATE'2026-06-30', 'a-onb', 'customer', 'none', 30, DATE'2026-07-31', 'Tier 3', true), "
+            + "(DATE'2026-06-30', 'a-onb', 'customer', 'none', 30, DATE'2026-07-31', 'Tier 3', true, 100, 2), "
             // an annual contract renewing in 30 days: renewal
-            + "(DATE'2026-06-30', 'a-renew', 'customer', 'none', 500, DATE'2026-07-30', 'Tier 1', false), "
-            + "(DATE'2026-06-30', 'a-trial', 'prospect', 'open', CAST(NULL AS INT), CAST(NULL AS DATE), CAST(NULL AS STRING), false), "
+            + "(DATE'2026-06-30', 'a-renew', 'customer', 'none', 500, DATE'2026-07-30', 'Tier 1', false, 500, 5), "
+            + "(DATE'2026-06-30', 'a-trial', 'prospect', 'open', CAST(NULL AS INT), CAST(NULL AS DATE), CAST(NULL AS STRING), false, 0, CAST(NULL AS INT)), "
             // churned: not scored
-            + "(DATE'2026-06-30', 'a-gone', 'churned', 'none', 200, CAST(NULL AS DATE), CAST(NULL AS STRING), false), "
-            + "(DATE'2026-07-31', 'a-adopt', 'customer', 'none', 431, DATE'2026-08-15', 'Tier 2', false), "
-            + "(DATE'2026-07-31', 'a-onb', 'customer', 'none', 61, DATE'2026-08-31', 'Tier 3', false) "
-            + "AS t(snapshot_date, account_id, lifecycle_status, trial_status, tenure_days, next_renewal_date, arr_tier, past_due)"),
+            + "(DATE'2026-06-30', 'a-gone', 'churned', 'none', 200, CAST(NULL AS DATE), CAST(NULL AS STRING), false, 0, CAST(NULL AS INT)), "
+            + "(DATE'2026-07-31', 'a-adopt', 'customer', 'none', 431, DATE'2026-08-15', 'Tier 2', false, 500, 10), "
+            + "(DATE'2026-07-31', 'a-onb', 'customer', 'none', 61, DATE'2026-08-31', 'Tier 3', false, 100, 2) "
+            + "AS t(snapshot_date, account_id, lifecycle_status, trial_status, tenure_days, next_renewal_date, arr_tier, past_due, mrr, seats)"),
         sql("SELECT * FROM VALUES "
             + "(DATE'2026-06-30', 'a-adopt', 9, 0.9, 7, 0.0, 0.1, 0.3), "
             + "(DATE'2026-06-30', 'a-renew', 2, 0.4, 3, 0.0, -0.3, 0.5), "
@@ -64,18 +65,19 @@ class HealthScoresKnownAnswerTest extends SparkTestBase {
             + "('a-renew', TIMESTAMP'2026-06-25 10:00:00', CAST(NULL AS TIMESTAMP), 'urgent', CAST(NULL AS INT)), "
             // opened after D1: unseen on D1
             + "('a-onb', TIMESTAMP'2026-07-02 10:00:00', TIMESTAMP'2026-07-03 10:00:00', 'high', 4) "
-            + "AS t(account_id, created_at, closed_at, priority, csat)"),
+            + "AS t(account_id, created_at, closed_at, priority, csat)").withColumn("ingest_date", expr("to_date(coalesce(closed_at, created_at))")),
         sql("SELECT * FROM VALUES "
             + "('a-adopt', TIMESTAMP'2026-05-01 09:00:00', 10), ('a-adopt', TIMESTAMP'2026-07-15 09:00:00', 4) "
-            + "AS t(account_id, responded_at, score)"),
-        sql("SELECT 'a-adopt' AS account_id, 'recurring' AS kind, DATE'2026-06-01' AS invoice_date"));
+            + "AS t(account_id, responded_at, score)").withColumn("ingest_date", expr("to_date(responded_at)")),
+        sql("SELECT 'a-adopt' AS account_id, 'recurring' AS kind, DATE'2026-06-01' AS invoice_date, "
+            + "DATE'2026-06-01' AS ingest_date"));
     Dataset<Row> d1 = scoreOn(D1, null).cache();
     first = byAccount(d1);
     second = byAccount(scoreOn(D2, HealthScoresStage.previousOf(d1, D2)));
   }
 
   static Dataset<Row> scoreOn(LocalDate date, Dataset<Row> previous) {
-    Dataset<Row> measures = HealthInputs.measures(in, HealthInputs.population(in, date, settings), date);
+    Dataset<Row> measures = HealthInputs.measures(in, HealthInputs.population(in, date, settings, List.of("core")), date);
     Dataset<Row> none = HealthScoresStage.previousOf(
         spark().createDataFrame(List.<Row>of(), HealthTables.HEALTH_SCORES.schema()), date);
     return HealthScoresStage.score(measures, previous == null ? none : previous, settings, date);

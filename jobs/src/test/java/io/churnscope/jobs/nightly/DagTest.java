@@ -62,4 +62,13 @@ class DagTest {
     assertEquals(List.of("ingest-crm", "ingest-billing", "mrr-ledger"), ledger);
     assertFalse(ledger.contains("ingest-usage"));
   }
+
+  @Test
+  void healthMeasuresRunBeforeHealthScoresFromTheFullHistoryNotFromStoredSnapshots() {
+    List<String> scores = Dag.withUpstream(NightlyJob.dag(), List.of("health-scores")).stream().map(Stage::name).toList();
+    assertTrue(scores.indexOf("health-measures") >= 0 && scores.indexOf("health-measures") < scores.indexOf("health-scores"),
+        scores.toString());
+    assertFalse(scores.contains("account-status"), "health-measures computes the status of any date itself: " + scores);
+    assertFalse(scores.contains("account-engagement"), "and the engagement: " + scores);
+  }
 }
