@@ -17,6 +17,7 @@ import io.churnscope.jobs.engagement.TrialEngagementSettings;
 import io.churnscope.jobs.health.ActionSettings;
 import io.churnscope.jobs.health.HealthBackfillSettings;
 import io.churnscope.jobs.health.HealthSettings;
+import io.churnscope.jobs.model.ChurnModelSettings;
 import io.churnscope.jobs.hotspots.HotspotSettings;
 import io.churnscope.jobs.hotspots.NightlyHotspotSettings;
 import io.churnscope.jobs.ingest.IngestSettings;
@@ -41,7 +42,7 @@ public final class ConfigurationReference {
       SubscriptionSettings.class, PrivacySettings.class, IngestSettings.class, QualitySettings.class,
       DimensionSettings.class, CatalogSettings.class, HotspotSettings.class, NightlyHotspotSettings.class,
       EngagementSettings.class, TrialEngagementSettings.class, CsSignalSettings.class, HealthSettings.class,
-      HealthBackfillSettings.class, ActionSettings.class, CubeSettings.class);
+      HealthBackfillSettings.class, ActionSettings.class, ChurnModelSettings.class, CubeSettings.class);
 
   /** A declared key and the class that declares it. */
   public record Declared(ConfigKey<?> key, Class<?> settings) {}

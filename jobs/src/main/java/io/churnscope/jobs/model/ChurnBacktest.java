@@ -129,6 +129,22 @@ public final class ChurnBacktest {
     return new Result(outcomes, rankers(spec), folds);
   }
 
+  /**
+   * The latest {@code count} of the given snapshot dates that have at least one snapshot a horizon or
+   * more before them (something to train on), oldest first.
+   */
+  static List<LocalDate> cutoffs(java.util.Collection<LocalDate> snapshots, int count, int horizonDays) {
+    List<LocalDate> sorted = snapshots.stream().distinct().sorted(java.util.Comparator.reverseOrder()).toList();
+    if (sorted.isEmpty()) {
+      return List.of();
+    }
+    LocalDate first = sorted.get(sorted.size() - 1);
+    List<LocalDate> out = new ArrayList<>(sorted.stream()
+        .filter(c -> !c.minusDays(Math.max(1, horizonDays)).isBefore(first)).limit(count).toList());
+    java.util.Collections.reverse(out);
+    return out;
+  }
+
   /** The accounts that are only ever tested: a share of the ids, drawn by a hash of id and seed. */
   static Column testAccount(Spec spec) {
     return pmod(xxhash64(col(spec.id()).cast("string"), lit(spec.seed())), lit(1000L))

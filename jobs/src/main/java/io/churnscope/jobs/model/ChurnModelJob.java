@@ -44,8 +44,16 @@ public final class ChurnModelJob {
     @Parameter(names = "--id", required = true, description = "The row id column: carried to the predictions, draws the holdout.")
     public String id;
 
-    @Parameter(names = "--time", description = "A time column for a rolling-origin backtest: not built yet.")
+    @Parameter(names = "--time", description = "A date column: instead of a random holdout, a rolling-origin backtest "
+        + "over its latest --cutoffs dates (train on rows at least --horizon-days before each, test on other ids' rows of it).")
     public String time;
+
+    @Parameter(names = "--horizon-days", description = "With --time: days after a row's date until its label is known; "
+        + "a cut-off trains only on rows this much older.")
+    public int horizonDays = 0;
+
+    @Parameter(names = "--cutoffs", description = "With --time: how many of the latest dates are cut-offs.")
+    public int cutoffs = 3;
 
     @Parameter(names = "--holdout", description = "Share of each class held out for the test split, in (0, 1).")
     public double holdout = 0.25;
@@ -63,8 +71,8 @@ public final class ChurnModelJob {
       if (!(holdout > 0 && holdout < 1)) {
         throw new UserError("--holdout " + holdout + ": must be between 0 and 1, e.g. 0.25");
       }
-      if (time != null) {
-        throw new UserError("--time: the rolling-origin backtest is not built yet; leave it out for a stratified holdout");
+      if (horizonDays < 0 || cutoffs < 1) {
+        throw new UserError("--horizon-days must be 0 or more and --cutoffs at least 1");
       }
     }
   }
@@ -77,6 +85,10 @@ public final class ChurnModelJob {
 
   public static ChurnModel.Result run(SparkSession spark, Args args) {
     Dataset<Row> input = InputTable.read(spark, args.input, args.format);
+    if (args.time != null) {
+      backtest(spark, input, args);
+      return null;
+    }
     ChurnModel.Result result = ChurnModel.train(input, args.label,
         args.features.stream().map(String::trim).filter(f -> !f.isEmpty()).toList(), args.id, args.holdout, args.seed);
     result.predictions().write().format("delta").mode("overwrite").option("overwriteSchema", "true")
@@ -92,5 +104,51 @@ public final class ChurnModelJob {
         .map(w -> String.format(Locale.ROOT, "%s (%+.2f)", w.feature(), w.coefficient())).toList());
     System.out.println("churn-model: predictions with their reasons in " + args.output + "/predictions");
     return result;
+  }
+
+  /**
+   * {@code --time}: the rolling-origin backtest of both model families beside a random ranking and
+   * the shuffled-label control, with bootstrap intervals → OUTPUT/predictions (every test row of every
+   * cut-off with each ranker's score) and OUTPUT/metrics (docs/churn-model.md).
+   */
+  static List<BacktestFigures.Figure> backtest(SparkSession spark, Dataset<Row> input, Args args) {
+    List<String> features = args.features.stream().map(String::trim).filter(f -> !f.isEmpty()).toList();
+    if (!java.util.Arrays.asList(input.columns()).contains(args.time)) {
+      throw new UserError("--time " + args.time + ": no such column; the table has " + java.util.Arrays.toString(input.columns()));
+    }
+    Dataset<Row> rows = input.withColumn(args.time, org.apache.spark.sql.functions.col(args.time).cast("string")
+        .try_cast("date")).where(org.apache.spark.sql.functions.col(args.time).isNotNull());
+    List<String> numeric = ChurnModel.numericFeatures(rows, features);
+    Dataset<Row> prepared = ChurnModel.prepare(rows, args.label, features, numeric).cache();
+    List<java.time.LocalDate> dates = prepared.select(args.time).distinct().collectAsList().stream()
+        .map(r -> r.getDate(0).toLocalDate()).toList();
+    List<java.time.LocalDate> cutoffs = ChurnBacktest.cutoffs(dates, args.cutoffs, args.horizonDays);
+    if (cutoffs.isEmpty()) {
+      throw new UserError("--time " + args.time + ": no date has rows " + args.horizonDays + " days before it to train on");
+    }
+    ChurnBacktest.Spec spec = new ChurnBacktest.Spec(args.id, args.time, features, numeric, args.horizonDays,
+        args.holdout, args.seed, null, 5, List.of(ChurnModel.Kind.LOGISTIC_REGRESSION,
+        ChurnModel.Kind.GRADIENT_BOOSTED_TREES));
+    ChurnBacktest.Result result = ChurnBacktest.run(prepared, spec, cutoffs);
+    List<BacktestFigures.Figure> figures = BacktestFigures.compute(result.outcomes(), result.rankers(),
+        ChurnBacktest.RANDOM, 25, 200, args.seed);
+    org.apache.spark.sql.types.StructType predictionSchema = new org.apache.spark.sql.types.StructType()
+        .add("id", "string").add("split", "string").add("label", "double").add("logistic_regression", "double")
+        .add("gradient_boosted_trees", "double");
+    spark.createDataFrame(result.outcomes().stream().map(o -> org.apache.spark.sql.RowFactory.create(o.account(),
+        o.snapshot(), o.label(), o.scores()[0], o.scores()[1])).toList(), predictionSchema)
+        .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(args.output + "/predictions");
+    org.apache.spark.sql.types.StructType metricSchema = new org.apache.spark.sql.types.StructType()
+        .add("ranker", "string").add("metric", "string").add("value", "double").add("ci_low", "double")
+        .add("ci_high", "double");
+    spark.createDataFrame(figures.stream().map(f -> org.apache.spark.sql.RowFactory.create(f.ranker(), f.metric(),
+        f.value(), f.low(), f.high())).toList(), metricSchema)
+        .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(args.output + "/metrics");
+    prepared.unpersist();
+    System.out.println("churn-model: rolling-origin backtest over " + cutoffs + ", " + result.outcomes().size()
+        + " test rows");
+    figures.stream().filter(f -> f.metric().equals("auc_roc"))
+        .forEach(f -> System.out.println("churn-model: " + BacktestFigures.describe(f)));
+    return figures;
   }
 }

@@ -182,14 +182,7 @@ final class ChurnModelRun {
         monthEnds.add(d);
       }
     }
-    monthEnds.sort(Comparator.reverseOrder());
-    // A cut-off needs training snapshots a horizon before it: keep those with labelled history behind them.
-    LocalDate first = monthEnds.isEmpty() ? null : monthEnds.get(monthEnds.size() - 1);
-    List<LocalDate> usable = monthEnds.stream()
-        .filter(c -> !c.minusDays(settings.horizonDays()).isBefore(first)).limit(settings.cutoffs()).toList();
-    List<LocalDate> out = new ArrayList<>(usable);
-    out.sort(Comparator.naturalOrder());
-    return out;
+    return ChurnBacktest.cutoffs(monthEnds, settings.cutoffs(), settings.horizonDays());
   }
 
   /** A hash of everything that shapes the model: another value retrains. */

@@ -18,6 +18,7 @@ import io.churnscope.jobs.engagement.TrialEngagementStage;
 import io.churnscope.jobs.health.CsActionsStage;
 import io.churnscope.jobs.health.HealthMeasuresStage;
 import io.churnscope.jobs.health.HealthScoresStage;
+import io.churnscope.jobs.model.ChurnPredictionsStage;
 import io.churnscope.jobs.hotspots.HotspotStage;
 import io.churnscope.jobs.ingest.BillingIngest;
 import io.churnscope.jobs.ingest.CrmIngest;
@@ -48,7 +49,8 @@ public final class NightlyJob {
     return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(),
         new EngagementRollupsStage(), new AccountEngagementStage(), new TrialEngagementStage(), new CsSignalsStage(),
         new MrrLedgerStage(), new ChurnMetricsStage(), new AccountStatusStage(), new TrialConversionStage(),
-        new CohortRetentionStage(), new HealthMeasuresStage(), new HealthScoresStage(), new CsActionsStage(),
+        new CohortRetentionStage(), new HealthMeasuresStage(), new ChurnPredictionsStage(), new HealthScoresStage(),
+        new CsActionsStage(),
         new CubeStage(), new HotspotStage(), new CatalogStage());
   }
 

@@ -86,6 +86,29 @@ class ChurnBacktestTest extends SparkTestBase {
   }
 
   @Test
+  void churnModelWithATimeColumnRunsTheBacktestOnAnyTable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    String input = dir.resolve("input").toString();
+    rows.drop("rules_risk").write().parquet(input);
+    ChurnModelJob.Args args = new ChurnModelJob.Args();
+    args.input = input;
+    args.label = "label";
+    args.id = "account_id";
+    args.time = "snapshot_date";
+    args.horizonDays = 90;
+    args.features = FEATURES;
+    args.holdout = 0.3;
+    args.seed = 17;
+    args.output = dir.resolve("out").toString();
+    List<Figure> figures = ChurnModelJob.backtest(spark(), spark().read().parquet(input), args);
+    List<String> splits = spark().read().format("delta").load(args.output + "/predictions").select("split").distinct()
+        .orderBy("split").collectAsList().stream().map(r -> r.getString(0)).toList();
+    assertEquals(CUTOFFS.stream().map(LocalDate::toString).toList(), splits, "a split per cut-off");
+    assertTrue(BacktestFigures.find(figures, ChurnBacktest.MODEL, "auc_roc").value() > 0.78);
+    assertTrue(BacktestFigures.find(figures, ChurnModel.Kind.GRADIENT_BOOSTED_TREES.id(), "auc_roc").value() > 0.7);
+    assertEquals(figures.size(), spark().read().format("delta").load(args.output + "/metrics").count());
+  }
+
+  @Test
   void theModelBeatsTheRulesAndChanceAndTheShuffledControlIsChance() {
     List<Figure> figures = BacktestFigures.compute(result.outcomes(), result.rankers(), ChurnBacktest.RULES, 20, 200, 3);
     Figure model = BacktestFigures.find(figures, ChurnBacktest.MODEL, "auc_roc");
