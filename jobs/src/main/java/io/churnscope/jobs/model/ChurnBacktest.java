@@ -58,6 +58,11 @@ public final class ChurnBacktest {
     long testChurned() {
       return folds.stream().mapToLong(Fold::testChurned).sum();
     }
+
+    /** Test accounts that churned within the horizon of at least one cut-off. */
+    long churnedAccounts() {
+      return outcomes.stream().filter(o -> o.label() > 0.5).map(Outcome::account).distinct().count();
+    }
   }
 
   /** The rankers a backtest compares, in the order of {@link Outcome#scores()}. */

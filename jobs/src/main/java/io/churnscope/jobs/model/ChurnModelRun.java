@@ -108,16 +108,20 @@ final class ChurnModelRun {
 
   private Outcome train() {
     Dataset<Row> labelled = rows.where(col(ChurnModel.LABEL).isNotNull().and(col(ChurnTrainingSet.ELIGIBLE)));
+    // A churn is a positive of every snapshot within a horizon before it: events are counted once.
     Row stats = labelled.agg(org.apache.spark.sql.functions.min(ChurnTrainingSet.TIME),
         org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum(ChurnModel.LABEL),
-        count_distinct(when(col(ChurnModel.LABEL).equalTo(1.0), col(ChurnTrainingSet.REASON)))).first();
+        count_distinct(when(col(ChurnModel.LABEL).equalTo(1.0), col(ChurnTrainingSet.REASON))),
+        count_distinct(when(col(ChurnModel.LABEL).equalTo(1.0), col(ChurnTrainingSet.ID)),
+            col(ChurnTrainingSet.CHURN_DATE))).first();
     double historyDays = stats.isNullAt(0) ? 0
         : ChronoUnit.DAYS.between(stats.getDate(0).toLocalDate(), run.runDate());
     double churned = stats.isNullAt(2) ? 0 : stats.getDouble(2);
+    long events = stats.getLong(4);
     List<Gate> gates = new ArrayList<>(List.of(
         new Gate("horizons_of_history", historyDays / settings.horizonDays(), settings.gates().horizons(),
             "horizons of " + settings.horizonDays() + " days of customer snapshots before the run date"),
-        new Gate("training_churn_events", churned, settings.gates().trainingEvents(),
+        new Gate("training_churn_events", events, settings.gates().trainingEvents(),
             "established churn events in the training snapshots"),
         new Gate("churn_reasons", stats.getLong(3), settings.gates().eventTypes(), "distinct churn reasons among them")));
     List<LocalDate> cutoffs = cutoffs(labelled);
@@ -130,8 +134,8 @@ final class ChurnModelRun {
         settings.permutations(), ChurnPredictionsStage.KINDS);
     ChurnBacktest.Result backtest = ChurnBacktest.run(
         rows.withColumn(ChurnModel.LABEL, when(col(ChurnTrainingSet.ELIGIBLE), col(ChurnModel.LABEL))), spec, cutoffs);
-    gates.add(new Gate("holdout_churn_events", backtest.testChurned(), settings.gates().holdoutEvents(),
-        "churn events among the backtest's test rows"));
+    gates.add(new Gate("holdout_churn_events", backtest.churnedAccounts(), settings.gates().holdoutEvents(),
+        "churned accounts among the backtest's test rows"));
     if (gates.stream().anyMatch(g -> !g.passed())) {
       return off(gates);
     }

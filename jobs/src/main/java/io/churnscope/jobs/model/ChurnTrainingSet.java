@@ -2,7 +2,6 @@ package io.churnscope.jobs.model;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
@@ -42,6 +41,7 @@ public final class ChurnTrainingSet {
   static final String RULES_RISK = "rules_risk";
   static final String ELIGIBLE = "eligible";
   static final String REASON = "churn_reason";
+  static final String CHURN_DATE = "churn_date";
 
   private ChurnTrainingSet() {}
 
@@ -58,8 +58,8 @@ public final class ChurnTrainingSet {
 
   /**
    * @param churnEvents marts.churn_events
-   * @return the customer snapshots with {@code label} (null: unlabelled), {@code churn_reason} of a churn in
-   *     the horizon, {@code eligible} (tenure at the stick point or more) and {@code rules_risk}
+   * @return the customer snapshots with {@code label} (null: unlabelled), {@code churn_date} and
+   *     {@code churn_reason} of the first churn in the horizon, {@code eligible} (tenure at the stick point or more) and {@code rules_risk}
    */
   public static Dataset<Row> build(Dataset<Row> measures, Dataset<Row> churnEvents, LocalDate runDate, int horizonDays,
       int stickPointDays, List<String> features, HealthSettings health) {
@@ -72,7 +72,8 @@ public final class ChurnTrainingSet {
     Dataset<Row> outcomes = customers.select(ID, TIME).join(churns, inHorizon, "left")
         .groupBy(ID, TIME)
         .agg(max(col("churn_date").isNotNull().cast("double")).as("churned"),
-            first(col("reason"), true).as(REASON));
+            org.apache.spark.sql.functions.min(col("churn_date")).as(CHURN_DATE),
+            org.apache.spark.sql.functions.min_by(col("reason"), col("churn_date")).as(REASON));
     Column known = date_add(col(TIME), horizonDays).leq(lit(Date.valueOf(runDate)));
     Dataset<Row> rows = customers.join(outcomes, new String[] {ID, TIME})
         .withColumn(ChurnModel.LABEL, when(known, col("churned")))
