@@ -125,6 +125,24 @@ public final class ChurnModel {
   }
 
   static Fitted fit(Dataset<Row> train, List<String> features, List<String> numeric, Kind kind, long seed) {
+    // A number with no value in any training row (usage before the usage history began) cannot be
+    // imputed or learnt from: the model leaves it out.
+    List<String> valued = valued(train, numeric);
+    List<String> used = features.stream().filter(f -> !numeric.contains(f) || valued.contains(f)).toList();
+    return fitOn(train, used, valued, kind, seed);
+  }
+
+  /** The numeric features with at least one value in {@code rows}. */
+  static List<String> valued(Dataset<Row> rows, List<String> numeric) {
+    if (numeric.isEmpty()) {
+      return List.of();
+    }
+    Column[] counts = numeric.stream().map(f -> org.apache.spark.sql.functions.count(col(f)).as(f)).toArray(Column[]::new);
+    Row row = rows.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).first();
+    return numeric.stream().filter(f -> row.<Long>getAs(f) > 0).toList();
+  }
+
+  private static Fitted fitOn(Dataset<Row> train, List<String> features, List<String> numeric, Kind kind, long seed) {
     PipelineModel encoder = featurePipeline(features, numeric).fit(train);
     Dataset<Row> encoded = encoder.transform(train).cache();
     try {
