@@ -12,7 +12,8 @@ import java.time.LocalDate;
  * @param historyMonths months of billing and CRM history ending at {@code endDate}
  * @param usageDays days of usage events ending at {@code endDate}
  * @param badRecordRate share of extra, deliberately bad records per source
- * @param baseMonthlyHazard monthly churn probability outside the planted hot-spots (the lifts multiply it);
+ * @param baseMonthlyHazard mean monthly churn probability outside the planted hot-spots (the lifts multiply it;
+ *     distress episodes concentrate it, see {@link DistressEpisodes});
  *     {@link LifecycleSimulator#BASE_MONTHLY_HAZARD} unless a test needs more churn for statistical power
  * @param usageIntensity share of a full day's sessions and actions an active user's day produces, in
  *     (0, 1]; who is active on which day does not depend on it (see {@link UsageDayGenerator})

@@ -18,7 +18,8 @@ import org.apache.hadoop.fs.Path;
  * {@code _generator/ground_truth.json} (parameters, counts, the churn model and its drivers, planted
  * hot-spots and their members, band definitions, the usage decline before churn, bad records per source
  * and kind, late events, records written per source), {@code _generator/accounts_truth.csv} (one row per
- * account) and {@code _generator/churn_hazards.csv} (one row per paying customer and anniversary in the
+ * account; {@code distress_onsets}: the onsets of its distress episodes, | separated, each lasting until
+ * 4 months after it, its usage recovering over the next 30 days) and {@code _generator/churn_hazards.csv} (one row per paying customer and anniversary in the
  * history window up to its churn: the true hazard, read by {@link ChurnHazards}).
  *
  * @param json the content of ground_truth.json, as ordered maps
@@ -31,7 +32,7 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
   static final List<String> ACCOUNT_COLUMNS = List.of("account_id", "acquisition_channel", "country", "industry",
       "size_band", "plan", "adoption", "utilization_band", "hotspots", "is_trial_only", "churned", "churn_date",
       "cancel_reason", "declining", "customer_start", "reactivation_date", "currency", "churn_lost_mrr",
-      "churn_changed_in_month");
+      "churn_changed_in_month", "distress_onsets");
 
   static GroundTruth build(GeneratorParams params, List<AccountHistory> accounts, UsageModel model,
       BadRecordTally tally, Map<String, Long> rawRecords) {
@@ -147,7 +148,8 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
           String.join("|", h.hotspots()), String.valueOf(h.trialOnly()), String.valueOf(h.churned()),
           text(h.churnDate()), h.cancelReason(), String.valueOf(declining(params, h)), text(h.customerStart()),
           text(h.reactivationDate()), p.currency(), h.lostMrr() == null ? "" : h.lostMrr().toPlainString(),
-          String.valueOf(h.changedInChurnMonth()))).append('\n');
+          String.valueOf(h.changedInChurnMonth()), h.distress().episodes.stream().map(e -> e.onset().toString())
+              .collect(java.util.stream.Collectors.joining("|")))).append('\n');
     }
     try (OutputStream out = fs.create(new Path(dir, ACCOUNTS_FILE), true)) {
       out.write(csv.toString().getBytes(StandardCharsets.UTF_8));

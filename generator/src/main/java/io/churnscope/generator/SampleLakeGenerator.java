@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code generate}: writes a sample lake's raw zone (usage, billing, CRM, support, survey) exactly as
- * {@code docs/lake-layout.md} specifies, with planted churn hot-spots, a usage decline before churn,
- * deliberately bad records and late events, and the ground truth in {@code _generator/}.
+ * {@code docs/lake-layout.md} specifies, with planted churn hot-spots, distress episodes that drive churn
+ * with leading signals (usage, NPS, tickets, past due), a usage decline before churn, deliberately bad
+ * records and late events, and the ground truth in {@code _generator/} (docs/generator.md).
  *
  * <p>Deterministic: the same seed, scale and dates give the same raw file contents. Cost is linear in
  * {@code --scale}: scale 1 is about 1,000 accounts, 10,000 users and 100,000+ usage events a day.
@@ -60,8 +61,9 @@ public final class SampleLakeGenerator {
         + "between 0 and 0.2. Default: generator.bad-record-rate.")
     public Double badRecordRate;
 
-    @Parameter(names = "--churn-hazard", description = "Monthly churn probability of a customer outside the planted "
-        + "hot-spots, in (0, 0.2]; the planted lifts multiply it. Default 0.0115 (about 13 % logo churn a year).")
+    @Parameter(names = "--churn-hazard", description = "Mean monthly churn probability of a customer outside the "
+        + "planted hot-spots, in (0, 0.2]; the planted lifts multiply it, distress episodes concentrate it on the "
+        + "distressed without changing the mean. Default 0.0115 (about 13 % logo churn a year).")
     public Double churnHazard;
 
     @Parameter(names = "--usage-intensity", description = "Share of a full day's sessions and actions each active "

@@ -151,18 +151,27 @@ class EngagementGeneratedLakeTest extends SparkTestBase {
    * Snapshots every day; an (account, date) is a positive when the truth says the account's usage
    * declines before a churn 1 to 7 days after the date, a negative when it does not churn within 28
    * days of the date (so no planted decline reaches its windows) and it had activity in the prior
-   * week (without it the flag cannot rise at all).
+   * week (without it the flag cannot rise at all). Snapshots whose 56 days up to the date meet a
+   * distress episode's own fade or recovery (onset to 4 months + 30 days after it, see docs/generator.md)
+   * are neither: a second planted change of usage there makes the pre-churn decline's flag unjudgeable
+   * (an account already at 30 % has few events; a recovery raises them).
    */
   @Test
   void thePlantedDeclineBeforeChurnRaisesTheDeclineFlag() throws Exception {
     Map<String, LocalDate> churnOfDeclining = new HashMap<>();
     Map<String, LocalDate> churnOfAny = new HashMap<>();
+    Map<String, List<LocalDate>> distressOnsets = new HashMap<>();
     List<String> lines = Files.readAllLines(Path.of(lake.generatorDir(), "accounts_truth.csv"));
     List<String> header = List.of(lines.get(0).split(",", -1));
     for (String line : lines.subList(1, lines.size())) {
       String[] v = line.split(",", -1);
       String account = v[header.indexOf("account_id")];
       String churn = v[header.indexOf("churn_date")];
+      for (String onset : v[header.indexOf("distress_onsets")].split("\\|")) {
+        if (!onset.isEmpty()) {
+          distressOnsets.computeIfAbsent(account, k -> new ArrayList<>()).add(LocalDate.parse(onset));
+        }
+      }
       if (Boolean.parseBoolean(v[header.indexOf("churned")]) && !churn.isEmpty()) {
         churnOfAny.put(account, LocalDate.parse(churn));
         if (Boolean.parseBoolean(v[header.indexOf("declining")])) {
@@ -212,8 +221,11 @@ class EngagementGeneratedLakeTest extends SparkTestBase {
         cell[1] += r.getBoolean(1) ? 1 : 0;
         cell[2] += r.getBoolean(2) && !date.isBefore(END.minusDays(USAGE_DAYS - 56)) ? 1 : 0;
       }
-      boolean positive = declining != null && declining.isAfter(date) && !declining.isAfter(date.plusDays(7));
-      boolean negative = (churn == null || churn.isAfter(date.plusDays(28))) && r.getLong(3) > 0;
+      boolean distressed = distressOnsets.getOrDefault(r.getString(0), List.of()).stream().anyMatch(onset ->
+          !onset.isAfter(date) && !onset.plusMonths(4).plusDays(30).isBefore(date.minusDays(55)));
+      boolean positive = declining != null && declining.isAfter(date) && !declining.isAfter(date.plusDays(7))
+          && !distressed;
+      boolean negative = (churn == null || churn.isAfter(date.plusDays(28))) && !distressed && r.getLong(3) > 0;
       int cell = positive ? 0 : negative ? 2 : -1;
       if (cell >= 0) {
         flag7[cell + (r.getBoolean(1) ? 0 : 1)]++;
