@@ -15,11 +15,11 @@ final class ChurnDriversTruth {
         + "episode enters one with probability onset_probability; the episode multiplies the churn hazard by "
         + "hazard_multiplier at the anniversaries hazard_months_after_onset after its onset and ends after the last of "
         + "them (recovery) if the account did not churn");
-    drivers.put("onset_probability", DistressEpisodes.ONSET_PROBABILITY);
+    drivers.put("onset_probability", params.distressOnset());
     drivers.put("hazard_multiplier", DistressEpisodes.HAZARD_MULTIPLIER);
     drivers.put("hazard_months_after_onset", List.of(DistressEpisodes.FIRST_HAZARD_MONTH,
         DistressEpisodes.LAST_HAZARD_MONTH));
-    drivers.put("steady_state_mean_multiplier", DistressChain.steadyStateMeanMultiplier());
+    drivers.put("steady_state_mean_multiplier", DistressChain.steadyStateMeanMultiplier(params.distressOnset()));
     drivers.put("hazard_scaling", "planted h = base x lifts (at most 1); applied hazard = min(1, c x h) outside the "
         + "hazard months, min(1, c x K x h) in them. c is recomputed at every anniversary from the distribution of the "
         + "distress state among the customers still paying (each customer starts calm, the chain runs from its first "

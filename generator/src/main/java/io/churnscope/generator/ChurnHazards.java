@@ -44,19 +44,30 @@ public final class ChurnHazards {
   }
 
   private final Map<String, Account> accounts;
+  private final double onsetProbability;
 
-  private ChurnHazards(Map<String, Account> accounts) {
+  private ChurnHazards(Map<String, Account> accounts, double onsetProbability) {
     this.accounts = accounts;
+    this.onsetProbability = onsetProbability;
   }
 
-  /** Reads {@code <lake>/_generator/churn_hazards.csv}; the lake is a local path (or a {@code file:} URI). */
+  /**
+   * Reads {@code <lake>/_generator/churn_hazards.csv} and the run's onset probability from ground_truth.json;
+   * the lake is a local path (or a {@code file:} URI).
+   */
   public static ChurnHazards read(String lakePath) throws IOException {
     Path lake = lakePath.startsWith("file:") ? Path.of(URI.create(lakePath)) : Path.of(lakePath);
-    return parse(Files.readAllLines(lake.resolve("_generator").resolve(FILE)));
+    Path dir = lake.resolve("_generator");
+    double p = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(GroundTruth.JSON_FILE).toFile())
+        .path("churn_drivers").path("onset_probability").asDouble(Double.NaN);
+    if (Double.isNaN(p)) {
+      throw new IOException(dir.resolve(GroundTruth.JSON_FILE) + " has no churn_drivers.onset_probability");
+    }
+    return parse(Files.readAllLines(dir.resolve(FILE)), p);
   }
 
-  /** Parses the lines of a churn_hazards.csv, header first. */
-  public static ChurnHazards parse(List<String> lines) {
+  /** Parses the lines of a churn_hazards.csv, header first, of a lake generated with this onset probability. */
+  public static ChurnHazards parse(List<String> lines, double onsetProbability) {
     List<String> header = Arrays.asList(lines.get(0).split(",", -1));
     if (!header.equals(COLUMNS)) {
       throw new IllegalArgumentException(FILE + ": header " + header + ", expected " + COLUMNS);
@@ -84,7 +95,7 @@ public final class ChurnHazards {
         a.decided = requested != null && requested.isBefore(decided) ? requested : decided;
       }
     }
-    return new ChurnHazards(accounts);
+    return new ChurnHazards(accounts, onsetProbability);
   }
 
   /** The accounts with at least one anniversary in the history window (paying customers). */
@@ -168,7 +179,7 @@ public final class ChurnHazards {
       if (knownOnsetMonth != Integer.MIN_VALUE && episodeMonth <= DistressEpisodes.LAST_HAZARD_MONTH) {
         known *= 1 - (DistressChain.distressed(episodeMonth) ? distress : calm);
       } else {
-        chain = DistressChain.step(chain == null ? DistressChain.start() : chain, calm, distress);
+        chain = DistressChain.step(chain == null ? DistressChain.start() : chain, calm, distress, onsetProbability);
       }
     }
     double uncertain = chain == null ? 1 : Arrays.stream(chain).sum();

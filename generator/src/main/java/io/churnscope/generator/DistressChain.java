@@ -29,15 +29,15 @@ final class DistressChain {
 
   /**
    * One anniversary: each state's mass survives with 1 − its hazard (0 and 0 when no hazard applies)
-   * and moves on; calm mass enters an episode with the onset probability. Returns unnormalized mass.
+   * and moves on; calm mass enters an episode with the onset probability p. Returns unnormalized mass.
    */
-  static double[] step(double[] mass, double calmHazard, double distressHazard) {
+  static double[] step(double[] mass, double calmHazard, double distressHazard, double onsetProbability) {
     double[] next = new double[STATES];
     for (int s = 0; s < STATES; s++) {
       double surviving = mass[s] * (1 - (distressed(s) ? distressHazard : calmHazard));
       if (s == CALM) {
-        next[1] += surviving * DistressEpisodes.ONSET_PROBABILITY;
-        next[CALM] += surviving * (1 - DistressEpisodes.ONSET_PROBABILITY);
+        next[1] += surviving * onsetProbability;
+        next[CALM] += surviving * (1 - onsetProbability);
       } else if (s == STATES - 1) {
         next[CALM] += surviving;
       } else {
@@ -88,8 +88,7 @@ final class DistressChain {
    * its onset anniversary and 4 more, 3 of them distressed, and follows a geometric wait of mean 1/p
    * anniversaries, so the distressed share is 3p / (1 + 4p) and E[m] = 1 + (K − 1)·3p / (1 + 4p).
    */
-  static double steadyStateMeanMultiplier() {
-    double p = DistressEpisodes.ONSET_PROBABILITY;
+  static double steadyStateMeanMultiplier(double p) {
     int distressedMonths = DistressEpisodes.LAST_HAZARD_MONTH - DistressEpisodes.FIRST_HAZARD_MONTH + 1;
     double share = distressedMonths * p / (1 + DistressEpisodes.LAST_HAZARD_MONTH * p);
     return 1 + (DistressEpisodes.HAZARD_MULTIPLIER - 1) * share;

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * CRM, plan, segment and adoption attribute, so that the planted hot-spots' lifts stay exact.
  *
  * <p>At each monthly anniversary (month 0 = the first paid day) a customer not in an episode enters
- * one with probability {@link #ONSET_PROBABILITY}. The episode multiplies the churn hazard by
+ * one with probability p ({@code --distress-onset}, default {@link #ONSET_PROBABILITY}). The episode multiplies the churn hazard by
  * {@link #HAZARD_MULTIPLIER} at the anniversaries {@link #FIRST_HAZARD_MONTH} to {@link #LAST_HAZARD_MONTH}
  * months after the onset (churn comes 60–120 days after the first signals) and ends after the last
  * of them if the account did not churn; the next episode may begin at the following anniversary.
@@ -33,6 +33,7 @@ import java.util.SplittableRandom;
  * the churn is not written.
  */
 final class DistressEpisodes {
+  /** Default of --distress-onset (GeneratorParams#distressOnset): the run's value is in the truth. */
   static final double ONSET_PROBABILITY = 0.04;
   static final double HAZARD_MULTIPLIER = 20.0;
   static final int FIRST_HAZARD_MONTH = 2;
@@ -100,11 +101,12 @@ final class DistressEpisodes {
    * per anniversary outside an episode; each episode's signals from (DISTRESS, account, 4 × its number + kind),
    * kind 0 at the onset (below), 1 tickets, 2 NPS, 3 past due.
    */
-  static DistressEpisodes draw(long seed, int accountIndex, LocalDate customerStart, LocalDate end) {
+  static DistressEpisodes draw(long seed, int accountIndex, LocalDate customerStart, LocalDate end,
+      double onsetProbability) {
     SplittableRandom r = Seeds.random(seed, Seeds.DISTRESS, accountIndex, 0);
     List<Episode> episodes = new ArrayList<>();
     for (int m = 0; !customerStart.plusMonths(m).isAfter(end); m++) {
-      if (r.nextDouble() < ONSET_PROBABILITY) {
+      if (r.nextDouble() < onsetProbability) {
         int number = episodes.size() + 1;
         SplittableRandom details = Seeds.random(seed, Seeds.DISTRESS, accountIndex, 4L * number);
         episodes.add(new Episode(number, m, customerStart.plusMonths(m), customerStart.plusMonths(m + LAST_HAZARD_MONTH),

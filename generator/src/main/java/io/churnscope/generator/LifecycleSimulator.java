@@ -72,7 +72,8 @@ final class LifecycleSimulator {
           customerStart, customerStart);
     }
 
-    DistressEpisodes distress = DistressEpisodes.draw(params.seed(), a.index(), customerStart, end);
+    DistressEpisodes distress = DistressEpisodes.draw(params.seed(), a.index(), customerStart, end,
+        params.distressOnset());
     double[] survivors = DistressChain.start();
     List<AnniversaryHazard> hazards = new ArrayList<>();
     int churnMonth = Integer.MAX_VALUE;
@@ -93,7 +94,8 @@ final class LifecycleSimulator {
       if (m >= 1 && inHistory) {
         AnniversaryHazard at = hazard(a, core.plan, survivors, distress, m, b);
         hazards.add(at);
-        survivors = DistressChain.normalized(DistressChain.step(survivors, at.calmHazard(), at.distressHazard()));
+        survivors = DistressChain.normalized(DistressChain.step(survivors, at.calmHazard(), at.distressHazard(),
+            params.distressOnset()));
         if (r.nextDouble() < at.hazard()) {
           LocalDate termStart = customerStart.plusMonths(m - m % 12);
           // Ground truth of the loss, taken before churn() writes the canceling versions.
@@ -108,7 +110,7 @@ final class LifecycleSimulator {
           }
         }
       } else {
-        survivors = DistressChain.step(survivors, 0, 0);
+        survivors = DistressChain.step(survivors, 0, 0, params.distressOnset());
       }
       boolean pastDue = false;
       if (renewal && inHistory) {

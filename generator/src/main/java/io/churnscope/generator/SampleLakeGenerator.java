@@ -66,6 +66,11 @@ public final class SampleLakeGenerator {
         + "distressed without changing the mean. Default 0.0115 (about 13 % logo churn a year).")
     public Double churnHazard;
 
+    @Parameter(names = "--distress-onset", description = "Monthly probability that a paying customer enters a "
+        + "distress episode (churn multiplied two to four months later, with leading signals: docs/generator.md), in "
+        + "[0, 0.2]; 0 switches the episodes off (churn is then the planted hazard alone). Default 0.04.")
+    public double distressOnset = DistressEpisodes.ONSET_PROBABILITY;
+
     @Parameter(names = "--usage-intensity", description = "Share of a full day's sessions and actions each active "
         + "user-day produces, in (0, 1]. Who is active on which day does not change, so DAU / WAU / MAU, seat "
         + "utilization and the frequency and utilization bands stay as at 1; breadth and event counts shrink. "
@@ -101,10 +106,13 @@ public final class SampleLakeGenerator {
       if (!(hazard > 0 && hazard <= 0.2)) {
         throw new UserError("--churn-hazard " + hazard + ": must be greater than 0 and at most 0.2");
       }
+      if (!(distressOnset >= 0 && distressOnset <= 0.2)) {
+        throw new UserError("--distress-onset " + distressOnset + ": must be between 0 and 0.2");
+      }
       if (!(usageIntensity > 0 && usageIntensity <= 1)) {
         throw new UserError("--usage-intensity " + usageIntensity + ": must be greater than 0 and at most 1");
       }
-      return new GeneratorParams(resolvedSeed, scale, end, months, days, rate, hazard, usageIntensity);
+      return new GeneratorParams(resolvedSeed, scale, end, months, days, rate, hazard, distressOnset, usageIntensity);
     }
 
     @Override

@@ -22,7 +22,8 @@ class ChurnDriversTest {
 
   /** Every account's lifecycle at the given scale, 24 months of history and monthly hazard. */
   static List<AccountHistory> simulate(double scale, double hazard, long seed) {
-    GeneratorParams params = new GeneratorParams(seed, scale, END, 24, 30, 0, hazard, 1);
+    GeneratorParams params = new GeneratorParams(seed, scale, END, 24, 30, 0, hazard, DistressEpisodes.ONSET_PROBABILITY,
+        1);
     LifecycleSimulator simulator = new LifecycleSimulator(params, new BillingLedger(params.historyStart()));
     return AccountFactory.create(params).stream().map(simulator::simulate).toList();
   }
@@ -142,7 +143,7 @@ class ChurnDriversTest {
 
   @Test
   void probabilitiesOfHandMadeHazards() {
-    ChurnHazards hazards = ChurnHazards.parse(HAND_MADE);
+    ChurnHazards hazards = ChurnHazards.parse(HAND_MADE, DistressEpisodes.ONSET_PROBABILITY);
     double p = DistressEpisodes.ONSET_PROBABILITY;
     LocalDate snapshot = LocalDate.parse("2025-11-20");
     // acc-1, calm, 90 days: anniversaries 12-15, 01-15, 02-15. Only an onset at 12-15 reaches a hazard
@@ -171,7 +172,7 @@ class ChurnDriversTest {
     assertEquals(0, hazards.probability("acc-3", LocalDate.parse("2026-01-15"), 90), 0);
     // A monthly churn asked for a day before it is decided earlier, by the 28-day fade (first day 27 days before).
     ChurnHazards fade = ChurnHazards.parse(List.of(HAND_MADE.get(0), "acc-4,2025-01-15,10,2025-11-15,0.01,0.01,0.1,,,"
-        + "2025-11-15,2025-11-14"));
+        + "2025-11-15,2025-11-14"), p);
     assertEquals(0.01, fade.probability("acc-4", LocalDate.parse("2025-10-18"), 30), 1e-12);
     assertEquals(1, fade.probability("acc-4", LocalDate.parse("2025-10-19"), 90), 0);
     assertThrows(IllegalArgumentException.class, () -> hazards.probability("acc-1", snapshot, 0));
@@ -194,7 +195,7 @@ class ChurnDriversTest {
   void theOracleRanksChurnersFarAboveChance() {
     List<AccountHistory> histories = simulate(5, LifecycleSimulator.BASE_MONTHLY_HAZARD, 42);
     ChurnHazards hazards = ChurnHazards.parse(List.of(
-        new GroundTruth(Map.of(), histories).hazardsCsv().split("\n")));
+        new GroundTruth(Map.of(), histories).hazardsCsv().split("\n")), DistressEpisodes.ONSET_PROBABILITY);
     for (LocalDate snapshot = END.minusMonths(12).withDayOfMonth(1).minusDays(1); snapshot.isBefore(END.minusDays(90));
         snapshot = snapshot.plusDays(1).plusMonths(3).minusDays(1)) {
       List<Double> oracle = new ArrayList<>();
@@ -223,6 +224,23 @@ class ChurnDriversTest {
       assertTrue(aucHazard > 0.7, "hazard-only oracle AUC " + aucHazard);
       assertTrue(auc >= aucHazard, "knowing decided churns cannot hurt: " + auc + " < " + aucHazard);
     }
+  }
+
+  /** --distress-onset 0: no episodes, and every hazard is the planted one, as before the drivers. */
+  @Test
+  void withoutDistressTheHazardIsThePlantedOne() {
+    GeneratorParams params = new GeneratorParams(5, 1, END, 24, 30, 0, 0.05, 0, 1);
+    LifecycleSimulator simulator = new LifecycleSimulator(params, new BillingLedger(params.historyStart()));
+    long rows = 0;
+    for (AccountProfile profile : AccountFactory.create(params)) {
+      AccountHistory h = simulator.simulate(profile);
+      assertTrue(h.distress().episodes.isEmpty(), profile.accountId());
+      for (AnniversaryHazard row : h.hazards()) {
+        assertEquals(row.plantedHazard(), row.hazard(), 0, profile.accountId() + " " + row.anniversary());
+        rows++;
+      }
+    }
+    assertTrue(rows > 5_000, "anniversaries " + rows);
   }
 
   @Test
