@@ -47,10 +47,14 @@ final class DistressChain {
     return next;
   }
 
+  /** The mass as a distribution; all-zero mass (every state churned for certain) becomes the calm start. */
   static double[] normalized(double[] mass) {
     double total = 0;
     for (double m : mass) {
       total += m;
+    }
+    if (total <= 0) {
+      return start();
     }
     double[] out = new double[STATES];
     for (int s = 0; s < STATES; s++) {
