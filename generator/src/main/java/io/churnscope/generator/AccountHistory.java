@@ -19,12 +19,18 @@ import java.util.List;
  *     decimals, as the ledger rounds; null if it did not churn
  * @param changedInChurnMonth a subscription version took effect in the churn's month before the churn (a
  *     seat, plan, add-on or past-due change): a month-end ledger then measures the loss at the month's start
+ * @param cancelRequested the day the churn's cancellation was asked for, or null
+ * @param distress the customer's distress episodes that began before its churn ({@link DistressEpisodes#NONE}
+ *     for trial-only accounts)
+ * @param hazards the hazard at each anniversary inside the history window up to the churn (empty for
+ *     trial-only accounts)
  */
 record AccountHistory(
     AccountProfile profile, LocalDate trialStart, LocalDate trialEnd, boolean trialOnly, LocalDate customerStart,
     LocalDate churnDate, String cancelReason, LocalDate reactivationDate, String plan, int seats,
     LocalDate analyticsFrom, LocalDate automationFrom, List<String> hotspots, java.math.BigDecimal lostMrr,
-    boolean changedInChurnMonth) {
+    boolean changedInChurnMonth, LocalDate cancelRequested, DistressEpisodes distress,
+    List<AnniversaryHazard> hazards) {
 
   boolean churned() {
     return churnDate != null;

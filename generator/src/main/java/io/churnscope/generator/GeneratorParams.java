@@ -12,14 +12,17 @@ import java.time.LocalDate;
  * @param historyMonths months of billing and CRM history ending at {@code endDate}
  * @param usageDays days of usage events ending at {@code endDate}
  * @param badRecordRate share of extra, deliberately bad records per source
- * @param baseMonthlyHazard monthly churn probability outside the planted hot-spots (the lifts multiply it);
+ * @param baseMonthlyHazard mean monthly churn probability outside the planted hot-spots (the lifts multiply it;
+ *     distress episodes concentrate it, see {@link DistressEpisodes});
  *     {@link LifecycleSimulator#BASE_MONTHLY_HAZARD} unless a test needs more churn for statistical power
+ * @param distressOnset probability that a paying customer not in a distress episode enters one at an
+ *     anniversary ({@link DistressEpisodes}); 0 switches the episodes (and their signals) off
  * @param usageIntensity share of a full day's sessions and actions an active user's day produces, in
  *     (0, 1]; who is active on which day does not depend on it (see {@link UsageDayGenerator})
  */
 public record GeneratorParams(
     long seed, double scale, LocalDate endDate, int historyMonths, int usageDays, double badRecordRate,
-    double baseMonthlyHazard, double usageIntensity)
+    double baseMonthlyHazard, double distressOnset, double usageIntensity)
     implements Serializable {
 
   /** First day of billing and CRM history (the first delivery holds the state as of that day). */

@@ -14,10 +14,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * What the generator planted, for the tests and for judging the hot-spot finder:
- * {@code _generator/ground_truth.json} (parameters, counts, planted hot-spots and their members, band
- * definitions, the usage decline before churn, bad records per source and kind, late events, records
- * written per source) and {@code _generator/accounts_truth.csv} (one row per account).
+ * What the generator planted, for the tests and for judging the hot-spot finder and churn models:
+ * {@code _generator/ground_truth.json} (parameters, counts, the churn model and its drivers, planted
+ * hot-spots and their members, band definitions, the usage decline before churn, bad records per source
+ * and kind, late events, records written per source), {@code _generator/accounts_truth.csv} (one row per
+ * account; {@code distress_onsets}: the onsets of its distress episodes, | separated, each lasting until
+ * 4 months after it, its usage recovering over the next 30 days) and {@code _generator/churn_hazards.csv} (one row per paying customer and anniversary in the
+ * history window up to its churn: the true hazard, read by {@link ChurnHazards}).
  *
  * @param json the content of ground_truth.json, as ordered maps
  * @param accounts every account's history, in account order
@@ -25,10 +28,11 @@ import org.apache.hadoop.fs.Path;
 public record GroundTruth(Map<String, Object> json, List<AccountHistory> accounts) {
   static final String JSON_FILE = "ground_truth.json";
   static final String ACCOUNTS_FILE = "accounts_truth.csv";
+  static final String HAZARDS_FILE = ChurnHazards.FILE;
   static final List<String> ACCOUNT_COLUMNS = List.of("account_id", "acquisition_channel", "country", "industry",
       "size_band", "plan", "adoption", "utilization_band", "hotspots", "is_trial_only", "churned", "churn_date",
       "cancel_reason", "declining", "customer_start", "reactivation_date", "currency", "churn_lost_mrr",
-      "churn_changed_in_month");
+      "churn_changed_in_month", "distress_onsets");
 
   static GroundTruth build(GeneratorParams params, List<AccountHistory> accounts, UsageModel model,
       BadRecordTally tally, Map<String, Long> rawRecords) {
@@ -59,8 +63,11 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
 
     Map<String, Object> churnModel = new LinkedHashMap<>();
     churnModel.put("base_monthly_hazard", params.baseMonthlyHazard());
-    churnModel.put("hazard", "each paying customer, at each monthly anniversary: base_monthly_hazard x the lifts of "
-        + "every planted hot-spot it belongs to at that time; no other attribute affects churn");
+    churnModel.put("hazard", "each paying customer, at each monthly anniversary inside the history window, churns with "
+        + "probability h = base_monthly_hazard x the lifts of every planted hot-spot it belongs to at that time (at most 1), "
+        + "times its latent distress (churn_drivers): c x h outside an episode's hazard months, min(1, c x K x h) in them, "
+        + "where c keeps the mean hazard over the customers still paying at h. No other attribute affects churn; "
+        + "_generator/churn_hazards.csv has every applied hazard");
     churnModel.put("members", "paying customers (not trial-only accounts) whose attributes match the segment; plan = "
         + "the core plan in force at churn or at end_date");
     churnModel.put("churn_date", "ended_at of the canceled subscription version (when the cancellation took effect)");
@@ -68,6 +75,7 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
         + "churn (per subscription round(quantity x unit amount / interval months, 4), summed); churn_changed_in_month: "
         + "a version took effect in the churn's month before it, so a month-end ledger measures the loss at the month's start");
     json.put("churn_model", churnModel);
+    json.put("churn_drivers", ChurnDriversTruth.build(params, accounts));
 
     List<Map<String, Object>> hotspots = new java.util.ArrayList<>();
     for (PlantedHotspot h : PlantedHotspot.ALL) {
@@ -107,7 +115,8 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
         + UsageModel.DECLINE_DAYS + " days before the churn date to " + Math.round(UsageModel.DECLINE_FLOOR * 100)
         + " % on the day before it; nothing after it");
     decline.put("note", "the decline starts less than 30 days before churn: features computed 30 or more days "
-        + "before the churn date (a 30-day look-back ending there) do not see it");
+        + "before the churn date (a 30-day look-back ending there) do not see it; the longer, leading decline of a "
+        + "distress episode is in churn_drivers.signals.usage_decline");
     decline.put("accounts", accounts.stream().filter(a -> declining(params, a)).count());
     json.put("decline", decline);
 
@@ -139,11 +148,36 @@ public record GroundTruth(Map<String, Object> json, List<AccountHistory> account
           String.join("|", h.hotspots()), String.valueOf(h.trialOnly()), String.valueOf(h.churned()),
           text(h.churnDate()), h.cancelReason(), String.valueOf(declining(params, h)), text(h.customerStart()),
           text(h.reactivationDate()), p.currency(), h.lostMrr() == null ? "" : h.lostMrr().toPlainString(),
-          String.valueOf(h.changedInChurnMonth()))).append('\n');
+          String.valueOf(h.changedInChurnMonth()), h.distress().episodes.stream().map(e -> e.onset().toString())
+              .collect(java.util.stream.Collectors.joining("|")))).append('\n');
     }
     try (OutputStream out = fs.create(new Path(dir, ACCOUNTS_FILE), true)) {
       out.write(csv.toString().getBytes(StandardCharsets.UTF_8));
     }
+    try (OutputStream out = fs.create(new Path(dir, HAZARDS_FILE), true)) {
+      out.write(hazardsCsv().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** churn_hazards.csv: see {@link ChurnHazards} for the columns. */
+  String hazardsCsv() {
+    StringBuilder csv = new StringBuilder(String.join(",", ChurnHazards.COLUMNS)).append('\n');
+    for (AccountHistory h : accounts) {
+      List<AnniversaryHazard> rows = h.hazards();
+      for (int i = 0; i < rows.size(); i++) {
+        AnniversaryHazard row = rows.get(i);
+        boolean churnRow = h.churned() && i == rows.size() - 1;
+        csv.append(String.join(",", h.profile().accountId(), h.customerStart().toString(), String.valueOf(row.month()),
+            row.anniversary().toString(), plain(row.hazard()), plain(row.calmHazard()), plain(row.distressHazard()),
+            text(row.onset()), row.episodeMonth() < 0 ? "" : String.valueOf(row.episodeMonth()),
+            churnRow ? h.churnDate().toString() : "", churnRow ? text(h.cancelRequested()) : "")).append('\n');
+      }
+    }
+    return csv.toString();
+  }
+
+  private static String plain(double value) {
+    return new java.math.BigDecimal(Double.toString(value)).toPlainString();
   }
 
   private static String text(Object value) {

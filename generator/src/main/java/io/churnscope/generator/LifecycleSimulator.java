@@ -9,10 +9,13 @@ import java.util.SplittableRandom;
 /**
  * Simulates one account month by month over the history window and writes its billing export.
  *
- * <p>The only systematic cause of churn: at every monthly anniversary a paying customer churns with
- * probability {@link #BASE_MONTHLY_HAZARD} × the lifts of the planted hot-spots it belongs to at that
- * time. Seat changes, upgrades, downgrades, cross-sells, payment trouble and refunds happen at rates
- * that do not depend on any attribute.
+ * <p>Churn has two causes, independent of each other: at every monthly anniversary a paying customer
+ * churns with probability h = {@link #BASE_MONTHLY_HAZARD} (or --churn-hazard) × the lifts of the planted
+ * hot-spots it belongs to at that time, scaled by its latent distress ({@link DistressEpisodes}): × K in an
+ * episode's hazard months, and by a factor c that keeps the mean hazard over the customers still paying
+ * at h (so a hot-spot's renewals churn at h whatever the episodes; {@link DistressChain#calmScale}). Seat
+ * changes, upgrades, downgrades, cross-sells, payment trouble and refunds happen at rates that do not
+ * depend on any attribute; a distress episode adds a past-due spell with some probability.
  */
 final class LifecycleSimulator {
   /** Default monthly churn hazard outside the planted hot-spots (about 13 % logo churn a year); see --churn-hazard. */
@@ -55,7 +58,7 @@ final class LifecycleSimulator {
           ledger.version(core, trialEnd, second(r));
         }
         return new AccountHistory(a, trialStart, trialEnd, true, null, null, "", null, a.plan(), a.seats(),
-            null, null, List.of(), null, false);
+            null, null, List.of(), null, false, null, DistressEpisodes.NONE, List.of());
       }
       customerStart = trialEnd;
       core.status = "active";
@@ -69,6 +72,11 @@ final class LifecycleSimulator {
           customerStart, customerStart);
     }
 
+    DistressEpisodes distress = DistressEpisodes.draw(params.seed(), a.index(), customerStart, end,
+        params.distressOnset());
+    double[] survivors = DistressChain.start();
+    List<AnniversaryHazard> hazards = new ArrayList<>();
+    int churnMonth = Integer.MAX_VALUE;
     List<Subscription> subs = new ArrayList<>(List.of(core));
     Subscription analytics = null;
     Subscription automation = null;
@@ -84,20 +92,27 @@ final class LifecycleSimulator {
       boolean inHistory = !b.isBefore(historyStart);
       boolean renewal = "month".equals(core.interval) || m % 12 == 0;
       if (m >= 1 && inHistory) {
-        double hazard = params.baseMonthlyHazard() * PlantedHotspot.liftFor(a, core.plan);
-        if (r.nextDouble() < hazard) {
+        AnniversaryHazard at = hazard(a, core.plan, survivors, distress, m, b);
+        hazards.add(at);
+        survivors = DistressChain.normalized(DistressChain.step(survivors, at.calmHazard(), at.distressHazard(),
+            params.distressOnset()));
+        if (r.nextDouble() < at.hazard()) {
           LocalDate termStart = customerStart.plusMonths(m - m % 12);
           // Ground truth of the loss, taken before churn() writes the canceling versions.
           lostMrr = monthlyInForce(subs);
           LocalDate lastChange = subs.stream().map(s -> s.lastEffective).max(LocalDate::compareTo).orElse(null);
           churnDate = churn(a, r, subs, b, renewal, invoiceNumber, termStart, termStart.plusMonths(12));
           if (churnDate != null) {
+            churnMonth = m;
             changedInChurnMonth = lastChange != null && !lastChange.isBefore(churnDate.withDayOfMonth(1));
             reason = core.cancelReason;
             break;
           }
         }
+      } else {
+        survivors = DistressChain.step(survivors, 0, 0, params.distressOnset());
       }
+      boolean pastDue = false;
       if (renewal && inHistory) {
         for (Subscription s : subs) {
           double amount = s.quantity * s.unitAmount;
@@ -112,11 +127,15 @@ final class LifecycleSimulator {
           }
         }
         if (r.nextDouble() < 0.015 && !b.plusDays(5).isAfter(end)) {
+          pastDue = true;
           core.status = "past_due";
           ledger.version(core, b.plusDays(1), second(r));
           core.status = "active";
           ledger.version(core, b.plusDays(Draws.between(r, 3, 5)), second(r));
         }
+      }
+      if (inHistory && !pastDue) {
+        distressPastDue(a, core, distress, m, b);
       }
       if (m < 1 || !inHistory) {
         continue;
@@ -197,7 +216,44 @@ final class LifecycleSimulator {
     return new AccountHistory(a, trialStart, trialEnd, false, customerStart, churnDate, reason, reactivation,
         core.plan, core.quantity,
         analytics == null ? null : analytics.startDate, automation == null ? null : automation.startDate, hotspots,
-        churnDate == null ? null : lostMrr, churnDate != null && changedInChurnMonth);
+        churnDate == null ? null : lostMrr, churnDate != null && changedInChurnMonth,
+        churnDate == null ? null : core.cancelRequestedAt, distress.before(churnMonth), List.copyOf(hazards));
+  }
+
+  /**
+   * The hazard at anniversary {@code month}: h = base × the planted lifts (at most 1), scaled by c so that
+   * its mean over the states of the customers still paying ({@code survivors}) is h, times the distress
+   * multiplier in an episode's hazard months (see {@link DistressChain#calmScale}).
+   */
+  private AnniversaryHazard hazard(AccountProfile a, String plan, double[] survivors, DistressEpisodes distress,
+      int month, LocalDate anniversary) {
+    double h = Math.min(1, params.baseMonthlyHazard() * PlantedHotspot.liftFor(a, plan));
+    double scale = DistressChain.calmScale(survivors, h);
+    double calm = Math.min(1, scale * h);
+    double distressed = Math.min(1, scale * DistressEpisodes.HAZARD_MULTIPLIER * h);
+    DistressEpisodes.Episode episode = distress.at(month);
+    int episodeMonth = episode == null ? -1 : episode.offset(month);
+    return new AnniversaryHazard(month, anniversary, h, DistressChain.distressed(episodeMonth) ? distressed : calm, calm,
+        distressed, episode == null ? null : episode.onset(), episodeMonth);
+  }
+
+  /** An episode's past-due spell, from the day after the anniversary one month after its onset (own stream). */
+  private void distressPastDue(AccountProfile a, Subscription core, DistressEpisodes distress, int month,
+      LocalDate anniversary) {
+    DistressEpisodes.Episode episode = distress.at(month);
+    if (episode == null || !episode.pastDue() || episode.offset(month) != DistressEpisodes.PAST_DUE_MONTH) {
+      return;
+    }
+    SplittableRandom r = episode.signalStream(params.seed(), a.index(), 3);
+    LocalDate until = anniversary.plusDays(
+        Draws.between(r, DistressEpisodes.PAST_DUE_MIN_DAYS, DistressEpisodes.PAST_DUE_MAX_DAYS));
+    if (until.isAfter(params.endDate())) {
+      return;
+    }
+    core.status = "past_due";
+    ledger.version(core, anniversary.plusDays(1), second(r));
+    core.status = "active";
+    ledger.version(core, until, second(r));
   }
 
   /**

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code generate}: writes a sample lake's raw zone (usage, billing, CRM, support, survey) exactly as
- * {@code docs/lake-layout.md} specifies, with planted churn hot-spots, a usage decline before churn,
- * deliberately bad records and late events, and the ground truth in {@code _generator/}.
+ * {@code docs/lake-layout.md} specifies, with planted churn hot-spots, distress episodes that drive churn
+ * with leading signals (usage, NPS, tickets, past due), a usage decline before churn, deliberately bad
+ * records and late events, and the ground truth in {@code _generator/} (docs/generator.md).
  *
  * <p>Deterministic: the same seed, scale and dates give the same raw file contents. Cost is linear in
  * {@code --scale}: scale 1 is about 1,000 accounts, 10,000 users and 100,000+ usage events a day.
@@ -60,9 +61,15 @@ public final class SampleLakeGenerator {
         + "between 0 and 0.2. Default: generator.bad-record-rate.")
     public Double badRecordRate;
 
-    @Parameter(names = "--churn-hazard", description = "Monthly churn probability of a customer outside the planted "
-        + "hot-spots, in (0, 0.2]; the planted lifts multiply it. Default 0.0115 (about 13 % logo churn a year).")
+    @Parameter(names = "--churn-hazard", description = "Mean monthly churn probability of a customer outside the "
+        + "planted hot-spots, in (0, 0.2]; the planted lifts multiply it, distress episodes concentrate it on the "
+        + "distressed without changing the mean. Default 0.0115 (about 13 % logo churn a year).")
     public Double churnHazard;
+
+    @Parameter(names = "--distress-onset", description = "Monthly probability that a paying customer enters a "
+        + "distress episode (churn multiplied two to four months later, with leading signals: docs/generator.md), in "
+        + "[0, 0.2]; 0 switches the episodes off (churn is then the planted hazard alone). Default 0.04.")
+    public double distressOnset = DistressEpisodes.ONSET_PROBABILITY;
 
     @Parameter(names = "--usage-intensity", description = "Share of a full day's sessions and actions each active "
         + "user-day produces, in (0, 1]. Who is active on which day does not change, so DAU / WAU / MAU, seat "
@@ -99,10 +106,13 @@ public final class SampleLakeGenerator {
       if (!(hazard > 0 && hazard <= 0.2)) {
         throw new UserError("--churn-hazard " + hazard + ": must be greater than 0 and at most 0.2");
       }
+      if (!(distressOnset >= 0 && distressOnset <= 0.2)) {
+        throw new UserError("--distress-onset " + distressOnset + ": must be between 0 and 0.2");
+      }
       if (!(usageIntensity > 0 && usageIntensity <= 1)) {
         throw new UserError("--usage-intensity " + usageIntensity + ": must be greater than 0 and at most 1");
       }
-      return new GeneratorParams(resolvedSeed, scale, end, months, days, rate, hazard, usageIntensity);
+      return new GeneratorParams(resolvedSeed, scale, end, months, days, rate, hazard, distressOnset, usageIntensity);
     }
 
     @Override

@@ -21,6 +21,7 @@ final class Seeds {
   static final long SUPPORT = 0x100a;
   static final long SURVEY = 0x100b;
   static final long MOVES = 0x100c;
+  static final long DISTRESS = 0x100d;
 
   private Seeds() {}
 

@@ -14,7 +14,9 @@ import java.util.SplittableRandom;
  * <p>Every licensed seat has a user. A share of users equal to the account's latent adoption are
  * adopters (the only ones with active events); their activity follows a power law (Pareto). Churning
  * accounts fade over the {@link #DECLINE_DAYS} days before their churn date, down to
- * {@link #DECLINE_FLOOR} of their usual activity.
+ * {@link #DECLINE_FLOOR} of their usual activity. Independently, a distress episode
+ * ({@link DistressEpisodes}) fades the account from its onset to {@link DistressEpisodes#DECLINE_FLOOR}
+ * and back after it: the two factors multiply.
  */
 final class UsageModel implements Serializable {
   static final int DECLINE_DAYS = 28;
@@ -33,6 +35,10 @@ final class UsageModel implements Serializable {
     int churnDay = Integer.MIN_VALUE;
     int automationFrom = Integer.MAX_VALUE;
     int analyticsFrom = Integer.MAX_VALUE;
+    /** Epoch days of each distress episode: onset, floor reached, episode end (recovery starts). */
+    int[] episodeOnset = new int[0];
+    int[] episodeFloor = new int[0];
+    int[] episodeEnd = new int[0];
     int firstUser;
     int userCount;
     int adopters;
@@ -43,16 +49,41 @@ final class UsageModel implements Serializable {
       return (day >= activeFrom && day < activeUntil) || day >= reactivatedFrom;
     }
 
-    /** 0 when the product is not available; otherwise 1, fading to DECLINE_FLOOR before churn. */
+    /**
+     * 0 when the product is not available; otherwise 1, fading to DECLINE_FLOOR before churn, times the
+     * distress factor.
+     */
     double activity(int day) {
       if (!activeOn(day)) {
         return 0;
       }
       int before = churnDay - day;
+      double distress = distress(day);
       if (churnDay != Integer.MIN_VALUE && before > 0 && before < DECLINE_DAYS) {
-        return DECLINE_FLOOR + (1 - DECLINE_FLOOR) * before / (double) DECLINE_DAYS;
+        return distress * (DECLINE_FLOOR + (1 - DECLINE_FLOOR) * before / (double) DECLINE_DAYS);
       }
-      return 1;
+      return distress;
+    }
+
+    /**
+     * 1 outside distress episodes; from an onset, falling linearly to the episode floor on its floor day,
+     * there until the episode's end, then rising linearly back to 1 over the recovery days.
+     */
+    double distress(int day) {
+      double factor = 1;
+      double floor = DistressEpisodes.DECLINE_FLOOR;
+      for (int e = 0; e < episodeOnset.length; e++) {
+        double f = 1;
+        if (day >= episodeOnset[e] && day < episodeFloor[e]) {
+          f = 1 - (1 - floor) * (day - episodeOnset[e]) / (double) (episodeFloor[e] - episodeOnset[e]);
+        } else if (day >= episodeFloor[e] && day < episodeEnd[e]) {
+          f = floor;
+        } else if (day >= episodeEnd[e] && day < episodeEnd[e] + DistressEpisodes.RECOVERY_DAYS) {
+          f = floor + (1 - floor) * (day - episodeEnd[e]) / (double) DistressEpisodes.RECOVERY_DAYS;
+        }
+        factor = Math.min(factor, f);
+      }
+      return factor;
     }
 
     boolean automation(int day) {
@@ -115,6 +146,10 @@ final class UsageModel implements Serializable {
       a.automationFrom = epoch(h.automationFrom(), Integer.MAX_VALUE);
       a.analyticsFrom = epoch(h.analyticsFrom(), Integer.MAX_VALUE);
       a.starter = "starter".equals(h.plan());
+      List<DistressEpisodes.Episode> episodes = h.distress().episodes;
+      a.episodeOnset = episodes.stream().mapToInt(e -> (int) e.onset().toEpochDay()).toArray();
+      a.episodeFloor = episodes.stream().mapToInt(e -> (int) e.onset().toEpochDay() + e.declineDays()).toArray();
+      a.episodeEnd = episodes.stream().mapToInt(e -> (int) e.end().toEpochDay()).toArray();
       a.firstUser = userCount;
       a.userCount = p.seats();
       // Low adoption rounds down, high adoption up, so the realized share stays on its side of 0.5.
