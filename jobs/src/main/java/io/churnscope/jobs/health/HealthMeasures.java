@@ -39,6 +39,9 @@ import org.apache.spark.sql.SparkSession;
  * NPS and billing rows dated and delivered by the date ({@link HealthInputs#measuresAt}).
  */
 public final class HealthMeasures {
+  /** Snapshot dates whose account status is computed in one plan (see {@link #at}: more ran out of memory). */
+  static final int STATUS_BATCH = 1;
+
   private HealthMeasures() {}
 
   /** The full-history tables the measures are computed from. */
@@ -80,29 +83,44 @@ public final class HealthMeasures {
    */
   public static Dataset<Row> at(History in, List<LocalDate> dates, Settings s) {
     List<Dataset<Row>> populations = new ArrayList<>();
-    List<Dataset<Row>> crm = new ArrayList<>();
     List<Dataset<Row>> seats = new ArrayList<>();
-    for (LocalDate date : dates) {
-      Column day = lit(Date.valueOf(date));
-      Column delivered = col("ingest_date").leq(day);
-      Dataset<Row> versions = in.versions().where(delivered);
-      Dataset<Row> crmRows = in.crmAccounts().where(delivered);
-      Dataset<Row> status = AccountStatus.apply(crmRows, versions, in.accountLedger(), in.churnEvents(), date, s.tiers(),
-          s.seatProducts());
-      Dataset<Row> population = HealthInputs.population(new HealthInputs.Sources(status, null, versions, null, null, null),
-          date, s.health(), s.seatProducts()).withColumn("snapshot_date", day);
-      populations.add(population);
-      crm.add(AccountAttributes.crmAsOf(crmRows, population.select(col("account_id"), day.as("as_of_date")), s.dimensions()));
-      seats.add(LicensedSeats.on(versions, date, s.usage().seatProducts()).withColumn("as_of_date", day));
+    // The status of a date is a plan of its own (a dozen joins on the versions known that day). One plan
+    // for many dates runs every date's sort-merge joins in the same tasks, each reserving its own memory
+    // page: with 25 dates, or batches of 6, a 6 GB local test JVM ran out of execution memory (measured).
+    // So each date's few hundred rows are materialized on their own, from inputs read once (about 2-4 s
+    // a date on the 24-month test lake); STATUS_BATCH dates share one plan.
+    List<Dataset<Row>> inputs = List.of(in.versions().cache(), in.crmAccounts().cache(), in.accountLedger().cache(),
+        in.churnEvents().cache());
+    try {
+      for (int from = 0; from < dates.size(); from += STATUS_BATCH) {
+        List<Dataset<Row>> batch = new ArrayList<>();
+        List<Dataset<Row>> batchSeats = new ArrayList<>();
+        for (LocalDate date : dates.subList(from, Math.min(dates.size(), from + STATUS_BATCH))) {
+          Column day = lit(Date.valueOf(date));
+          Column delivered = col("ingest_date").leq(day);
+          Dataset<Row> versions = inputs.get(0).where(delivered);
+          Dataset<Row> crmRows = inputs.get(1).where(delivered);
+          Dataset<Row> status = AccountStatus.apply(crmRows, versions, inputs.get(2), inputs.get(3), date, s.tiers(),
+              s.seatProducts());
+          Dataset<Row> population = HealthInputs.population(
+              new HealthInputs.Sources(status, null, versions, null, null, null), date, s.health(), s.seatProducts());
+          Dataset<Row> crm = AccountAttributes.crmAsOf(crmRows,
+                  population.select(col("account_id"), day.as("as_of_date")), s.dimensions())
+              .select(col("account_id"), col("acquisition_channel"), col("region"), col("industry"), col("size_band"));
+          batch.add(population.join(crm, "account_id", "left").withColumn("snapshot_date", day));
+          batchSeats.add(LicensedSeats.on(versions, date, s.usage().seatProducts()).withColumn("as_of_date", day));
+        }
+        populations.add(materialized(unionAll(batch)));
+        seats.add(materialized(unionAll(batchSeats)));
+      }
+    } finally {
+      inputs.forEach(Dataset::unpersist);
     }
     Dataset<Row> population = unionAll(populations);
     Dataset<Row> engagement = engagement(in, population.select(col("account_id"), col("snapshot_date").as("as_of_date")),
         unionAll(seats), dates, s.usage()).withColumnRenamed("as_of_date", "snapshot_date");
-    Dataset<Row> dimensions = unionAll(crm).select(col("account_id"), col("as_of_date").as("snapshot_date"),
-        col("acquisition_channel"), col("region"), col("industry"), col("size_band"));
     HealthInputs.Sources sources = new HealthInputs.Sources(null, engagement, null, in.tickets(), in.nps(), in.invoices());
-    return HealthInputs.measuresAt(sources, population)
-        .join(dimensions, new String[] {"account_id", "snapshot_date"}, "left");
+    return HealthInputs.measuresAt(sources, population);
   }
 
   /**
@@ -150,6 +168,15 @@ public final class HealthMeasures {
             + "(run mrr-ledger for " + wanted + " first)");
       }
     }
+  }
+
+  /**
+   * The rows computed once, as a plan without their origin (a few hundred rows a date, so they are
+   * collected). Measured on the 24-month test lake, 24 dates: 84 s and 1.6 GB of heap still live right
+   * after, against 107 s and 2.3 GB with a local checkpoint per date.
+   */
+  private static Dataset<Row> materialized(Dataset<Row> rows) {
+    return rows.sparkSession().createDataFrame(rows.collectAsList(), rows.schema());
   }
 
   private static Dataset<Row> unionAll(List<Dataset<Row>> parts) {
