@@ -58,7 +58,15 @@ public final class HealthMeasuresStage implements Stage {
   public StageResult run(SparkSession spark, RunContext run) {
     HealthMeasures.Settings settings = HealthMeasures.Settings.from(run.config());
     HealthMeasures.History in = HealthMeasures.History.read(spark, run.lake());
+    // Before the first billing delivery the lake knew nothing: a month-end before it gets no snapshot
+    // (a lake holding only the deliveries up to it would have none), although the ledger reconstructs
+    // back-dated subscriptions from their start. Training a churn model on those months would teach it
+    // that nobody churned then.
     Row first = in.accountLedger().where(col("end_mrr").gt(0)).agg(min("month")).first();
+    Row delivered = in.versions().agg(min("ingest_date")).first();
+    if (!first.isNullAt(0) && !delivered.isNullAt(0) && first.getDate(0).before(delivered.getDate(0))) {
+      first = delivered;
+    }
     Set<LocalDate> written = DeltaIO.readOrEmpty(spark, run.lake(), HealthTables.HEALTH_MEASURES)
         .select("snapshot_date").distinct().collectAsList().stream()
         .map(r -> r.getDate(0).toLocalDate()).collect(Collectors.toSet());
