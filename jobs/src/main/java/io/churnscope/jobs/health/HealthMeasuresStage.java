@@ -23,7 +23,8 @@ import org.apache.spark.sql.SparkSession;
  * Stage {@code health-measures}: every health measure and the account's context, per scored account
  * and snapshot date, computed point in time from the full history ({@link HealthMeasures}) →
  * {@code marts.health_measures}. The snapshot dates are the run date and the month-ends of the lake's
- * history the table lacks (from the first month with a customer), so the first run back-fills the
+ * history the table lacks (from the first month with a customer, and not before the first billing
+ * delivery), so the first run back-fills the
  * history and later runs add the run date; {@code health.backfill.from/to} re-write the month-ends of
  * a range instead. All dates are computed in one pass and written in one {@code replaceWhere} on them.
  *
@@ -58,20 +59,16 @@ public final class HealthMeasuresStage implements Stage {
   public StageResult run(SparkSession spark, RunContext run) {
     HealthMeasures.Settings settings = HealthMeasures.Settings.from(run.config());
     HealthMeasures.History in = HealthMeasures.History.read(spark, run.lake());
-    // Before the first billing delivery the lake knew nothing: a month-end before it gets no snapshot
-    // (a lake holding only the deliveries up to it would have none), although the ledger reconstructs
-    // back-dated subscriptions from their start. Training a churn model on those months would teach it
-    // that nobody churned then.
+    // The history starts with the first month with a customer that the lake knew of: versions in force
+    // before the first billing delivery arrive with it, and no snapshot before it can see them.
     Row first = in.accountLedger().where(col("end_mrr").gt(0)).agg(min("month")).first();
     Row delivered = in.versions().agg(min("ingest_date")).first();
-    if (!first.isNullAt(0) && !delivered.isNullAt(0) && first.getDate(0).before(delivered.getDate(0))) {
-      first = delivered;
-    }
     Set<LocalDate> written = DeltaIO.readOrEmpty(spark, run.lake(), HealthTables.HEALTH_MEASURES)
         .select("snapshot_date").distinct().collectAsList().stream()
         .map(r -> r.getDate(0).toLocalDate()).collect(Collectors.toSet());
-    List<LocalDate> dates = snapshotDates(run.runDate(), first.isNullAt(0) ? null : first.getDate(0).toLocalDate(),
-        written, HealthBackfillSettings.from(run.config()));
+    LocalDate firstMonth = first.isNullAt(0) || delivered.isNullAt(0) ? null
+        : later(first.getDate(0).toLocalDate(), delivered.getDate(0).toLocalDate().withDayOfMonth(1));
+    List<LocalDate> dates = snapshotDates(run.runDate(), firstMonth, written, HealthBackfillSettings.from(run.config()));
     HealthMeasures.checkLedgerDates(in.accountLedger(), dates);
     Dataset<Row> rows = HealthMeasures.at(in, dates, settings).cache();
     try {
@@ -106,6 +103,10 @@ public final class HealthMeasuresStage implements Stage {
       }
     }
     return List.copyOf(dates);
+  }
+
+  private static LocalDate later(LocalDate a, LocalDate b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private static LocalDate monthEnd(LocalDate day) {

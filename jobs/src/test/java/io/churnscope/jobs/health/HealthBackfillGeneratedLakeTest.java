@@ -89,8 +89,12 @@ class HealthBackfillGeneratedLakeTest extends SparkTestBase {
   @Test
   void theFirstRunBackFillsEveryMonthEndFromTheFirstCustomerMonthAndTheRunDate() {
     List<LocalDate> written = dates(lake, HealthTables.HEALTH_MEASURES);
-    LocalDate firstMonth = DeltaIO.read(spark(), lake, MartTables.MRR_LEDGER_ACCOUNT).where("end_mrr > 0")
+    LocalDate firstCustomer = DeltaIO.read(spark(), lake, MartTables.MRR_LEDGER_ACCOUNT).where("end_mrr > 0")
         .agg(org.apache.spark.sql.functions.min("month")).first().getDate(0).toLocalDate();
+    LocalDate firstDelivery = DeltaIO.read(spark(), lake, StagedTables.SUBSCRIPTION_VERSIONS)
+        .agg(org.apache.spark.sql.functions.min("ingest_date")).first().getDate(0).toLocalDate().withDayOfMonth(1);
+    // Customers from before the history arrive with the first billing delivery: the history starts there.
+    LocalDate firstMonth = firstCustomer.isAfter(firstDelivery) ? firstCustomer : firstDelivery;
     List<LocalDate> expected = new ArrayList<>();
     for (LocalDate m = firstMonth; !m.isAfter(END); m = m.plusMonths(1)) {
       expected.add(m.withDayOfMonth(m.lengthOfMonth()));
@@ -144,8 +148,11 @@ class HealthBackfillGeneratedLakeTest extends SparkTestBase {
       ChurnscopeConfig onlyThatDate = ChurnscopeConfig.load(null,
           Map.of("health.backfill.from", date.toString(), "health.backfill.to", date.toString()));
       long started = System.nanoTime();
-      StageRunner.runAll(spark(), RunContext.start(date, truncated, onlyThatDate), Dag.withUpstream(NightlyJob.dag(),
-          List.of("health-measures", "account-status", "account-engagement")));
+      boolean usageCovered = date.equals(D2);
+      // Before the usage history there is no usage table for account-engagement to read.
+      List<String> stages = usageCovered ? List.of("health-measures", "account-status", "account-engagement")
+          : List.of("health-measures", "account-status");
+      StageRunner.runAll(spark(), RunContext.start(date, truncated, onlyThatDate), Dag.withUpstream(NightlyJob.dag(), stages));
       System.out.printf("nightly on the lake truncated at %s: %d ms%n", date, (System.nanoTime() - started) / 1_000_000);
       assertEquals(List.of(date), dates(truncated, HealthTables.HEALTH_MEASURES));
 
@@ -194,8 +201,10 @@ class HealthBackfillGeneratedLakeTest extends SparkTestBase {
             "plan", "billing_interval", "days_to_renewal"),
         HealthMeasure.ids().stream().filter(m -> usageCovered || !USAGE.contains(m))).toArray(String[]::new);
     DatasetAssertions.assertSameRows(fromStored.selectExpr(compared), nightlyRows.selectExpr(compared));
-    long engagementRows = partition(truncated, EngagementTables.ACCOUNT_ENGAGEMENT, date).count();
-    assertTrue(!usageCovered || engagementRows > 0, date + ": the stored engagement partition has rows");
+    if (usageCovered) {
+      assertTrue(partition(truncated, EngagementTables.ACCOUNT_ENGAGEMENT, date).count() > 0,
+          date + ": the stored engagement partition has rows");
+    }
   }
 
   /** A new lake whose raw zone holds the deliveries up to {@code date} only. */
