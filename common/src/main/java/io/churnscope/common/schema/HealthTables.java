@@ -72,7 +72,15 @@ public final class HealthTables {
       optional("acquisition_channel", StringType, "CRM acquisition channel (latest CRM row known on the date)."),
       optional("region", StringType, "Region of the CRM country (dimensions.regions)."),
       optional("industry", StringType, "CRM industry."),
-      optional("size_band", StringType, "Employee-count band (dimensions.size-band-edges).")),
+      optional("size_band", StringType, "Employee-count band (dimensions.size-band-edges)."),
+      optional("high_priority_tickets_90d", DoubleType, "High or urgent tickets opened in the last 90 days and known "
+          + "by the snapshot date (none: 0); a churn-model feature, not a scorecard measure."),
+      optional("detractor_answers_90d", DoubleType, "NPS answers of 6 or less in the last 90 days (none: 0); a "
+          + "churn-model feature."),
+      optional("past_due_spells_90d", DoubleType, "Subscription versions that turned past due in the last 90 days and "
+          + "were delivered by the snapshot date (none: 0); a churn-model feature."),
+      optional("cancel_scheduled", DoubleType, "1 when every paying subscription is set to end (a cancellation asked "
+          + "for and not yet in effect), else 0; null for trials; a churn-model feature.")),
       List.of("snapshot_date"), "Every health measure and the account's context per account and snapshot date, "
           + "computed point in time from the full history (back-filled for past month-ends): the input of "
           + "marts.health_scores and the churn model's feature store.");

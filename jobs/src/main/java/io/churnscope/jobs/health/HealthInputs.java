@@ -123,11 +123,32 @@ public final class HealthInputs {
         .where(col("invoice_date").gt(date_sub(day, 90)))
         .groupBy("account_id", "snapshot_date").agg(count(lit(1)).cast("double").as(HealthMeasure.REFUNDS_90D.id()));
     String[] key = {"account_id", "snapshot_date"};
+    // Recent trouble, for the churn model: what happened in the last 90 days, as far as it was known.
+    Dataset<Row> recentTickets = knownBy(keys, in.tickets().where(col("priority").isin("high", "urgent")), opened)
+        .where(opened.gt(date_sub(day, 90)))
+        .groupBy("account_id", "snapshot_date").agg(count(lit(1)).cast("double").as("high_priority_tickets_90d"));
+    Dataset<Row> detractors = knownBy(keys, in.nps().where(col("score").leq(6)), answered)
+        .where(answered.gt(date_sub(day, 90)))
+        .groupBy("account_id", "snapshot_date").agg(count(lit(1)).cast("double").as("detractor_answers_90d"));
+    Dataset<Row> pastDue = in.versions() == null
+        ? keys.limit(0).select(col("k_account_id").as("account_id"), col("snapshot_date"),
+            lit(0.0).as("past_due_spells_90d"))
+        : knownBy(keys, in.versions().where(col("status").equalTo("past_due")), col("effective_date"))
+            .where(col("effective_date").gt(date_sub(day, 90)))
+            .groupBy("account_id", "snapshot_date").agg(count(lit(1)).cast("double").as("past_due_spells_90d"));
     return population
         .join(engagement, key, "left")
         .join(tickets, key, "left")
         .join(nps, key, "left")
         .join(refunds, key, "left")
+        .join(recentTickets, key, "left")
+        .join(detractors, key, "left")
+        .join(pastDue, key, "left")
+        .withColumn("high_priority_tickets_90d", coalesce(col("high_priority_tickets_90d"), lit(0.0)))
+        .withColumn("detractor_answers_90d", coalesce(col("detractor_answers_90d"), lit(0.0)))
+        .withColumn("past_due_spells_90d", coalesce(col("past_due_spells_90d"), lit(0.0)))
+        .withColumn("cancel_scheduled", when(col("lifecycle_stage").equalTo("trial"), lit(null).cast("double"))
+            .when(col("days_to_renewal").isNull(), lit(1.0)).otherwise(lit(0.0)))
         // No ticket or refund is a count of 0, not a missing value.
         .withColumn(HealthMeasure.SUPPORT_TICKETS_30D.id(), coalesce(col(HealthMeasure.SUPPORT_TICKETS_30D.id()), lit(0.0)))
         .withColumn(HealthMeasure.OPEN_HIGH_PRIORITY_TICKETS.id(),

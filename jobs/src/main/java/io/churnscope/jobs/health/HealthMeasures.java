@@ -119,7 +119,8 @@ public final class HealthMeasures {
     Dataset<Row> population = unionAll(populations);
     Dataset<Row> engagement = engagement(in, population.select(col("account_id"), col("snapshot_date").as("as_of_date")),
         unionAll(seats), dates, s.usage()).withColumnRenamed("as_of_date", "snapshot_date");
-    HealthInputs.Sources sources = new HealthInputs.Sources(null, engagement, null, in.tickets(), in.nps(), in.invoices());
+    HealthInputs.Sources sources = new HealthInputs.Sources(null, engagement, in.versions(), in.tickets(), in.nps(),
+        in.invoices());
     return HealthInputs.measuresAt(sources, population);
   }
 

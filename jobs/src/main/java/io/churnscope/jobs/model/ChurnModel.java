@@ -146,12 +146,20 @@ public final class ChurnModel {
     PipelineModel encoder = featurePipeline(features, numeric).fit(train);
     Dataset<Row> encoded = encoder.transform(train).cache();
     try {
-      Scorer scorer = kind == Kind.LOGISTIC_REGRESSION
-          ? Scorer.of(new LogisticRegression().setFeaturesCol("features").setLabelCol(LABEL).setRegParam(0.001)
-              .setMaxIter(200).fit(encoded))
-          : Scorer.of(GbtScorer.fit(encoded, "features", LABEL, GBT_TREES, GBT_DEPTH, seed));
-      return new Fitted(kind, encoder, scorer, Platt.fit(encoded, scorer),
-          slotFeatures(encoded.schema().apply("raw_features"), features));
+      Scorer scorer;
+      Platt platt;
+      if (kind == Kind.LOGISTIC_REGRESSION) {
+        scorer = Scorer.of(new LogisticRegression().setFeaturesCol("features").setLabelCol(LABEL).setRegParam(0.001)
+            .setMaxIter(200).fit(encoded));
+        platt = Platt.fit(encoded, scorer);
+      } else {
+        // Trees fit their training rows closely: their in-sample margins are over-confident, so the
+        // calibration is fitted on a fifth of the rows the trees did not see.
+        Dataset<Row>[] parts = encoded.randomSplit(new double[] {0.8, 0.2}, seed);
+        scorer = Scorer.of(GbtScorer.fit(parts[0], "features", LABEL, GBT_TREES, GBT_DEPTH, seed));
+        platt = Platt.fit(parts[1], scorer);
+      }
+      return new Fitted(kind, encoder, scorer, platt, slotFeatures(encoded.schema().apply("raw_features"), features));
     } finally {
       encoded.unpersist();
     }
