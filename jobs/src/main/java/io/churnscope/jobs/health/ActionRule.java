@@ -14,6 +14,7 @@ public enum ActionRule {
   NO_ACTIVITY("no_activity", "at_risk", null),
   DETRACTOR("detractor", "at_risk", "at-most"),
   PAST_DUE("past_due", "at_risk", null),
+  CHURN_RISK("churn_risk", "at_risk", "above"),
   OVER_LICENSED("over_licensed", "expansion", "above"),
   NEAR_CAPACITY("near_capacity", "expansion", "at-least"),
   FAST_ADOPTION("fast_adoption", "expansion", null),

@@ -33,7 +33,10 @@ public final class CsActions {
   private CsActions() {}
 
   /** The rows of {@code marts.cs_actions} for {@code date}. */
-  public static Dataset<Row> apply(Dataset<Row> accounts, ActionSettings s, int onboardingDays, LocalDate date) {
+  public static Dataset<Row> apply(Dataset<Row> in, ActionSettings s, int onboardingDays, LocalDate date) {
+    // Without a churn prediction (the model off, or not run) the churn_risk rule never fires.
+    Dataset<Row> accounts = java.util.Arrays.asList(in.columns()).contains(HealthMeasure.CHURN_PROBABILITY.id()) ? in
+        : in.withColumn(HealthMeasure.CHURN_PROBABILITY.id(), lit(null).cast("double"));
     List<Dataset<Row>> fired = new ArrayList<>();
     for (ActionRule rule : ActionRule.values()) {
       fired.add(accounts.where(firesFor(rule, s)).select(col("account_id"), lit(rule.list()).as("list"),
@@ -73,6 +76,7 @@ public final class CsActions {
           .and(coalesce(measure(HealthMeasure.USAGE_FREQUENCY), lit(0.0)).equalTo(0));
       case DETRACTOR -> nps.leq(s.threshold(rule));
       case PAST_DUE -> measure(HealthMeasure.PAST_DUE).equalTo(1);
+      case CHURN_RISK -> measure(HealthMeasure.CHURN_PROBABILITY).gt(s.threshold(rule));
       case OVER_LICENSED -> utilization.gt(s.threshold(rule));
       case NEAR_CAPACITY -> utilization.geq(s.threshold(rule)).and(utilization.leq(s.threshold(ActionRule.OVER_LICENSED)));
       case FAST_ADOPTION -> col("lifecycle_stage").equalTo("onboarding").and(col("score_band").equalTo("good"));
@@ -91,6 +95,8 @@ public final class CsActions {
       case NO_ACTIVITY -> lit("no active day in the last 14 days");
       case DETRACTOR, PROMOTER -> format_string("last NPS answer %d", nps);
       case PAST_DUE -> lit("a subscription in force is past due");
+      case CHURN_RISK -> format_string("the churn model gives %d %% odds of churning within its horizon",
+          round(measure(HealthMeasure.CHURN_PROBABILITY).multiply(100)).cast("int"));
       case OVER_LICENSED -> format_string("%d %% more active users than licensed seats", percentUsed.minus(100));
       case FAST_ADOPTION -> format_string("health %d (good) within its first %d days of paying",
           round(col("score")).cast("int"), lit(onboardingDays));

@@ -14,6 +14,7 @@ import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.HealthTables;
+import io.churnscope.common.schema.ModelTables;
 import io.churnscope.common.schema.StagedTables;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -42,7 +43,8 @@ public final class CsActionsStage implements Stage {
 
   @Override
   public DataFlow dataFlow() {
-    return DataFlow.reading(HealthTables.HEALTH_SCORES, HealthTables.HEALTH_MEASURES, EngagementTables.CS_SIGNALS,
+    return DataFlow.reading(HealthTables.HEALTH_SCORES, HealthTables.HEALTH_MEASURES, ModelTables.CHURN_PREDICTIONS,
+        EngagementTables.CS_SIGNALS,
         StagedTables.CRM_ACCOUNTS)
         .writing(HealthTables.CS_ACTIONS, HealthTables.CS_PROGRAMS);
   }
@@ -61,8 +63,9 @@ public final class CsActionsStage implements Stage {
     // The measures the scores were made of (and the MRR), as of the run date.
     Dataset<Row> measures = DeltaIO.read(spark, run.lake(), HealthTables.HEALTH_MEASURES)
         .where(col("snapshot_date").equalTo(day))
-        .selectExpr(Stream.concat(Stream.of("account_id", "mrr"), HealthMeasure.ids().stream())
-            .toArray(String[]::new));
+        .selectExpr(Stream.concat(Stream.of("account_id", "mrr"), HealthMeasure.pointInTimeIds().stream())
+            .toArray(String[]::new))
+        .join(HealthScoresStage.churnProbability(spark, run.lake(), date), "account_id", "left");
     Dataset<Row> scored = DeltaIO.read(spark, run.lake(), HealthTables.HEALTH_SCORES).where(col("snapshot_date").equalTo(day))
         .select("account_id", "lifecycle_stage", "arr_tier", "score", "score_band")
         .join(measures, "account_id", "left");

@@ -20,7 +20,9 @@ public enum HealthMeasure {
   CSAT_90D("csat_90d", true, "mean CSAT of the tickets closed in the last 90 days"),
   NPS_SCORE("nps_score", true, "the latest NPS answer of the last 365 days (0-10; 6 or less is a detractor)"),
   PAST_DUE("past_due", false, "1 when a subscription in force is past due, else 0"),
-  REFUNDS_90D("refunds_90d", false, "refund invoices in the last 90 days");
+  REFUNDS_90D("refunds_90d", false, "refund invoices in the last 90 days"),
+  CHURN_PROBABILITY("churn_probability", false, "the churn model's probability of an established churn within "
+      + "churn-model.horizon-days (marts.churn_predictions); no value when the model is off or the date was not predicted");
 
   private final String id;
   private final boolean higherIsBetter;
@@ -47,6 +49,14 @@ public enum HealthMeasure {
 
   public static List<String> ids() {
     return Arrays.stream(values()).map(HealthMeasure::id).toList();
+  }
+
+  /**
+   * The measures computed from the lake's history as of a date (the columns of marts.health_measures):
+   * every measure but the model's probability, which marts.churn_predictions holds.
+   */
+  public static List<String> pointInTimeIds() {
+    return Arrays.stream(values()).filter(m -> m != CHURN_PROBABILITY).map(HealthMeasure::id).toList();
   }
 
   /** The measure of a name, or null. */

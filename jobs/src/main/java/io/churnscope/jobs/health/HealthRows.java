@@ -35,7 +35,8 @@ final class HealthRows implements MapFunction<Row, Row>, Serializable {
     Scorecard card = settings.scorecards().get(stage);
     Map<String, Double> values = new LinkedHashMap<>();
     for (HealthMeasure measure : HealthMeasure.values()) {
-      Object value = in.getAs(measure.id());
+      // The model's probability is joined only where a prediction exists; a frame without it has no value.
+      Object value = java.util.Arrays.asList(in.schema().fieldNames()).contains(measure.id()) ? in.getAs(measure.id()) : null;
       values.put(measure.id(), value == null ? null : ((Number) value).doubleValue());
     }
     HealthScoring.Scored now = HealthScoring.score(card, values);

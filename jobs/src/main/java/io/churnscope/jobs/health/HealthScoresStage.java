@@ -11,6 +11,7 @@ import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.HealthTables;
+import io.churnscope.common.schema.ModelTables;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class HealthScoresStage implements Stage {
 
   @Override
   public DataFlow dataFlow() {
-    return DataFlow.reading(HealthTables.HEALTH_MEASURES, HealthTables.HEALTH_SCORES)
+    return DataFlow.reading(HealthTables.HEALTH_MEASURES, ModelTables.CHURN_PREDICTIONS, HealthTables.HEALTH_SCORES)
         .writing(HealthTables.HEALTH_SCORES);
   }
 
@@ -61,7 +62,8 @@ public final class HealthScoresStage implements Stage {
     long rows = 0;
     Row summary = null;
     for (LocalDate date : dates) {
-      Dataset<Row> scored = score(measures.where(col("snapshot_date").equalTo(lit(Date.valueOf(date)))),
+      Dataset<Row> scored = score(measures.where(col("snapshot_date").equalTo(lit(Date.valueOf(date))))
+              .join(churnProbability(spark, run.lake(), date), "account_id", "left"),
           previous(spark, run, date), settings, date).cache();
       try {
         DeltaIO.replaceWhere(spark, run.lake(), HealthTables.HEALTH_SCORES, scored, "snapshot_date = '" + date + "'");
@@ -91,6 +93,16 @@ public final class HealthScoresStage implements Stage {
 
   private static List<LocalDate> dates(Dataset<Row> table) {
     return table.select("snapshot_date").distinct().collectAsList().stream().map(r -> r.getDate(0).toLocalDate()).toList();
+  }
+
+  /**
+   * {@code account_id, churn_probability}: the churn model's prediction for {@code date} when the model
+   * was on (marts.churn_predictions); no row, so no value, otherwise.
+   */
+  public static Dataset<Row> churnProbability(SparkSession spark, io.churnscope.common.lake.Lake lake, LocalDate date) {
+    return DeltaIO.readOrEmpty(spark, lake, ModelTables.CHURN_PREDICTIONS)
+        .where(col("snapshot_date").equalTo(lit(Date.valueOf(date))).and(col("model_status").equalTo("on")))
+        .select(col("account_id"), col("churn_probability").as(HealthMeasure.CHURN_PROBABILITY.id()));
   }
 
   /** Each account's row of the table's latest snapshot before {@code date}, if the table has one. */

@@ -101,7 +101,7 @@ class HealthBackfillGeneratedLakeTest extends SparkTestBase {
     }
     assertEquals(expected, written);
     assertTrue(written.size() >= 12, "12 months of history: " + written.size() + " snapshots");
-    assertEquals(HealthTables.MEASURE_COLUMNS, HealthMeasure.ids(), "the table's measure columns are the measures");
+    assertEquals(HealthTables.MEASURE_COLUMNS, HealthMeasure.pointInTimeIds(), "the table's measure columns are the measures");
     long duplicates = DeltaIO.read(spark(), lake, HealthTables.HEALTH_MEASURES).groupBy("snapshot_date", "account_id")
         .count().where("count > 1").count();
     assertEquals(0, duplicates, "one row per account and snapshot date");
@@ -199,7 +199,7 @@ class HealthBackfillGeneratedLakeTest extends SparkTestBase {
     boolean usageCovered = date.equals(D2);
     String[] compared = Stream.concat(Stream.of("account_id", "lifecycle_stage", "arr_tier", "tenure_days", "mrr", "seats",
             "plan", "billing_interval", "days_to_renewal"),
-        HealthMeasure.ids().stream().filter(m -> usageCovered || !USAGE.contains(m))).toArray(String[]::new);
+        HealthMeasure.pointInTimeIds().stream().filter(m -> usageCovered || !USAGE.contains(m))).toArray(String[]::new);
     DatasetAssertions.assertSameRows(fromStored.selectExpr(compared), nightlyRows.selectExpr(compared));
     if (usageCovered) {
       assertTrue(partition(truncated, EngagementTables.ACCOUNT_ENGAGEMENT, date).count() > 0,

@@ -58,7 +58,8 @@ class HealthScoresKnownAnswerTest extends SparkTestBase {
             + "('s-renew', 1, 'a-renew', 'core', 'pro', 'year', 5, 1200.0, 'USD', 'active', CAST(NULL AS DATE), "
             + "CAST(NULL AS DATE), DATE'2024-07-30', CAST(NULL AS DATE), DATE'2024-07-30') "
             + "AS t(subscription_id, version, account_id, product, plan, billing_interval, quantity, amount, currency, "
-            + "status, trial_start, trial_end, start_date, ended_at, effective_date)"),
+            + "status, trial_start, trial_end, start_date, ended_at, effective_date)")
+            .withColumn("ingest_date", expr("effective_date")),
         sql("SELECT * FROM VALUES "
             + "('a-adopt', TIMESTAMP'2026-06-20 10:00:00', CAST(NULL AS TIMESTAMP), 'normal', CAST(NULL AS INT)), "
             + "('a-adopt', TIMESTAMP'2026-05-20 10:00:00', TIMESTAMP'2026-06-01 10:00:00', 'low', 5), "
@@ -103,19 +104,22 @@ class HealthScoresKnownAnswerTest extends SparkTestBase {
 
   @Test
   void scoresOnTheFirstDate() {
-    // Adoption, every measure good (one normal ticket in 30 days <= 2, CSAT 5, NPS 10, no refund): 100.
+    // Adoption, every measure good (one normal ticket in 30 days <= 2, CSAT 5, NPS 10, no refund): 100. No
+    // churn prediction on this lake: the card's churn_probability is missing, listed, and left out.
     assertEquals(100.0, first.get("a-adopt").<Double>getAs("score"), 1e-9);
-    assertEquals(List.of(), first.get("a-adopt").getList(first.get("a-adopt").fieldIndex("missing_measures")));
+    assertEquals(List.of("churn_probability"), first.get("a-adopt").getList(first.get("a-adopt").fieldIndex("missing_measures")));
     // Onboarding: no engagement row, so frequency, utilization and breadth are missing; no open high-priority
     // ticket (the high one is opened after D1) is good (100, weight 2), past due is poor (0, weight 2): 50.
     assertEquals(50.0, first.get("a-onb").<Double>getAs("score"), 1e-9);
     assertEquals(List.of("feature_breadth", "license_utilization", "usage_frequency"),
         first.get("a-onb").getList(first.get("a-onb").fieldIndex("missing_measures")));
     // Renewal: frequency 2, utilization 0.4, trend -0.3 and one urgent open ticket are poor; breadth 3 a warning
-    // (weight 1: 50); not past due (weight 3: 100); CSAT and NPS missing (weights 1 + 3 out of 19): 350 / 15.
+    // (weight 1: 50); not past due (weight 3: 100); churn probability, CSAT and NPS missing (weights 3 + 1 + 3
+    // out of 22): 350 / 15.
     assertEquals(350 / 15.0, first.get("a-renew").<Double>getAs("score"), 1e-9);
     assertEquals("poor", first.get("a-renew").getAs("score_band"));
-    assertEquals(List.of("csat_90d", "nps_score"), first.get("a-renew").getList(first.get("a-renew").fieldIndex("missing_measures")));
+    assertEquals(List.of("churn_probability", "csat_90d", "nps_score"),
+        first.get("a-renew").getList(first.get("a-renew").fieldIndex("missing_measures")));
     // Trial: frequency 6 good (3 x 100), breadth 1 poor, concentration 1.0 poor: 300 / 6.
     assertEquals(50.0, first.get("a-trial").<Double>getAs("score"), 1e-9);
     assertEquals("first score: 100 (good)", first.get("a-adopt").getAs("explanation"));

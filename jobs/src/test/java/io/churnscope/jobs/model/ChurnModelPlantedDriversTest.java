@@ -66,7 +66,7 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
     SampleLakeGenerator.run(spark(), generate);
     System.out.printf("generated in %d ms%n", (System.nanoTime() - started) / 1_000_000);
     StageRunner.runAll(spark(), RunContext.start(END, lake, config),
-            Dag.withUpstream(NightlyJob.dag(), List.of("churn-predictions")))
+            Dag.withUpstream(NightlyJob.dag(), List.of("cs-actions")))
         .forEach(e -> System.out.println(e.stage() + ": " + e.durationMs() + " ms; " + e.result().message()));
     metrics = DeltaIO.read(spark(), lake, ModelTables.CHURN_MODEL_METRICS).collectAsList();
     metrics.forEach(m -> System.out.println("figure " + m.getAs("ranker") + " " + m.getAs("metric") + " "
@@ -141,6 +141,34 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
         model, value("rules_score", "auc_roc"), test.size(), (long) java.util.Arrays.stream(labels).sum());
     assertTrue(model <= oracleAuc + 0.02, "nothing beats the oracle by more than noise: " + model + " vs " + oracleAuc);
     assertTrue(oracleAuc > 0.8, "the planted drivers make churn predictable in principle: " + oracleAuc);
+  }
+
+  /** The probability is a health measure like the others, and above churn_risk's threshold it lists the account. */
+  @Test
+  void theProbabilityScoresHealthAndPutsRiskyAccountsOnTheAtRiskList() {
+    java.util.Map<String, Double> probability = new java.util.HashMap<>();
+    DeltaIO.read(spark(), lake, ModelTables.CHURN_PREDICTIONS).collectAsList()
+        .forEach(r -> probability.put(r.getAs("account_id"), r.getAs("churn_probability")));
+    List<Row> scores = DeltaIO.read(spark(), lake, HealthTables.HEALTH_SCORES)
+        .where(col("snapshot_date").equalTo(Date.valueOf(END)).and(col("lifecycle_stage").isin("adoption", "renewal")))
+        .collectAsList();
+    assertFalse(scores.isEmpty());
+    for (Row r : scores) {
+      Row measure = r.<Row>getList(r.fieldIndex("measures")).stream()
+          .filter(m -> m.getAs("measure").equals("churn_probability")).findFirst()
+          .orElseThrow(() -> new AssertionError("no churn_probability measure: " + r));
+      assertEquals(probability.get(r.<String>getAs("account_id")), measure.<Double>getAs("raw_value"), 0.0);
+    }
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    DeltaIO.read(spark(), lake, io.churnscope.common.schema.HealthTables.CS_ACTIONS).where("rule = 'churn_risk'")
+        .collectAsList().forEach(r -> listed.add(r.getAs("account_id")));
+    java.util.Set<String> above = new java.util.HashSet<>();
+    probability.forEach((account, p) -> {
+      if (p > 0.3) {
+        above.add(account);
+      }
+    });
+    assertEquals(above, listed, "churn_risk lists exactly the customers above 0.3");
   }
 
   @Test
