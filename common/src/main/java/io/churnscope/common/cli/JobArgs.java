@@ -40,6 +40,11 @@ public class JobArgs {
   @Parameter(names = {"--help", "-h"}, help = true, description = "Print this help and exit.")
   public boolean help;
 
+  @Parameter(names = "--verbose",
+      description = "Show Spark's, Delta's and Hive's INFO lines on the console too (they always go to the run's log "
+          + "file under the lake, <lake>/_logs/).")
+  public boolean verbose;
+
   private ChurnscopeConfig config;
 
   /** The configuration this run resolves: --set, then --conf, then the packaged defaults. */

@@ -3,8 +3,11 @@ package io.churnscope.common.cli;
 import io.churnscope.common.UserError;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
+import io.churnscope.common.lake.Lake;
 import io.churnscope.common.spark.Sessions;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The thin {@code main} every job shares: parse the flags, validate, build the session, run, stop.
@@ -14,6 +17,8 @@ import org.apache.spark.sql.SparkSession;
  * non-zero; a failed run has published nothing (every table write is one atomic Delta commit).
  */
 public final class JobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
   /** What a job does once its flags are parsed and its session exists. */
   @FunctionalInterface
   public interface Job<A extends JobArgs> {
@@ -27,7 +32,13 @@ public final class JobRunner {
     if (!parse(command, argv, args)) {
       return;
     }
-    SparkSession spark = Sessions.create("churnscope " + command, args.config(), args.lakeIfGiven());
+    Lake lake = args.lakeIfGiven();
+    if (lake != null) {
+      RunLog.routeTo(lake, command, args.verbose).ifPresent(file ->
+          LOG.info("{}: Spark's, Delta's and Hive's messages go to {}{}", command, file,
+              args.verbose ? "" : " (--verbose shows them here too)"));
+    }
+    SparkSession spark = Sessions.create("churnscope " + command, args.config(), lake);
     try {
       job.run(spark, args);
     } catch (UserError e) {

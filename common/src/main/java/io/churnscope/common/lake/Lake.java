@@ -11,6 +11,7 @@ package io.churnscope.common.lake;
  *   cube/       conformed dimensions, facts, rollups
  *   hotspots/   churn hot-spots and their members
  *   _runs/      the run manifest and the state a nightly needs to be incremental
+ *   _logs/      a local run's full log, one file per command run (RunLog)
  * </pre>
  *
  * @param root a local path or a URI ({@code s3a://}, {@code abfss://}, {@code hdfs://}); no trailing slash
@@ -34,6 +35,16 @@ public record Lake(String root) {
 
   public String path(TableSpec table) {
     return root + "/" + table.zone() + "/" + table.name();
+  }
+
+  /** The lake's folder when it is on the local file system (a path or a {@code file:} URI), else empty. */
+  public java.util.Optional<java.nio.file.Path> localFolder() {
+    if (root.startsWith("file:")) {
+      return java.util.Optional.of(java.nio.file.Path.of(java.net.URI.create(
+          root.startsWith("file://") ? root : "file://" + root.substring("file:".length()))));
+    }
+    return root.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? java.util.Optional.empty()
+        : java.util.Optional.of(java.nio.file.Path.of(root).toAbsolutePath());
   }
 
   /** Files the generator writes beside the zones (parameters, planted ground truth). */

@@ -48,6 +48,9 @@ public final class Sessions {
   /** A Derby metastore and warehouse under {@code <lake>/_catalog}; one JVM at a time may open it. */
   static Map<String, String> embeddedMetastore(Lake lake) {
     String catalog = lake.root().replaceFirst("^file:", "") + "/_catalog";
+    // Derby writes its boot banner to this file; before the lake's first run the folder does not
+    // exist, and Derby would print a FileNotFoundException and the banner on the console instead.
+    lake.localFolder().ifPresent(folder -> folder.resolve("_catalog").toFile().mkdirs());
     System.setProperty("derby.stream.error.file", catalog + "/derby.log");
     return Map.of(
         "spark.sql.catalogImplementation", "hive",
