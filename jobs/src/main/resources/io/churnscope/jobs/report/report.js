@@ -45,6 +45,7 @@
       values.forEach(function (v) { bottomAxis(v, false); });
       sideAxis(category, false);
       category.inverse = true; // the first category on top, as a table reads
+      category.nameLocation = 'start'; // which, inverted, is the top
     } else {
       bottomAxis(category, rotated);
       values.forEach(function (v, i) { sideAxis(v, i === 1); });
