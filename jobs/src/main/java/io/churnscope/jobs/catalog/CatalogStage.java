@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage {@code publish-catalog}, the nightly's last: makes every published table readable by name
- * and without Spark.
+ * Stage {@code publish-catalog}, the nightly's last but the run report ({@code run-report}): makes
+ * every published table readable by name and without Spark.
  * <ul>
  *   <li>registers it as {@code zone.table} in the session's catalog (the cluster's metastore, or
  *       the embedded Derby metastore under {@code <lake>/_catalog} with {@code catalog.metastore = embedded});

@@ -52,6 +52,20 @@ class DagTest {
     return new java.util.TreeSet<>(tables.stream().map(TableSpec::qualifiedName).toList());
   }
 
+  /**
+   * The run report comes last, so its manifest section holds the whole night; it writes files under
+   * {@code _reports}, no table, and what it reads has a writer upstream (the manifest: the runner).
+   */
+  @Test
+  void theRunReportIsTheLastStageAndWritesNoTable() {
+    List<Stage> dag = NightlyJob.dag();
+    Stage report = dag.get(dag.size() - 1);
+    assertEquals("run-report", report.name());
+    assertEquals(List.of(), report.dataFlow().writes());
+    assertTrue(report.dataFlow().reads().contains(RunTables.RUN_MANIFEST), report.dataFlow().reads().toString());
+    assertEquals("publish-catalog", dag.get(dag.size() - 2).name());
+  }
+
   @Test
   void withUpstreamRunsWhatAStageNeedsAndNothingElse() {
     List<String> cube = Dag.withUpstream(NightlyJob.dag(), List.of("cube")).stream().map(Stage::name).toList();

@@ -19,6 +19,7 @@ import io.churnscope.common.testing.DatasetAssertions;
 import io.churnscope.common.testing.DuckDbReader;
 import io.churnscope.common.testing.SparkTestBase;
 import io.churnscope.generator.SampleLakeGenerator;
+import io.churnscope.jobs.report.ReportInBrowser;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -200,6 +201,53 @@ class NightlyEndToEndTest extends SparkTestBase {
       assertEquals(sparkPerDay, duckPerDay);
       assertEquals(events.select("user_key").distinct().count(), duck.scalarLong("SELECT count(DISTINCT user_key) FROM events"));
     }
+  }
+
+  /**
+   * The run report of each night is on the lake, {@code latest} is the second night's, and it renders
+   * in headless Chromium with every chart, no error and no request (ReportInBrowser); its MRR
+   * waterfall ends at the run month's end MRR summed from marts.mrr_ledger_account, and its manifest
+   * section lists every stage of the night before the report's own.
+   */
+  @Test
+  void theNightsReportRendersInABrowserAndAgreesWithTheLedger() throws Exception {
+    Path reports = dir.resolve("lake/_reports");
+    assertTrue(java.nio.file.Files.exists(reports.resolve(D1 + "/index.html")), "the first night's report");
+    Path latest = reports.resolve("latest/index.html");
+    assertEquals(java.nio.file.Files.readString(reports.resolve(D2 + "/index.html")), java.nio.file.Files.readString(latest),
+        "latest is the latest run date's page");
+
+    ReportInBrowser.Rendered report = ReportInBrowser.open(latest, "nightly-report.png");
+
+    JsonNode sections = report.data().path("sections");
+    List<String> ids = new java.util.ArrayList<>();
+    sections.forEach(s -> ids.add(s.path("id").asText()));
+    assertEquals(List.of("hotspots", "mrr", "churn-rates", "cohorts", "engagement", "health", "data-quality",
+        "run-manifest"), ids);
+    double endMrr = DeltaIO.read(spark(), lake, io.churnscope.common.schema.MartTables.MRR_LEDGER_ACCOUNT)
+        .where(col("month").equalTo(java.sql.Date.valueOf(D2.withDayOfMonth(1))))
+        .agg(functions.sum("end_mrr")).first().getDecimal(0).doubleValue();
+    JsonNode waterfall = chart(sections, "mrr-waterfall");
+    JsonNode totals = waterfall.path("series").get(1).path("values");
+    assertEquals("end", waterfall.path("categories").get(waterfall.path("categories").size() - 1).asText());
+    assertEquals(endMrr, totals.get(totals.size() - 1).asDouble(), 0.01, "the waterfall ends at the ledger's end MRR");
+    List<String> timed = new java.util.ArrayList<>();
+    chart(sections, "stage-timings").path("categories").forEach(c -> timed.add(c.asText()));
+    List<String> dag = NightlyJob.dag().stream().map(io.churnscope.common.run.Stage::name).toList();
+    assertEquals(dag.subList(0, dag.size() - 1), timed, "every stage of the night before the report");
+    boolean hotspots = chart(sections, "hotspot-intervals") != null;
+    assertTrue(hotspots || report.text().contains("No hot-spots for " + D2), "hot-spots drawn, or their absence said in words");
+  }
+
+  private static JsonNode chart(JsonNode sections, String id) {
+    for (JsonNode section : sections) {
+      for (JsonNode chart : section.path("charts")) {
+        if (chart.path("id").asText().equals(id)) {
+          return chart;
+        }
+      }
+    }
+    return null;
   }
 
   static RunManifest.Entry entry(List<RunManifest.Entry> run, String stage) {

@@ -7,6 +7,7 @@ import io.churnscope.common.lake.Lake;
 import io.churnscope.generator.GeneratorParams;
 import io.churnscope.generator.SampleLakeGenerator;
 import io.churnscope.jobs.nightly.NightlyJob;
+import io.churnscope.jobs.report.RunReportStage;
 import java.io.File;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Command {@code demo}: generates a sample lake (scale 1 unless told otherwise) under
  * {@code --lake} — or reuses the one already there — and runs the nightly for its last day,
- * then says where everything is.
+ * then says where everything is, ending with the address of the night's HTML report.
  *
  * <pre>bin/churnscope demo --lake demo-lake</pre>
  */
@@ -83,6 +84,8 @@ public final class DemoJob {
         Query it by name:         bin/churnscope sql --lake %1$s "SELECT * FROM marts.churn_metrics ORDER BY month"
         Without Spark (DuckDB):   jdbc:duckdb:%1$s/_catalog/churnscope.duckdb  (read-only; views per table)
         Run the next night:       bin/churnscope nightly --lake %1$s --run-date %2$s
-        """.formatted(lake.root(), params.endDate().plusDays(1)));
+        The night's report (charts, one self-contained page; open it in a browser):
+          %3$s
+        """.formatted(lake.root(), params.endDate().plusDays(1), RunReportStage.latestPage(lake)));
   }
 }
