@@ -32,7 +32,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole nightly on a small generated lake: the first run ingests the history, the second
@@ -59,8 +58,11 @@ class NightlyEndToEndTest extends SparkTestBase {
     LANDS_IN.put("nps_responses", Map.of(StagedTables.NPS_RESPONSES, "true"));
   }
 
-  @TempDir
-  static Path dir;
+  /**
+   * Kept after the run, not a temporary folder: CI then executes the analyst notebooks on this lake
+   * (.ci/notebooks) instead of generating another one. Emptied before each run.
+   */
+  static final Path dir = Path.of("target", "nightly-end-to-end").toAbsolutePath();
   static Lake lake;
   static JsonNode truth;
   static List<RunManifest.Entry> firstRun;
@@ -69,6 +71,11 @@ class NightlyEndToEndTest extends SparkTestBase {
 
   @BeforeAll
   static void generateAndRunTwoNights() throws Exception {
+    if (java.nio.file.Files.exists(dir)) {
+      try (java.util.stream.Stream<Path> old = java.nio.file.Files.walk(dir)) {
+        old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
     lake = new Lake(dir.resolve("lake").toString());
     SampleLakeGenerator.Args generate = new SampleLakeGenerator.Args();
     JCommander.newBuilder().addObject(generate).build().parse("--lake", lake.root(), "--scale", "0.05",
