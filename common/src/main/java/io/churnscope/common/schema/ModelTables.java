@@ -49,9 +49,13 @@ public final class ModelTables {
       required("model_version", StringType, "Registry version the figures describe."),
       required("ranker", StringType, "logistic_regression, gradient_boosted_trees, rules_score (the health "
           + "scorecards' score, reversed), random, shuffled_label (mean of models trained on permuted labels: the "
-          + "leakage control, about 0.5), or production (the served model on the newest month whose outcome is known)."),
+          + "leakage control, about 0.5), production (the served model on the newest month whose outcome is known), or "
+          + "at_risk_list (the at-risk list's rules on every past customer snapshot, judged against the churn that "
+          + "followed)."),
       required("metric", StringType, "auc_roc, auc_pr, base_rate, brier, brier_skill, ece (10 equal-count bins), "
-          + "top_decile_lift, precision_at_capacity, auc_roc_gain (paired AUC difference against rules_score)."),
+          + "top_decile_lift, precision_at_capacity, auc_roc_gain (paired AUC difference against rules_score); for "
+          + "at_risk_list: recall (churned accounts listed at least churn-model.backtest.list-lead-days before their "
+          + "churn), median_lead_days, precision_at_capacity, flagged_share (customer snapshots on the list), base_rate."),
       optional("value", DoubleType, "The figure over the backtest's pooled test rows."),
       optional("ci_low", DoubleType, "2.5 % bound of the account-resampled bootstrap."),
       optional("ci_high", DoubleType, "97.5 % bound."),

@@ -43,6 +43,8 @@ public record ChurnModelSettings(int horizonDays, List<String> features, int cut
   public static final ConfigKey<Integer> GATE_EVENT_TYPES = ConfigKey.intAtLeast("churn-model.gates.churn-reasons", 1);
   public static final ConfigKey<Double> LEAKAGE_AUC = ConfigKey.numberBetween("churn-model.leakage-warning-auc", 0.5, 1);
   public static final ConfigKey<Double> DRIFT_AUC_DROP = ConfigKey.numberBetween("churn-model.drift-auc-drop", 0, 0.5);
+  /** The at-risk list's recall counts an account listed at least this many days before its churn (AtRiskListBacktest). */
+  public static final ConfigKey<Integer> LIST_LEAD_DAYS = ConfigKey.intAtLeast("churn-model.backtest.list-lead-days", 0);
   public static final ConfigKey<Integer> RETRAIN_EVERY_DAYS = ConfigKey.intAtLeast("churn-model.retrain-every-days", 0);
 
   public static ChurnModelSettings from(ChurnscopeConfig config) {

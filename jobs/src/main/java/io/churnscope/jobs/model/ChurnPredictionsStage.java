@@ -14,6 +14,8 @@ import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.HealthTables;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.ModelTables;
+import io.churnscope.jobs.health.ActionSettings;
+import io.churnscope.jobs.health.AtRiskListBacktest;
 import io.churnscope.jobs.health.HealthSettings;
 import io.churnscope.jobs.model.BacktestFigures.Figure;
 import io.churnscope.jobs.subscriptions.SubscriptionSettings;
@@ -67,6 +69,8 @@ public final class ChurnPredictionsStage implements Stage {
   public void validate(ChurnscopeConfig config) {
     ChurnModelSettings.from(config);
     HealthSettings.from(config);
+    ActionSettings.from(config);
+    ChurnModelSettings.LIST_LEAD_DAYS.from(config);
   }
 
   @Override
@@ -85,6 +89,11 @@ public final class ChurnPredictionsStage implements Stage {
       Dataset<Row> predictions = predictions(spark, rows, date, outcome, settings);
       List<Row> metrics = new ArrayList<>(outcome.metricRows(date));
       drift(spark, run, rows, settings, outcome).ifPresent(metrics::add);
+      int leadDays = ChurnModelSettings.LIST_LEAD_DAYS.from(run.config());
+      AtRiskListBacktest.Figures list = AtRiskListBacktest.compute(measures, DeltaIO.readOrEmpty(spark, run.lake(),
+          MartTables.CHURN_EVENTS), ActionSettings.from(run.config()), settings.horizonDays(), leadDays,
+          settings.csmCapacity(), date);
+      metrics.addAll(listRows(list, date, outcome, leadDays, settings.csmCapacity()));
       DeltaIO.replaceWhere(spark, run.lake(), ModelTables.CHURN_PREDICTIONS, predictions,
           "snapshot_date = '" + date + "'");
       DeltaIO.replaceWhere(spark, run.lake(), ModelTables.CHURN_MODEL_METRICS,
@@ -92,11 +101,35 @@ public final class ChurnPredictionsStage implements Stage {
       long scored = DeltaIO.read(spark, run.lake(), ModelTables.CHURN_PREDICTIONS)
           .where(col("snapshot_date").equalTo(lit(Date.valueOf(date)))).count();
       String message = "churn model " + outcome.status() + " (" + outcome.reason() + "): " + scored + " customers on "
-          + date + (outcome.on() ? ", model " + outcome.entry().version() + " " + outcome.entry().kind() : "");
+          + date + (outcome.on() ? ", model " + outcome.entry().version() + " " + outcome.entry().kind() : "")
+          + "; " + list.describe(leadDays, settings.csmCapacity());
       return new StageResult(rows.count(), scored + metrics.size(), 0, message);
     } finally {
       rows.unpersist();
     }
+  }
+
+  /** The at-risk list's figures as {@code ranker = at_risk_list} rows of marts.churn_model_metrics. */
+  static List<Row> listRows(AtRiskListBacktest.Figures f, LocalDate date, ChurnModelRun.Outcome outcome, int leadDays,
+      int capacity) {
+    String version = outcome.on() ? outcome.entry().version() : "none";
+    Date trainedOn = Date.valueOf(outcome.on() ? outcome.entry().trainedOn() : date.toString());
+    String range = f.from() == null ? "" : f.from() + "," + f.to();
+    String note = f.describe(leadDays, capacity);
+    List<Row> rows = new ArrayList<>();
+    java.util.function.BiConsumer<String, Object[]> add = (metric, v) -> rows.add(RowFactory.create(Date.valueOf(date),
+        version, AtRiskListBacktest.RANKER, metric, v[0], null, null, v[1], v[2], range, trainedOn, note));
+    add.accept("recall", new Object[] {nullIfNaN(f.recall()), f.churned(), f.caught()});
+    add.accept("median_lead_days", new Object[] {f.medianLeadDays(), f.churned(), f.caught()});
+    add.accept("precision_at_capacity", new Object[] {nullIfNaN(f.precisionAtCapacity()), f.capacityRows(),
+        f.capacityChurned()});
+    add.accept("flagged_share", new Object[] {nullIfNaN(f.flaggedShare()), f.snapshots(), f.flagged()});
+    add.accept("base_rate", new Object[] {nullIfNaN(f.baseRate()), f.snapshots(), f.snapshotsChurned()});
+    return rows;
+  }
+
+  private static Double nullIfNaN(double v) {
+    return Double.isNaN(v) ? null : v;
   }
 
   /** The run date's customers: probability, rank and reasons when the model is on, the reason when it is off. */
