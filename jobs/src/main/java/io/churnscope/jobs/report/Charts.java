@@ -33,6 +33,27 @@ final class Charts {
     return new Chart(id, title, "cartesian", false, categoryAxis, valueAxis, null, categories, series, null, null);
   }
 
+  /**
+   * Counts by two keys as bars stacked by the second: {@code rows} are (category, stacked key, count),
+   * categories in the order they first appear, the stacked keys sorted.
+   */
+  static Chart stackedCounts(String id, String title, Axis categoryAxis, Axis valueAxis, String stack,
+      List<org.apache.spark.sql.Row> rows) {
+    List<String> categories = rows.stream().map(r -> r.getString(0)).distinct().toList();
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+    rows.forEach(r -> keys.add(r.getString(1)));
+    List<Series> series = new ArrayList<>();
+    for (String key : keys) {
+      List<Double> values = new ArrayList<>();
+      for (String category : categories) {
+        values.add(rows.stream().filter(r -> r.getString(0).equals(category) && r.getString(1).equals(key))
+            .mapToDouble(r -> r.getLong(2)).sum());
+      }
+      series.add(stackedBar(key, stack, values));
+    }
+    return cartesian(id, title, categoryAxis, valueAxis, categories, series);
+  }
+
   /** Categories along the y axis: for long labels (segments, stage names). */
   static Chart horizontal(String id, String title, Axis categoryAxis, Axis valueAxis, List<String> categories,
       List<Series> series) {

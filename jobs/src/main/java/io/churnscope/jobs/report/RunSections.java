@@ -6,11 +6,9 @@ import io.churnscope.common.schema.RunTables;
 import io.churnscope.jobs.report.ReportModel.Axis;
 import io.churnscope.jobs.report.ReportModel.Chart;
 import io.churnscope.jobs.report.ReportModel.Section;
-import io.churnscope.jobs.report.ReportModel.Series;
 import io.churnscope.jobs.report.ReportModel.Table;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 
 /**
@@ -55,27 +53,12 @@ final class RunSections {
     if (reasons.isEmpty()) {
       notes.add("No record was quarantined in this run.");
     } else {
-      charts.add(reasonChart(reasons));
+      charts.add(Charts.stackedCounts("quarantine-reasons", "Quarantined records by source and reason", new Axis("source", ""),
+          new Axis("count", "records"), "reasons", reasons));
     }
     return new Section(id, title, notes, List.of(reconciliation(ingest)), charts);
   }
 
-  private static Chart reasonChart(List<Row> reasons) {
-    List<String> sources = reasons.stream().map(r -> r.getString(0)).distinct().toList();
-    TreeSet<String> reasonNames = new TreeSet<>();
-    reasons.forEach(r -> reasonNames.add(r.getString(1)));
-    List<Series> series = new ArrayList<>();
-    for (String reason : reasonNames) {
-      List<Double> values = new ArrayList<>();
-      for (String source : sources) {
-        values.add(reasons.stream().filter(r -> r.getString(0).equals(source) && r.getString(1).equals(reason))
-            .mapToDouble(r -> r.getLong(2)).sum());
-      }
-      series.add(Charts.stackedBar(reason, "reasons", values));
-    }
-    return Charts.cartesian("quarantine-reasons", "Quarantined records by source and reason", new Axis("source", ""),
-        new Axis("count", "records"), sources, series);
-  }
 
   private static Table reconciliation(List<Row> ingest) {
     List<List<String>> rows = new ArrayList<>();

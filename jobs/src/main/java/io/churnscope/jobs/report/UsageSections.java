@@ -95,7 +95,8 @@ final class UsageSections {
     }
     List<Table> tables = new ArrayList<>();
     if (!lists.isEmpty()) {
-      charts.add(listChart(lists));
+      charts.add(Charts.stackedCounts("cs-lists", "Accounts on each customer-success list, by program", new Axis("list", ""),
+          new Axis("count", "accounts"), "programs", lists));
       tables.add(atRisk(in));
     }
     List<String> notes = new ArrayList<>();
@@ -124,22 +125,6 @@ final class UsageSections {
         new Axis("count", "accounts"), SCORE_BINS, series);
   }
 
-  private static Chart listChart(List<Row> lists) {
-    List<String> names = lists.stream().map(r -> r.getString(0)).distinct().toList();
-    TreeSet<String> programs = new TreeSet<>();
-    lists.forEach(r -> programs.add(r.getString(1)));
-    List<Series> series = new ArrayList<>();
-    for (String program : programs) {
-      List<Double> values = new ArrayList<>();
-      for (String list : names) {
-        values.add(lists.stream().filter(r -> r.getString(0).equals(list) && r.getString(1).equals(program))
-            .mapToDouble(r -> r.getLong(2)).sum());
-      }
-      series.add(Charts.stackedBar(program, "programs", values));
-    }
-    return Charts.cartesian("cs-lists", "Accounts on each customer-success list, by program", new Axis("list", ""),
-        new Axis("count", "accounts"), names, series);
-  }
 
   /** At-risk accounts by the rule that listed them, with the MRR at stake (an account counted under each of its rules). */
   private static Table atRisk(ReportInputs in) {
