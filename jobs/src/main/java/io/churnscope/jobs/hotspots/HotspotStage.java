@@ -119,8 +119,8 @@ public final class HotspotStage implements Stage {
           members.add(HotspotMembers.of(search, "account_id", runDate, analysis));
           String summary = HotspotJob.summary(search, previous, nightly.top(),
               run.lake().path(HotspotTables.CHURN_HOTSPOTS) + " (analysis " + analysis + ")");
+          // The sentences once, on standard output (the console's log shows the stage's counts).
           search.log().forEach(line -> System.out.println("churn-hotspots " + analysis + ": " + line));
-          LOG.info("churn-hotspots " + analysis + ": " + summary);
           System.out.println("churn-hotspots " + analysis + ": " + summary);
           message.append(message.length() == 0 ? "" : "; ").append(analysis).append(' ')
               .append(search.hotspots().size()).append(" hot-spots in ").append(search.all().accounts()).append(" renewals");
