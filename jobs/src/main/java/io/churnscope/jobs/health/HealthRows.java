@@ -36,7 +36,7 @@ final class HealthRows implements MapFunction<Row, Row>, Serializable {
     Map<String, Double> values = new LinkedHashMap<>();
     for (HealthMeasure measure : HealthMeasure.values()) {
       // The model's probability is joined only where a prediction exists; a frame without it has no value.
-      Object value = java.util.Arrays.asList(in.schema().fieldNames()).contains(measure.id()) ? in.getAs(measure.id()) : null;
+      Object value = in.schema().getFieldIndex(measure.id()).isDefined() ? in.getAs(measure.id()) : null;
       values.put(measure.id(), value == null ? null : ((Number) value).doubleValue());
     }
     HealthScoring.Scored now = HealthScoring.score(card, values);

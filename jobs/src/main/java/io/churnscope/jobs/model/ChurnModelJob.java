@@ -126,12 +126,14 @@ public final class ChurnModelJob {
     if (cutoffs.isEmpty()) {
       throw new UserError("--time " + args.time + ": no date has rows " + args.horizonDays + " days before it to train on");
     }
+    // The controls and intervals as the nightly stage's backtest has them (churn-model.backtest.*).
+    ChurnModelSettings nightly = ChurnModelSettings.from(args.config());
     ChurnBacktest.Spec spec = new ChurnBacktest.Spec(args.id, args.time, features, numeric, args.horizonDays,
-        args.holdout, args.seed, null, 5, List.of(ChurnModel.Kind.LOGISTIC_REGRESSION,
+        args.holdout, args.seed, null, nightly.permutations(), List.of(ChurnModel.Kind.LOGISTIC_REGRESSION,
         ChurnModel.Kind.GRADIENT_BOOSTED_TREES));
     ChurnBacktest.Result result = ChurnBacktest.run(prepared, spec, cutoffs);
     List<BacktestFigures.Figure> figures = BacktestFigures.compute(result.outcomes(), result.rankers(),
-        ChurnBacktest.RANDOM, 25, 200, args.seed);
+        ChurnBacktest.RANDOM, nightly.csmCapacity(), nightly.replicates(), args.seed);
     org.apache.spark.sql.types.StructType predictionSchema = new org.apache.spark.sql.types.StructType()
         .add("id", "string").add("split", "string").add("label", "double").add("logistic_regression", "double")
         .add("gradient_boosted_trees", "double");

@@ -103,7 +103,7 @@ public final class ChurnTrainingSet {
       Map<String, Double> values = new HashMap<>();
       StructType schema = row.schema();
       for (HealthMeasure m : HealthMeasure.values()) {
-        if (Arrays.asList(schema.fieldNames()).contains(m.id())) {
+        if (schema.getFieldIndex(m.id()).isDefined()) {
           Object v = row.getAs(m.id());
           values.put(m.id(), v == null ? null : ((Number) v).doubleValue());
         }
