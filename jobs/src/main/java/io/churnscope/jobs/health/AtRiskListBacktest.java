@@ -150,14 +150,14 @@ public final class AtRiskListBacktest {
         max(inTime.and(col("flagged"))).as("caught"),
         min(org.apache.spark.sql.functions.when(col("flagged"), col("snapshot_date"))).as("first_flagged"))
         .where(col("judged"));
-    List<Row> rows = perChurn.select(col("caught"), datediff(col("churn_date"), col("first_flagged")).as("lead"))
-        .collectAsList();
-    long caught = rows.stream().filter(r -> r.getBoolean(0)).count();
-    double[] leads = rows.stream().filter(r -> r.getBoolean(0)).mapToDouble(r -> r.getInt(1)).sorted().toArray();
-    Double median = leads.length == 0 ? null
-        : leads.length % 2 == 1 ? leads[leads.length / 2] : (leads[leads.length / 2 - 1] + leads[leads.length / 2]) / 2;
+    // An aggregate, not a collect: the driver's memory must not grow with the history of churns.
+    Column lead = org.apache.spark.sql.functions.when(col("caught"), datediff(col("churn_date"), col("first_flagged")));
+    Row counts = perChurn.agg(org.apache.spark.sql.functions.count(lit(1)),
+        org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("caught"), lit(1))),
+        org.apache.spark.sql.functions.median(lead)).first();
+    Double median = counts.isNullAt(2) ? null : ((Number) counts.get(2)).doubleValue();
     Row range = snapshots.agg(min("snapshot_date"), max("snapshot_date")).first();
-    return new Figures(rows.size(), caught, median, 0, 0, 0, 0, 0,
+    return new Figures(counts.getLong(0), counts.getLong(1), median, 0, 0, 0, 0, 0,
         range.isNullAt(0) ? null : range.getDate(0).toLocalDate(), range.isNullAt(1) ? null : range.getDate(1).toLocalDate());
   }
 }

@@ -1,5 +1,7 @@
 package io.churnscope.jobs.model;
 
+import static org.apache.spark.sql.functions.lit;
+
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.UserError;
 import io.churnscope.common.cli.JobArgs;
@@ -116,8 +118,16 @@ public final class ChurnModelJob {
     if (!java.util.Arrays.asList(input.columns()).contains(args.time)) {
       throw new UserError("--time " + args.time + ": no such column; the table has " + java.util.Arrays.toString(input.columns()));
     }
-    Dataset<Row> rows = input.withColumn(args.time, org.apache.spark.sql.functions.col(args.time).cast("string")
-        .try_cast("date")).where(org.apache.spark.sql.functions.col(args.time).isNotNull());
+    Dataset<Row> dated = input.withColumn("_time_text", org.apache.spark.sql.functions.col(args.time).cast("string"))
+        .withColumn(args.time, org.apache.spark.sql.functions.col("_time_text").try_cast("date"));
+    Row undated = dated.where(org.apache.spark.sql.functions.col(args.time).isNull())
+        .agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.min("_time_text")).first();
+    if (undated.getLong(0) > 0) {
+      // Said, not silently dropped: a row without a date cannot sit on either side of a cut-off.
+      System.out.println("churn-model: " + undated.getLong(0) + " rows left out of the backtest: --time " + args.time
+          + " is empty or not a date (yyyy-MM-dd)" + (undated.isNullAt(1) ? "" : ", e.g. '" + undated.getString(1) + "'"));
+    }
+    Dataset<Row> rows = dated.where(org.apache.spark.sql.functions.col(args.time).isNotNull()).drop("_time_text");
     List<String> numeric = ChurnModel.numericFeatures(rows, features);
     Dataset<Row> prepared = ChurnModel.prepare(rows, args.label, features, numeric).cache();
     List<java.time.LocalDate> dates = prepared.select(args.time).distinct().collectAsList().stream()

@@ -81,32 +81,38 @@ final class ChurnModelRun {
 
   private final RunContext run;
   private final ChurnModelSettings settings;
-  private final Dataset<Row> rows;
   private final List<String> numeric;
   private final ModelRegistry registry;
 
-  ChurnModelRun(SparkSession spark, RunContext run, ChurnModelSettings settings, Dataset<Row> rows,
-      List<String> numeric) {
+  ChurnModelRun(SparkSession spark, RunContext run, ChurnModelSettings settings, List<String> numeric) {
     this.run = run;
     this.settings = settings;
-    this.rows = rows;
     this.numeric = numeric;
     this.registry = new ModelRegistry(spark, run.lake());
   }
 
-  Outcome trainOrReuse() {
+  /**
+   * The registered model, when it was trained on this specification less than
+   * {@code churn-model.retrain-every-days} ago: the night then needs no training rows (and no backtest).
+   */
+  Optional<Outcome> reuse() {
     Optional<ModelRegistry.Entry> latest = registry.latest(run.runDate());
     if (latest.isPresent() && latest.get().specification().equals(specification())
         && ChronoUnit.DAYS.between(latest.get().trainedOnDate(), run.runDate()) < settings.retrainEveryDays()) {
       ModelRegistry.Entry entry = latest.get();
       String reason = "reused " + entry.version() + ", trained " + entry.trainedOn() + " (churn-model.retrain-every-days "
           + settings.retrainEveryDays() + "); " + entry.statusReason();
-      return new Outcome("on", reason, entry, registry.load(entry), List.of(), "");
+      return Optional.of(new Outcome("on", reason, entry, registry.load(entry), List.of(), ""));
     }
-    return train();
+    return Optional.empty();
   }
 
-  private Outcome train() {
+  /**
+   * Check the gates, backtest both families and register the better one fitted on every labelled row.
+   *
+   * @param rows {@link ChurnTrainingSet#build} over every snapshot up to the run date
+   */
+  Outcome train(Dataset<Row> rows) {
     Dataset<Row> labelled = rows.where(col(ChurnModel.LABEL).isNotNull().and(col(ChurnTrainingSet.ELIGIBLE)));
     // A churn is a positive of every snapshot within a horizon before it: events are counted once.
     Row stats = labelled.agg(org.apache.spark.sql.functions.min(ChurnTrainingSet.TIME),

@@ -61,7 +61,8 @@ public final class ChurnPredictionsStage implements Stage {
 
   @Override
   public DataFlow dataFlow() {
-    return DataFlow.reading(HealthTables.HEALTH_MEASURES, MartTables.CHURN_EVENTS, ModelTables.CHURN_PREDICTIONS)
+    return DataFlow.reading(HealthTables.HEALTH_MEASURES, MartTables.CHURN_EVENTS, ModelTables.CHURN_PREDICTIONS,
+            ModelTables.CHURN_MODEL_METRICS)
         .writing(ModelTables.CHURN_PREDICTIONS, ModelTables.CHURN_MODEL_METRICS);
   }
 
@@ -79,21 +80,34 @@ public final class ChurnPredictionsStage implements Stage {
     LocalDate date = run.runDate();
     Dataset<Row> measures = DeltaIO.read(spark, run.lake(), HealthTables.HEALTH_MEASURES)
         .where(col("snapshot_date").leq(lit(Date.valueOf(date))));
-    Dataset<Row> rows = ChurnTrainingSet.build(measures, DeltaIO.readOrEmpty(spark, run.lake(), MartTables.CHURN_EVENTS),
+    ChurnModelRun model = new ChurnModelRun(spark, run, settings, ChurnTrainingSet.numeric(measures, settings.features()));
+    Optional<ChurnModelRun.Outcome> reused = model.reuse();
+    Optional<Date> judged = driftSnapshot(spark, run, settings);
+    // A night that reuses the model needs only today's snapshot and the one the drift check judges:
+    // its cost stays flat as the history grows.
+    Dataset<Row> history = reused.isEmpty() ? measures : measures.where(col("snapshot_date").equalTo(lit(Date.valueOf(date)))
+        .or(judged.map(d -> col("snapshot_date").equalTo(lit(d))).orElse(lit(false))));
+    Dataset<Row> rows = ChurnTrainingSet.build(history, DeltaIO.readOrEmpty(spark, run.lake(), MartTables.CHURN_EVENTS),
         date, settings.horizonDays(), SubscriptionSettings.from(run.config()).stickPointDays(), settings.features(),
         HealthSettings.from(run.config())).cache();
     try {
-      ChurnModelRun model = new ChurnModelRun(spark, run, settings, rows, ChurnTrainingSet.numeric(measures,
-          settings.features()));
-      ChurnModelRun.Outcome outcome = model.trainOrReuse();
+      ChurnModelRun.Outcome outcome = reused.orElseGet(() -> model.train(rows));
       Dataset<Row> predictions = predictions(spark, rows, date, outcome, settings);
       List<Row> metrics = new ArrayList<>(outcome.metricRows(date));
-      drift(spark, run, rows, settings, outcome).ifPresent(metrics::add);
+      judged.flatMap(d -> drift(spark, run, rows, d, settings, outcome)).ifPresent(metrics::add);
       int leadDays = ChurnModelSettings.LIST_LEAD_DAYS.from(run.config());
-      AtRiskListBacktest.Figures list = AtRiskListBacktest.compute(measures, DeltaIO.readOrEmpty(spark, run.lake(),
-          MartTables.CHURN_EVENTS), ActionSettings.from(run.config()), settings.horizonDays(), leadDays,
-          settings.csmCapacity(), date);
-      metrics.addAll(listRows(list, date, outcome, leadDays, settings.csmCapacity()));
+      List<Row> carried = reused.isPresent() ? listRowsOfLastJudgement(spark, run) : List.of();
+      String listLine;
+      if (carried.isEmpty()) {
+        AtRiskListBacktest.Figures list = AtRiskListBacktest.compute(measures, DeltaIO.readOrEmpty(spark, run.lake(),
+            MartTables.CHURN_EVENTS), ActionSettings.from(run.config()), settings.horizonDays(), leadDays,
+            settings.csmCapacity(), date);
+        metrics.addAll(listRows(list, date, outcome, leadDays, settings.csmCapacity()));
+        listLine = list.describe(leadDays, settings.csmCapacity());
+      } else {
+        carried.forEach(r -> metrics.add(withRunDate(r, date)));
+        listLine = "at-risk list as judged on " + carried.get(0).getDate(0) + " (judged again when the model retrains)";
+      }
       DeltaIO.replaceWhere(spark, run.lake(), ModelTables.CHURN_PREDICTIONS, predictions,
           "snapshot_date = '" + date + "'");
       DeltaIO.replaceWhere(spark, run.lake(), ModelTables.CHURN_MODEL_METRICS,
@@ -102,11 +116,37 @@ public final class ChurnPredictionsStage implements Stage {
           .where(col("snapshot_date").equalTo(lit(Date.valueOf(date)))).count();
       String message = "churn model " + outcome.status() + " (" + outcome.reason() + "): " + scored + " customers on "
           + date + (outcome.on() ? ", model " + outcome.entry().version() + " " + outcome.entry().kind() : "")
-          + "; " + list.describe(leadDays, settings.csmCapacity());
+          + "; " + listLine;
       return new StageResult(rows.count(), scored + metrics.size(), 0, message);
     } finally {
       rows.unpersist();
     }
+  }
+
+  /**
+   * The at-risk list's rows of the latest earlier run that judged it (they carry the day they were
+   * judged in their {@code run_date}); empty when no run has.
+   */
+  static List<Row> listRowsOfLastJudgement(SparkSession spark, RunContext run) {
+    Dataset<Row> earlier = DeltaIO.readOrEmpty(spark, run.lake(), ModelTables.CHURN_MODEL_METRICS)
+        .where(col("ranker").equalTo(AtRiskListBacktest.RANKER).and(col("run_date").lt(lit(Date.valueOf(run.runDate())))));
+    Row last = earlier.agg(org.apache.spark.sql.functions.max("run_date")).first();
+    if (last.isNullAt(0)) {
+      return List.of();
+    }
+    return earlier.where(col("run_date").equalTo(lit(last.getDate(0)))).collectAsList();
+  }
+
+  /** A carried row under tonight's run date, its note saying when it was judged. */
+  private static Row withRunDate(Row row, LocalDate date) {
+    Object[] values = new Object[row.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = row.get(i);
+    }
+    int note = row.fieldIndex("note");
+    values[note] = "judged on " + row.getDate(0) + ": " + row.getString(note);
+    values[0] = Date.valueOf(date);
+    return RowFactory.create(values);
   }
 
   /** The at-risk list's figures as {@code ranker = at_risk_list} rows of marts.churn_model_metrics. */
@@ -156,20 +196,25 @@ public final class ChurnPredictionsStage implements Stage {
   }
 
   /**
-   * The newest month-end whose outcome is now known and which the table has predictions for: their
-   * AUC against what happened, beside the backtest AUC of the version that made them.
+   * The newest snapshot whose outcome is now known (at least a horizon before the run date) and
+   * which the table has predictions of a model that was on: the one the drift check judges.
    */
-  static Optional<Row> drift(SparkSession spark, RunContext run, Dataset<Row> rows, ChurnModelSettings settings,
-      ChurnModelRun.Outcome outcome) {
+  static Optional<Date> driftSnapshot(SparkSession spark, RunContext run, ChurnModelSettings settings) {
     LocalDate known = run.runDate().minusDays(settings.horizonDays());
-    Dataset<Row> past = DeltaIO.readOrEmpty(spark, run.lake(), ModelTables.CHURN_PREDICTIONS)
-        .where(col("model_status").equalTo("on").and(col("snapshot_date").leq(lit(Date.valueOf(known)))));
-    Row newest = past.agg(org.apache.spark.sql.functions.max("snapshot_date")).first();
-    if (newest.isNullAt(0)) {
-      return Optional.empty();
-    }
-    Date snapshot = newest.getDate(0);
-    List<Row> judged = past.where(col("snapshot_date").equalTo(lit(snapshot)))
+    Row newest = DeltaIO.readOrEmpty(spark, run.lake(), ModelTables.CHURN_PREDICTIONS)
+        .where(col("model_status").equalTo("on").and(col("snapshot_date").leq(lit(Date.valueOf(known)))))
+        .agg(org.apache.spark.sql.functions.max("snapshot_date")).first();
+    return newest.isNullAt(0) ? Optional.empty() : Optional.of(newest.getDate(0));
+  }
+
+  /**
+   * The predictions made on {@code snapshot} judged against what happened: their AUC beside the
+   * backtest AUC of the version that made them; a drop above {@code churn-model.drift-auc-drop} is drift.
+   */
+  static Optional<Row> drift(SparkSession spark, RunContext run, Dataset<Row> rows, Date snapshot,
+      ChurnModelSettings settings, ChurnModelRun.Outcome outcome) {
+    List<Row> judged = DeltaIO.readOrEmpty(spark, run.lake(), ModelTables.CHURN_PREDICTIONS)
+        .where(col("model_status").equalTo("on").and(col("snapshot_date").equalTo(lit(snapshot))))
         .join(rows.where(col(ChurnModel.LABEL).isNotNull().and(col(ChurnTrainingSet.ELIGIBLE)))
             .select(col(ChurnTrainingSet.ID).as("account_id"), col(ChurnTrainingSet.TIME).as("snapshot_date"),
                 col(ChurnModel.LABEL)), new String[] {"account_id", "snapshot_date"})

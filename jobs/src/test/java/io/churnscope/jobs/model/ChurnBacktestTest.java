@@ -1,5 +1,7 @@
 package io.churnscope.jobs.model;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +90,9 @@ class ChurnBacktestTest extends SparkTestBase {
   @Test
   void churnModelWithATimeColumnRunsTheBacktestOnAnyTable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     String input = dir.resolve("input").toString();
-    rows.drop("rules_risk").write().parquet(input);
+    // Dates as text, as a CSV export has them, and three rows whose date is not one: said, then left out.
+    Dataset<Row> asText = rows.drop("rules_risk").withColumn("snapshot_date", col("snapshot_date").cast("string"));
+    asText.unionByName(asText.limit(3).withColumn("snapshot_date", lit("someday"))).write().parquet(input);
     ChurnModelJob.Args args = new ChurnModelJob.Args();
     args.input = input;
     args.label = "label";
@@ -99,7 +103,23 @@ class ChurnBacktestTest extends SparkTestBase {
     args.holdout = 0.3;
     args.seed = 17;
     args.output = dir.resolve("out").toString();
-    List<Figure> figures = ChurnModelJob.backtest(spark(), spark().read().parquet(input), args);
+    // One shuffled-label run and 50 resamples: this test checks the plumbing, not the intervals.
+    args.overrides.put("churn-model.backtest.shuffled-label-runs", "1");
+    args.overrides.put("churn-model.backtest.bootstrap-replicates", "50");
+    java.io.PrintStream console = System.out;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    List<Figure> figures;
+    try {
+      System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+      figures = ChurnModelJob.backtest(spark(), spark().read().parquet(input), args);
+    } finally {
+      System.setOut(console);
+    }
+    String said = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(said.contains("churn-model: 3 rows left out of the backtest: --time snapshot_date is empty or not a date "
+        + "(yyyy-MM-dd), e.g. 'someday'"), said);
+    assertEquals(result.outcomes().size(), spark().read().format("delta").load(args.output + "/predictions").count(),
+        "the same test rows as the backtest on the clean rows");
     List<String> splits = spark().read().format("delta").load(args.output + "/predictions").select("split").distinct()
         .orderBy("split").collectAsList().stream().map(r -> r.getString(0)).toList();
     assertEquals(CUTOFFS.stream().map(LocalDate::toString).toList(), splits, "a split per cut-off");

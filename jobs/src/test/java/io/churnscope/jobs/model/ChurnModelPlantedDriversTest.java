@@ -53,8 +53,13 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
   static Path dir;
   static Lake lake;
   static List<Row> metrics;
-  /** Half the accounts only tested: 3 cut-offs then hold enough churners for the default 30. */
-  static ChurnscopeConfig config = ChurnscopeConfig.load(null, java.util.Map.of("churn-model.backtest.test-share", "0.5"));
+  /**
+   * Half the accounts only tested: 3 cut-offs then hold enough churners for the default 30. Three
+   * shuffled-label runs and 100 resamples instead of 5 and 200 keep the suite's time (the control's
+   * bounds below allow for the extra noise of a mean over three).
+   */
+  static ChurnscopeConfig config = ChurnscopeConfig.load(null, java.util.Map.of("churn-model.backtest.test-share", "0.5",
+      "churn-model.backtest.shuffled-label-runs", "3", "churn-model.backtest.bootstrap-replicates", "100"));
 
   @BeforeAll
   static void generateAndRun() throws Exception {
@@ -238,6 +243,75 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
     assertEquals(1, java.nio.file.Files.list(Path.of(again.root(), "_models", "churn")).count(), "no new version");
     io.churnscope.common.testing.DatasetAssertions.assertSameRows(
         DeltaIO.read(spark(), lake, ModelTables.CHURN_PREDICTIONS).drop("status_reason"), rerun.drop("status_reason"));
+  }
+
+  /**
+   * A feature that knows the future (whether an established churn follows within the horizon) on
+   * every snapshot but one: the backtest's AUC near 1 prints the leakage warning naming it; on the
+   * one snapshot where it is noise, the model's predictions — judged once their outcome is known, by a
+   * later run that reuses the model — fall far below the backtest, and the run says DRIFT. The
+   * judged AUC is recomputed here from the predictions and the churn events.
+   */
+  @Test
+  void aFeatureThatKnowsTheFutureWarnsOfLeakageAndItsFailureShowsAsDrift() throws Exception {
+    Lake leaky = copyOf("leaky");
+    org.apache.commons.io.FileUtils.deleteDirectory(Path.of(leaky.root(), "_models").toFile());
+    Date predicted = Date.valueOf("2026-06-30");
+    Dataset<Row> measures = DeltaIO.read(spark(), leaky, HealthTables.HEALTH_MEASURES);
+    Dataset<Row> churns = DeltaIO.read(spark(), leaky, MartTables.CHURN_EVENTS).where("churn_stage = 'established'")
+        .select(col("account_id").as("c_id"), col("churn_date"));
+    Dataset<Row> followed = measures.join(churns, col("c_id").equalTo(col("account_id"))
+        .and(col("churn_date").gt(col("snapshot_date"))).and(col("churn_date").leq(
+            org.apache.spark.sql.functions.date_add(col("snapshot_date"), 90))), "left_semi")
+        .select(col("account_id"), col("snapshot_date"), lit(1.0).as("followed")).localCheckpoint();
+    int stickPoint = SubscriptionSettings.from(config).stickPointDays();
+    Dataset<Row> eligible = measures.where(col("tenure_days").geq(stickPoint)).select("account_id", "snapshot_date")
+        .localCheckpoint();
+    Dataset<Row> withLeak = measures.join(followed, new String[] {"account_id", "snapshot_date"}, "left")
+        .withColumn("churn_follows", org.apache.spark.sql.functions.when(col("snapshot_date").equalTo(lit(predicted)),
+            org.apache.spark.sql.functions.pmod(org.apache.spark.sql.functions.xxhash64(col("account_id")), lit(2))
+                .cast("double"))
+            .otherwise(org.apache.spark.sql.functions.coalesce(col("followed"), lit(0.0))))
+        .drop("followed").localCheckpoint();
+    withLeak.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+        .save(leaky.path(HealthTables.HEALTH_MEASURES));
+    Path conf = dir.resolve("leaky.conf");
+    java.nio.file.Files.writeString(conf, "churn-model { features = [churn_follows, mrr], retrain-every-days = 200,\n"
+        + "  backtest { cutoffs = 1, test-share = 0.5, shuffled-label-runs = 1, bootstrap-replicates = 20 },\n"
+        + "  gates { training-churn-events = 30, holdout-churn-events = 5 } }\n");
+    ChurnscopeConfig leakyConfig = ChurnscopeConfig.load(conf.toFile(), java.util.Map.of());
+
+    StageRunner.runAll(spark(), RunContext.start(predicted.toLocalDate(), leaky, leakyConfig),
+        List.of(new ChurnPredictionsStage()));
+    List<Row> first = DeltaIO.read(spark(), leaky, ModelTables.CHURN_MODEL_METRICS)
+        .where(col("run_date").equalTo(lit(predicted)).and(col("ranker").equalTo("logistic_regression"))).collectAsList();
+    assertFalse(first.isEmpty(), "the model is on");
+    assertTrue(first.stream().allMatch(r -> r.<String>getAs("note").contains("LEAKAGE? backtest AUC")
+        && r.<String>getAs("note").contains("churn_follows")), first.get(0).<String>getAs("note"));
+
+    StageRunner.runAll(spark(), RunContext.start(END, leaky, leakyConfig), List.of(new ChurnPredictionsStage()));
+    Row production = DeltaIO.read(spark(), leaky, ModelTables.CHURN_MODEL_METRICS)
+        .where(col("run_date").equalTo(lit(Date.valueOf(END))).and(col("ranker").equalTo("production"))).first();
+    assertEquals(predicted.toString(), production.getAs("cutoffs"));
+    List<Row> judged = DeltaIO.read(spark(), leaky, ModelTables.CHURN_PREDICTIONS)
+        .where(col("snapshot_date").equalTo(lit(predicted)))
+        .join(eligible, new String[] {"account_id", "snapshot_date"})
+        .join(followed, new String[] {"account_id", "snapshot_date"}, "left")
+        .select(org.apache.spark.sql.functions.coalesce(col("followed"), lit(0.0)), col("churn_probability"))
+        .collectAsList();
+    double[] labels = judged.stream().mapToDouble(r -> r.getDouble(0)).toArray();
+    double[] scores = judged.stream().mapToDouble(r -> r.getDouble(1)).toArray();
+    assertEquals(judged.size(), production.<Long>getAs("test_rows"));
+    assertEquals(RankingMetrics.aucRoc(labels, scores), production.<Double>getAs("value"), 1e-12);
+    assertTrue(production.<Double>getAs("value") < 0.65, production.toString());
+    assertTrue(production.<String>getAs("note").contains("; DRIFT: "), production.<String>getAs("note"));
+    // The later run reused the model: the at-risk list's figures are the first run's, carried.
+    List<Row> list = DeltaIO.read(spark(), leaky, ModelTables.CHURN_MODEL_METRICS).where(col("run_date")
+        .equalTo(lit(Date.valueOf(END))).and(col("ranker").equalTo(io.churnscope.jobs.health.AtRiskListBacktest.RANKER)))
+        .collectAsList();
+    assertEquals(5, list.size());
+    assertTrue(list.stream().allMatch(r -> r.<String>getAs("note").startsWith("judged on " + predicted + ": ")),
+        list.get(0).toString());
   }
 
   static Lake copyOf(String name) throws java.io.IOException {
