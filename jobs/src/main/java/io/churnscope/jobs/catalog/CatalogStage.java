@@ -6,6 +6,7 @@ import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.lake.TableSpec;
+import io.churnscope.common.schema.RunTables;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
 import io.churnscope.common.run.StageResult;
@@ -69,8 +70,14 @@ public final class CatalogStage implements Stage {
     List<TableSpec> present = new ArrayList<>();
     Map<TableSpec, Long> versions = new HashMap<>();
     List<TableSpec> changed = new ArrayList<>();
+    boolean quarantine = CatalogSettings.PUBLISH_QUARANTINE.from(run.config());
     for (TableSpec table : PublishedTables.all()) {
       String path = run.lake().path(table);
+      if (table.equals(RunTables.QUARANTINE) && !quarantine) {
+        // Operators' table, not analysts' (catalog.publish-quarantine): unnamed, read by path.
+        MetastoreTables.unregister(spark, table);
+        continue;
+      }
       if (!DeltaIO.exists(spark, path)) {
         absent.add(table.qualifiedName());
         continue;

@@ -29,6 +29,14 @@ final class MetastoreTables {
     spark.sql("CREATE TABLE " + database + ".`" + table.name() + "` USING delta LOCATION '" + path.replace("'", "\\'") + "'");
   }
 
+  /** Drops the name (never the data) if it is registered: a table conf no longer publishes. */
+  static void unregister(SparkSession spark, TableSpec table) {
+    ExternalCatalog metastore = ((org.apache.spark.sql.classic.SparkSession) spark).sharedState().externalCatalog();
+    if (metastore.databaseExists(table.zone()) && metastore.tableExists(table.zone(), table.name())) {
+      metastore.dropTable(table.zone(), table.name(), true, false);
+    }
+  }
+
   private static String stripScheme(String location) {
     return location.replaceFirst("^file:(//)?", "").replaceAll("/+$", "");
   }

@@ -94,7 +94,7 @@ final class ClickstreamIngestion {
             good.where(col("message_type").equalTo("group")).withColumn("valid_from", col("event_ts")), window);
         SourceIngestion.publish(spark, run.lake(), StagedTables.USER_IDENTITIES,
             good.where(col("message_type").equalTo("identify")).withColumn("identified_at", col("event_ts")), window);
-        SourceIngestion.quarantine(spark, run, SOURCE.name(), classified.where(Check.isGood().unary_$bang()), window);
+        SourceIngestion.quarantine(spark, run, SOURCE, classified.where(Check.isGood().unary_$bang()), window);
         window.advance(spark, run);
         LOG.info(counts.describe(SOURCE.name()));
         return new StageResult(counts.in(), counts.out(), counts.quarantined(),

@@ -136,18 +136,23 @@ public final class SourceIngestion {
     DeltaIO.replaceWhere(spark, lake, table, good, predicate);
   }
 
-  /** Publishes the rejected records of a batch, replacing what this batch quarantined before. */
-  public static void quarantine(SparkSession spark, RunContext run, String source, Dataset<Row> rejected, IngestWindow window) {
+  /**
+   * Publishes the rejected records of a batch, replacing what this batch quarantined before; their
+   * personal data masked ({@link QuarantineRedaction}).
+   */
+  public static void quarantine(SparkSession spark, RunContext run, RawSource source, Dataset<Row> rejected,
+      IngestWindow window) {
+    QuarantineRedaction redaction = new QuarantineRedaction(PrivacySettings.from(run.config()));
     Dataset<Row> rows = rejected.select(
-        functions.lit(source).as("source"),
+        functions.lit(source.name()).as("source"),
         functions.col("ingest_date"),
         functions.col("source_file"),
-        functions.col("record"),
+        redaction.masked(functions.col("record"), source.csvColumns()).as("record"),
         functions.col(Check.REASON).as("reason"),
         functions.col(Check.DETAIL).as("detail"),
         functions.lit(run.runId()).as("run_id"));
     DeltaIO.replaceWhere(spark, run.lake(), RunTables.QUARANTINE, rows,
-        "source = '" + source + "' AND " + window.ingestDatePredicate());
+        "source = '" + source.name() + "' AND " + window.ingestDatePredicate());
   }
 
   /** Lists the raw partitions read, for the manifest. */

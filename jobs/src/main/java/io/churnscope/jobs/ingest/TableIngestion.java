@@ -66,7 +66,7 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
         IngestCounts counts = IngestCounts.of(classified);
         counts.enforceQuarantineShare(source.name(), run.config());
         SourceIngestion.publish(spark, run.lake(), table, slice, project.apply(classified.where(Check.isGood())), window);
-        SourceIngestion.quarantine(spark, run, source.name(), classified.where(Check.isGood().unary_$bang()), window);
+        SourceIngestion.quarantine(spark, run, source, classified.where(Check.isGood().unary_$bang()), window);
         LOG.info(counts.describe(source.name()));
         return new StageResult(counts.in(), counts.out(), counts.quarantined(),
             SourceIngestion.inputs(run.lake(), source, window), counts.describe(source.name()));

@@ -83,6 +83,36 @@ class CatalogStageTest extends SparkTestBase {
     assertEquals(4, spark().sql("SELECT count(*) FROM staged.usage_events WHERE account_id = 'a3'").first().getLong(0));
   }
 
+  /** The quarantine is the operators' table: named for analysts only when catalog.publish-quarantine says so. */
+  @Test
+  void theQuarantineIsNamedOnlyWhenConfSaysSo() throws Exception {
+    Lake lake = new Lake(dir.resolve("quarantined").toString());
+    DeltaIO.createIfAbsent(spark(), lake, io.churnscope.common.schema.RunTables.QUARANTINE);
+    DeltaIO.createIfAbsent(spark(), lake, MartTables.CHURN_METRICS);
+    LocalDate day = LocalDate.parse("2026-10-02");
+    ChurnscopeConfig published = ChurnscopeConfig.load(null, java.util.Map.of("catalog.publish-quarantine", "true"));
+    new CatalogStage().run(spark(), RunContext.start(day, lake, published));
+    assertEquals(List.of(true, true), named(lake), "published when asked: metastore, DuckDB");
+    StageResult byDefault = new CatalogStage().run(spark(), RunContext.start(day, lake, ChurnscopeConfig.defaults()));
+    assertEquals(List.of(false, false), named(lake), "by default neither names it, also after an earlier publish");
+    assertTrue(byDefault.message().startsWith("1 tables published"), byDefault.message());
+    assertEquals(0L, spark().read().format("delta").load(lake.path(io.churnscope.common.schema.RunTables.QUARANTINE))
+        .count(), "the table itself is untouched, read by path");
+  }
+
+  /** Whether quarantine.records has a name in the Spark session's catalog and in the DuckDB catalog file. */
+  private List<Boolean> named(Lake lake) throws SQLException {
+    boolean spark = spark().catalog().tableExists("quarantine", "records");
+    Properties readOnly = new Properties();
+    readOnly.setProperty("duckdb.read_only", "true");
+    Path catalog = Path.of(lake.root(), "_catalog", "churnscope.duckdb");
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + catalog, readOnly); Statement sql = db.createStatement()) {
+      long views = ((Number) one(sql, "SELECT count(*) FROM duckdb_views() WHERE schema_name = 'quarantine'").get(0))
+          .longValue();
+      return List.of(spark, views > 0);
+    }
+  }
+
   private static void deleteRecursively(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
       for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -42,7 +42,7 @@ class ClickstreamIngestionTest extends SparkTestBase {
   }
 
   @Test
-  void everyMessageIsStagedOrQuarantinedWithItsReason() {
+  void everyMessageIsStagedOrQuarantinedWithItsReason() throws Exception {
     String m1 = RawFixture.track("m1", "u1", "acc-1", "2026-03-01T09:00:00Z", "Report Created");
     String unknownAccount = RawFixture.track("m4", "u1", "acc-404", "2026-03-01T11:00:00Z", "Report Created");
     String wrongType = RawFixture.track("m5", "u1", "acc-1", "yesterday", "Report Created");
@@ -67,13 +67,14 @@ class ClickstreamIngestionTest extends SparkTestBase {
     Map<String, Long> reasons = reasons();
     assertEquals(new TreeMap<>(Map.of("duplicate", 1L, "unknown_account", 1L, "wrong_type", 1L,
         "unresolved_account", 1L, "missing_field", 1L, "malformed_json", 1L, "too_late", 1L)), reasons);
-    // Each quarantined row holds its line exactly as delivered, also those rejected after the batch's
-    // shuffles (duplicate, unknown and unresolved account, too late).
+    // Each quarantined row holds its line as delivered, personal data masked, also those rejected after
+    // the batch's shuffles (duplicate, unknown and unresolved account, too late).
     Map<String, String> lines = new TreeMap<>();
     DeltaIO.read(spark(), new Lake(dir.toString()), RunTables.QUARANTINE).where("source = 'clickstream'")
         .select("reason", "record").collectAsList().forEach(r -> lines.put(r.getString(0), r.getString(1)));
-    assertEquals(new TreeMap<>(Map.of("duplicate", m1, "unknown_account", unknownAccount, "wrong_type", wrongType,
-        "unresolved_account", unresolved, "missing_field", noMessageId, "malformed_json", broken, "too_late", tooLate)), lines);
+    assertEquals(new TreeMap<>(Map.of("duplicate", masked(m1), "unknown_account", masked(unknownAccount), "wrong_type",
+        masked(wrongType), "unresolved_account", masked(unresolved), "missing_field", noMessageId, "malformed_json", broken,
+        "too_late", masked(tooLate))), lines);
 
     List<Row> events = DeltaIO.read(spark(), new Lake(dir.toString()), StagedTables.USAGE_EVENTS)
         .select("event_id", "account_id", "event_date", "event_name").collectAsList();
@@ -85,16 +86,48 @@ class ClickstreamIngestionTest extends SparkTestBase {
     assertEquals(1, DeltaIO.read(spark(), new Lake(dir.toString()), StagedTables.USER_IDENTITIES).count());
   }
 
+  /**
+   * A fixture line as the quarantine keeps it: the e-mail property and the IP of the context (keys of
+   * privacy.pii-keys) replaced by tokens computed here (SHA-256 of the default salt and the value).
+   */
+  static String masked(String line) throws Exception {
+    String salt = ChurnscopeConfig.defaults().string("privacy.pseudonym-salt");
+    java.util.function.Function<String, String> token = value -> {
+      try {
+        byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest((salt + ":" + value)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "<pii:" + java.util.HexFormat.of().formatHex(d).substring(0, 8) + ">";
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    return line.replace("\"email\":\"x@y.example\"", "\"email\":\"" + token.apply("x@y.example") + "\"")
+        .replace("\"ip\":\"10.0.0.1\"", "\"ip\":\"" + token.apply("10.0.0.1") + "\"");
+  }
+
   @Test
-  void noPersonalDataReachesTheStagedZone() {
+  void noPersonalDataReachesTheStagedZoneOrTheQuarantine() {
     new RawFixture(dir)
-        .deliver("crm/accounts", D1, RawFixture.CRM_HEADER, RawFixture.crm("acc-1", "organic"))
+        .deliver("crm/accounts", D1, RawFixture.CRM_HEADER, RawFixture.crm("acc-1", "organic"),
+            // Rejected (an employee count that is not a number): its name and owner e-mail masked.
+            RawFixture.crm("acc-2", "organic").replace(",40,", ",forty,"))
         .deliver("clickstream", D1,
             RawFixture.group("g1", "u1", "acc-1", "2026-03-01T08:00:00Z"),
             RawFixture.identify("i1", "u1", "2026-03-01T08:00:01Z"),
-            RawFixture.track("m1", "u1", "acc-1", "2026-03-01T09:00:00Z", "Report Created"));
+            RawFixture.track("m1", "u1", "acc-1", "2026-03-01T09:00:00Z", "Report Created"),
+            // Rejected (a time that is not one), and an identify with no message id.
+            RawFixture.track("m2", "u1", "acc-1", "yesterday", "Report Created"),
+            RawFixture.identify("i2", "u1", "2026-03-01T08:00:01Z").replace("\"messageId\":\"i2\",", ""));
     ingest(D1);
     Lake lake = new Lake(dir.toString());
+    List<String> quarantined = DeltaIO.read(spark(), lake, RunTables.QUARANTINE).select("record").as(
+        org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertEquals(3, quarantined.size(), quarantined.toString());
+    assertFalse(quarantined.toString().contains("@") || quarantined.toString().contains("10.0.0.1")
+        || quarantined.toString().contains("Jane") || quarantined.toString().contains("Acme"), quarantined.toString());
+    // What an operator needs stays: the record's ids, its time and the value at fault.
+    assertEquals(1, quarantined.stream().filter(r -> r.startsWith("acc-2,<pii:") && r.contains(",forty,")).count());
+    assertEquals(1, quarantined.stream().filter(r -> r.contains("\"messageId\":\"m2\"") && r.contains("yesterday")).count());
     for (var table : StagedTables.ALL) {
       if (!DeltaIO.exists(spark(), lake.path(table))) {
         continue;

@@ -158,6 +158,32 @@ class NightlyEndToEndTest extends SparkTestBase {
         ? unresolved.count() : -1;
   }
 
+  /**
+   * No table on the lake — published to analysts or kept for operators, the quarantine included —
+   * holds personal data: no e-mail address, no IP address, none of the people's names the raw
+   * identify calls carry (read here from the raw deliveries, so the list is the generator's own).
+   */
+  @Test
+  void noTableOnTheLakeHoldsPersonalData() {
+    List<String> names = spark().read().json(lake.raw(RawFeed.CLICKSTREAM.folder())).where("type = 'identify'")
+        .select("traits.name").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertTrue(names.size() > 10, "the raw identify calls carry people's names: " + names.size());
+    assertTrue(DeltaIO.read(spark(), lake, RunTables.QUARANTINE).where("source = 'clickstream'").count() > 0,
+        "the quarantine holds rejected clickstream lines to scan");
+    String personal = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"
+        + "|(?<![\\d.])\\d{1,3}(\\.\\d{1,3}){3}(?![\\d.])"
+        + "|" + String.join("|", names.stream().map(java.util.regex.Pattern::quote).toList());
+    for (TableSpec table : io.churnscope.jobs.catalog.PublishedTables.all()) {
+      if (!DeltaIO.exists(spark(), lake.path(table))) {
+        continue;
+      }
+      org.apache.spark.sql.Column text = functions.to_json(functions.struct(col("*")));
+      List<String> found = DeltaIO.read(spark(), lake, table).select(text.as("text")).where(col("text").rlike(personal))
+          .limit(3).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      assertEquals(List.of(), found, table.qualifiedName() + " holds personal data");
+    }
+  }
+
   @Test
   void theSecondNightReadsOnlyItsOwnDelivery() {
     RunManifest.Entry usageFirst = entry(firstRun, "ingest-usage");
