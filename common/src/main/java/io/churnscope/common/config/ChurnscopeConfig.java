@@ -58,7 +58,11 @@ public final class ChurnscopeConfig {
       }
     }
     if (!overrides.isEmpty()) {
-      layered = ConfigFactory.parseMap(overrides, "--set").withFallback(layered);
+      try {
+        layered = ConfigFactory.parseMap(overrides, "--set").withFallback(layered);
+      } catch (ConfigException e) {
+        throw new UserError("unknown configuration key in --set " + overrides.keySet() + ": " + e.getMessage());
+      }
     }
     try {
       layered = layered.resolve(ConfigResolveOptions.defaults());

@@ -82,6 +82,9 @@ public final class NightlyJob {
       for (Stage stage : dag()) {
         stage.validate(config());
       }
+      if (selected().stream().anyMatch(s -> s.name().startsWith("ingest-"))) {
+        io.churnscope.jobs.ingest.PrivacySettings.requireOwnSalt(config(), lake());
+      }
     }
 
     /** The stages this run executes, in DAG order. */

@@ -64,6 +64,7 @@ public final class MappedIngest {
     public void validate() {
       super.validate();
       SourceMapping.load(mapping);
+      io.churnscope.jobs.ingest.PrivacySettings.requireOwnSalt(config(), lake());
     }
   }
 

@@ -1,5 +1,7 @@
 package io.churnscope.jobs.ingest.mapping;
 
+import io.churnscope.common.config.Identifiers;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -81,8 +83,13 @@ public record SourceMapping(String name, String description, List<TableMapping> 
         }
       }
       String fromSubscription = entry.hasPath("account-from-subscription") ? entry.getString("account-from-subscription") : null;
-      tables.add(new TableMapping(target, entry.getString("file"), entry.getStringList("key"), columns, fromSubscription));
+      String file = Identifiers.relativePath(origin + ": " + targetName + ".file", entry.getString("file"));
+      List<String> key = entry.getStringList("key").stream().map(k -> Identifiers.name(origin + ": " + targetName + ".key", k))
+          .toList();
+      tables.add(new TableMapping(target, file, key, columns, fromSubscription));
     }
-    return new SourceMapping(config.getString("name"), config.getString("description"), tables);
+    // The name goes into the quarantine's source and its replaceWhere predicate.
+    return new SourceMapping(Identifiers.name(origin + ": name", config.getString("name")), config.getString("description"),
+        tables);
   }
 }
