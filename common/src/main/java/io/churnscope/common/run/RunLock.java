@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * thus blocks the lake for one lease at most; SIGTERM releases the lock through a shutdown hook.
  *
  * <p>Only the creation must be atomic. It is on HDFS (the NameNode refuses an existing path) and on
- * a local or NFS file system (created with {@code O_EXCL}, not Hadoop's exists-then-create). On S3
+ * a local or NFS file system (a hard link to a written file, not Hadoop's exists-then-create). On S3
  * Hadoop's create-if-absent is a check then a write, so two runs started within the same instant
  * may both proceed; Delta on S3 needs a single writer per table anyway (its default LogStore).
  */
@@ -108,6 +108,7 @@ public final class RunLock implements AutoCloseable {
   private final ScheduledExecutorService beats;
   private final Thread onShutdown;
   private volatile boolean released;
+  private String tookOver;
 
   private RunLock(FileSystem fs, Path runs, Holder holder) {
     this.fs = fs;
@@ -150,13 +151,18 @@ public final class RunLock implements AutoCloseable {
         continue;
       }
       String stale = wanted.staleBecause(found);
+      if (stale == null && found.holder() == null && attempt < 2) {
+        sleep(500); // being written by the run that just created it: read it again
+        continue;
+      }
       if (stale == null) {
         wanted.beats.shutdown();
         throw new UserError(wanted.refusal(found));
       }
       if (wanted.takeOver(found)) {
-        LOG.warn("taking over the lake's run lock {} from {}: {}", wanted.lock,
-            found.holder() == null ? "an unreadable lock file" : found.holder().describe(), stale);
+        wanted.tookOver = "taking over the lake's run lock " + wanted.lock + " from "
+            + (found.holder() == null ? "an unreadable lock file" : found.holder().describe()) + ": " + stale;
+        LOG.warn(wanted.tookOver);
       }
     }
     wanted.beats.shutdown();
@@ -167,6 +173,11 @@ public final class RunLock implements AutoCloseable {
 
   public Holder holder() {
     return holder;
+  }
+
+  /** The line said when this run took the lock over from a dead run, if it did. */
+  public java.util.Optional<String> tookOver() {
+    return java.util.Optional.ofNullable(tookOver);
   }
 
   /** Releases the lock if this run still holds it. */
@@ -237,14 +248,18 @@ public final class RunLock implements AutoCloseable {
     byte[] json = holder.toJson();
     if (fs instanceof RawLocalFileSystem local) {
       // Hadoop's local create(path, false) checks, then opens with O_TRUNC: two runs could both pass.
+      // A hard link to a complete file is created only if the name is free, and never seen half-written.
       java.nio.file.Path file = local.pathToFile(lock).toPath();
+      java.nio.file.Path written = file.resolveSibling("lock." + holder.token() + ".tmp");
+      Files.write(written, json);
       try {
-        Files.createFile(file);
+        Files.createLink(file, written);
+        return true;
       } catch (java.nio.file.FileAlreadyExistsException e) {
         return false;
+      } finally {
+        Files.deleteIfExists(written);
       }
-      Files.write(file, json);
-      return true;
     }
     try (OutputStream out = fs.create(lock, false)) {
       out.write(json);
@@ -367,6 +382,14 @@ public final class RunLock implements AutoCloseable {
   static String words(Duration duration) {
     long seconds = Math.max(0, duration.toSeconds());
     return seconds < 120 ? seconds + " s" : seconds / 60 + " min";
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String localHost() {
