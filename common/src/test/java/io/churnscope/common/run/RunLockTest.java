@@ -144,23 +144,43 @@ class RunLockTest {
   }
 
   @Test
-  void aRunKilledWithSigkillDoesNotLeaveTheLakeLocked() throws Exception {
+  void aRunEndedWithSigtermReleasesTheLock() throws Exception {
+    Process holder = holdTheLockInAnotherJvm();
+    assertTrue(fs.exists(new Path(runs, "lock")));
+    holder.destroy();
+    assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(143, holder.exitValue(), "ended by SIGTERM (128 + 15)");
+    assertFalse(fs.exists(new Path(runs, "lock")), "released by the shutdown hook");
+    assertFalse(fs.exists(new Path(runs, "lock.heartbeat")));
+  }
+
+  /** Starts a JVM that takes the lock under {@link #runs} and holds it until killed; returns once it holds it. */
+  private Process holdTheLockInAnotherJvm() throws Exception {
     List<String> command = List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), HoldTheLock.class.getName(), runs.toString());
     Process holder = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      do {
-        line = out.readLine();
-      } while (line != null && !line.equals("held"));
-      assertEquals("held", line, "the holder took the lock");
-      UserError refused = assertThrows(UserError.class,
-          () -> RunLock.acquire(fs, runs, RunLock.Holder.thisProcess("nightly", "2026-11-01", LEASE)));
-      assertTrue(refused.getMessage().contains("pid " + holder.pid()), refused.getMessage());
-      holder.destroyForcibly();
-      assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
-      assertEquals(137, holder.exitValue(), "killed by SIGKILL (128 + 9), no shutdown hook ran");
-    }
+    BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    do {
+      line = out.readLine();
+    } while (line != null && !line.equals("held"));
+    assertEquals("held", line, "the holder took the lock");
+    // Keep draining its output so it never blocks on a full pipe.
+    Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+    drain.setDaemon(true);
+    drain.start();
+    return holder;
+  }
+
+  @Test
+  void aRunKilledWithSigkillDoesNotLeaveTheLakeLocked() throws Exception {
+    Process holder = holdTheLockInAnotherJvm();
+    UserError refused = assertThrows(UserError.class,
+        () -> RunLock.acquire(fs, runs, RunLock.Holder.thisProcess("nightly", "2026-11-01", LEASE)));
+    assertTrue(refused.getMessage().contains("pid " + holder.pid()), refused.getMessage());
+    holder.destroyForcibly();
+    assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(137, holder.exitValue(), "killed by SIGKILL (128 + 9), no shutdown hook ran");
     assertTrue(fs.exists(new Path(runs, "lock")), "a SIGKILL leaves the lock file behind");
     try (RunLock lock = RunLock.acquire(fs, runs, RunLock.Holder.thisProcess("nightly", "2026-11-01", LEASE))) {
       assertTrue(lock.tookOver().orElseThrow().contains("its process " + holder.pid() + " is no longer alive"),

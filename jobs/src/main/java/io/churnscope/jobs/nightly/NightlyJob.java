@@ -169,12 +169,13 @@ public final class NightlyJob {
       LocalDate date = dates.get(i);
       String progress = "nightly: date " + (i + 1) + "/" + dates.size() + " " + date;
       Map<String, String> latest = before.getOrDefault(date, Map.of());
+      String stages = selected.size() == 1 ? "its stage " + selected.get(0) : "its " + selected.size() + " stages";
       if (!args.force && selected.stream().allMatch(stage -> "succeeded".equals(latest.get(stage)))) {
-        System.out.println(progress + ": skipped, already complete (its " + selected.size()
-            + " stages succeeded, run manifest); --force runs it again");
+        System.out.println(progress + ": skipped, already complete (" + stages + " succeeded, _runs/run_manifest); "
+            + "--force runs it again");
         continue;
       }
-      System.out.println(progress + ": running " + selected.size() + " stages");
+      System.out.println(progress + ": running " + stages);
       try {
         entries.addAll(runDate(spark, args, date));
       } catch (Exception e) {
