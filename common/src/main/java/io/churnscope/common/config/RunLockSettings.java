@@ -3,7 +3,7 @@ package io.churnscope.common.config;
 import java.time.Duration;
 
 /**
- * The {@code run.lock} block: the lake's run lock ({@link io.churnscope.common.run.RunLock}, docs/runbook.md).
+ * The {@code run.lock} block: the lake's run lock ({@code RunLock} of the run package; docs/runbook.md).
  *
  * @param leaseMinutes a lock whose holder has not renewed it for this long is stale and the next run
  *     takes it over; the holder renews it every quarter of this
