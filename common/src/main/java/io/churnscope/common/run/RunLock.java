@@ -27,6 +27,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +107,7 @@ public final class RunLock implements AutoCloseable {
   private final Path heartbeat;
   private final Holder holder;
   private final ScheduledExecutorService beats;
-  private final Thread onShutdown;
+  private final Runnable onShutdown;
   private volatile boolean released;
   private String tookOver;
 
@@ -120,7 +121,7 @@ public final class RunLock implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    this.onShutdown = new Thread(this::release, "churnscope-run-lock-release");
+    this.onShutdown = this::release;
   }
 
   /**
@@ -184,10 +185,8 @@ public final class RunLock implements AutoCloseable {
   @Override
   public void close() {
     release();
-    try {
-      Runtime.getRuntime().removeShutdownHook(onShutdown);
-    } catch (IllegalStateException shuttingDown) {
-      // The hook is running or has run: nothing to remove.
+    if (!ShutdownHookManager.get().isShutdownInProgress()) {
+      ShutdownHookManager.get().removeShutdownHook(onShutdown);
     }
   }
 
@@ -216,7 +215,9 @@ public final class RunLock implements AutoCloseable {
     beat();
     long every = Math.max(200, holder.lease().toMillis() / 4);
     beats.scheduleWithFixedDelay(this::beatOrSayWhy, every, every, TimeUnit.MILLISECONDS);
-    Runtime.getRuntime().addShutdownHook(onShutdown);
+    // Through Hadoop's hook manager, ahead of the hook that closes every FileSystem (an HDFS client
+    // closed first could not delete the lock).
+    ShutdownHookManager.get().addShutdownHook(onShutdown, FileSystem.SHUTDOWN_HOOK_PRIORITY + 20);
   }
 
   private void beatOrSayWhy() {
