@@ -10,7 +10,7 @@ package io.churnscope.common.lake;
  *   marts/      metrics (subscriptions, engagement, health)
  *   cube/       conformed dimensions, facts, rollups
  *   hotspots/   churn hot-spots and their members
- *   _runs/      the run manifest and the state a nightly needs to be incremental
+ *   _runs/      the run manifest, the state a nightly needs to be incremental, the run lock (RunLock)
  *   _logs/      a local run's full log, one file per command run (RunLog)
  * </pre>
  *

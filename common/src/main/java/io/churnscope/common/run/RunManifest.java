@@ -1,11 +1,15 @@
 package io.churnscope.common.run;
 
 import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.lake.Lake;
 import io.churnscope.common.schema.RunTables;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -36,5 +40,21 @@ public final class RunManifest {
     // mergeSchema: a lake whose manifest predates a column gets it added, older rows null.
     DeltaIO.append(spark, run.lake(), RunTables.RUN_MANIFEST,
         spark.createDataFrame(List.of(row), RunTables.RUN_MANIFEST.schema()), true);
+  }
+
+  /**
+   * For each run date in [from, to] the manifest holds, each stage's latest status (by its start
+   * time, so a re-run's outcome replaces a failed run's). A back-fill skips a date whose selected
+   * stages all read {@code succeeded}.
+   */
+  public static Map<LocalDate, Map<String, String>> latestStatus(SparkSession spark, Lake lake, LocalDate from,
+      LocalDate to) {
+    Map<LocalDate, Map<String, String>> latest = new TreeMap<>();
+    DeltaIO.readOrEmpty(spark, lake, RunTables.RUN_MANIFEST)
+        .where(org.apache.spark.sql.functions.col("run_date").between(Date.valueOf(from), Date.valueOf(to)))
+        .orderBy("started_at").select("run_date", "stage", "status").collectAsList()
+        .forEach(row -> latest.computeIfAbsent(row.getDate(0).toLocalDate(), d -> new TreeMap<>())
+            .put(row.getString(1), row.getString(2)));
+    return latest;
   }
 }

@@ -8,6 +8,7 @@ import io.churnscope.common.config.CatalogSettings;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.config.ConfigKey;
 import io.churnscope.common.config.LakeSettings;
+import io.churnscope.common.config.RunLockSettings;
 import io.churnscope.common.config.SparkSettings;
 import io.churnscope.jobs.cube.CubeSettings;
 import io.churnscope.jobs.dimensions.DimensionSettings;
@@ -38,8 +39,8 @@ import java.util.stream.Collectors;
  */
 public final class ConfigurationReference {
   /** The product's settings classes, in the order of the reference. */
-  public static final List<Class<?>> PRODUCT_SETTINGS = List.of(LakeSettings.class, SparkSettings.class,
-      SubscriptionSettings.class, PrivacySettings.class, IngestSettings.class, QualitySettings.class,
+  public static final List<Class<?>> PRODUCT_SETTINGS = List.of(LakeSettings.class, RunLockSettings.class,
+      SparkSettings.class, SubscriptionSettings.class, PrivacySettings.class, IngestSettings.class, QualitySettings.class,
       DimensionSettings.class, CatalogSettings.class, HotspotSettings.class, NightlyHotspotSettings.class,
       EngagementSettings.class, TrialEngagementSettings.class, CsSignalSettings.class, HealthSettings.class,
       HealthBackfillSettings.class, ActionSettings.class, ChurnModelSettings.class, CubeSettings.class);

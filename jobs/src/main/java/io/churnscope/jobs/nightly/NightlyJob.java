@@ -4,7 +4,9 @@ import com.beust.jcommander.Parameter;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.UserError;
+import io.churnscope.common.config.RunLockSettings;
 import io.churnscope.common.run.RunContext;
+import io.churnscope.common.run.RunLock;
 import io.churnscope.common.run.Dag;
 import io.churnscope.common.run.RunManifest;
 import io.churnscope.common.run.StageRunner;
@@ -30,18 +32,25 @@ import io.churnscope.jobs.subscriptions.ChurnMetricsStage;
 import io.churnscope.jobs.subscriptions.CohortRetentionStage;
 import io.churnscope.jobs.subscriptions.MrrLedgerStage;
 import io.churnscope.jobs.subscriptions.TrialConversionStage;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The nightly driver: runs the whole DAG for {@code --run-date}, writes the run manifest, and
  * ends with a summary. The first nightly on a lake ingests its whole raw history; later ones read
- * only the new deliveries.
+ * only the new deliveries. {@code --from D1 --to D2} runs the nightly for each date of the range,
+ * oldest first, skipping the dates the run manifest shows complete (a re-run resumes where a failed
+ * back-fill stopped). The run holds the lake's {@link RunLock} throughout: a second run on the same
+ * lake is refused.
  *
  * <pre>
  * spark-submit --class io.churnscope.jobs.nightly.NightlyJob churnscope-jobs.jar \
  *   --lake s3a://bucket/lake --run-date 2026-10-31 --conf prod.conf
+ * spark-submit --class io.churnscope.jobs.nightly.NightlyJob churnscope-jobs.jar \
+ *   --lake s3a://bucket/lake --from 2026-10-01 --to 2026-10-31 --conf prod.conf
  * </pre>
  */
 public final class NightlyJob {
@@ -67,9 +76,34 @@ public final class NightlyJob {
         description = "With --stages: also run every stage that writes a table they read, and so on upstream, in DAG order.")
     public boolean withUpstream;
 
+    @Parameter(names = "--from", converter = DateConverter.class,
+        description = "Back-fill from this date (YYYY-MM-DD) to --to: a full nightly for each date, oldest first; "
+            + "a date whose stages all succeeded before (run manifest) is skipped. Not with --run-date.")
+    public LocalDate from;
+
+    @Parameter(names = "--to", converter = DateConverter.class, description = "The last date of a --from back-fill.")
+    public LocalDate to;
+
+    @Parameter(names = "--force", description = "With --from/--to: run every date, complete ones too.")
+    public boolean force;
+
     @Override
     public void validate() {
       super.validate();
+      if ((from == null) != (to == null)) {
+        throw new UserError("--from and --to go together: name the first and the last date of the back-fill");
+      }
+      if (from != null && runDate != null) {
+        throw new UserError("--run-date and --from/--to exclude each other: one date with --run-date, or a range "
+            + "with --from and --to");
+      }
+      if (from != null && from.isAfter(to)) {
+        throw new UserError("--from " + from + " is after --to " + to + ": a back-fill runs oldest first, from "
+            + "--from to --to; swap them");
+      }
+      if (force && from == null) {
+        throw new UserError("--force goes with --from/--to (it runs dates already complete); a --run-date run always runs");
+      }
       List<String> known = dag().stream().map(Stage::name).toList();
       for (String stage : stages) {
         if (!known.contains(stage)) {
@@ -94,6 +128,16 @@ public final class NightlyJob {
       }
       return withUpstream ? Dag.withUpstream(dag(), stages) : dag().stream().filter(s -> stages.contains(s.name())).toList();
     }
+
+    /** The run dates, in order: {@code --run-date}, or every date from {@code --from} to {@code --to}. */
+    List<LocalDate> dates() {
+      return from == null ? List.of(runDate()) : from.datesUntil(to.plusDays(1)).toList();
+    }
+
+    /** What the run lock says this run is: {@code nightly}, or {@code nightly --stages cube}. */
+    String command() {
+      return "nightly" + (stages.isEmpty() ? "" : " --stages " + String.join(",", stages));
+    }
   }
 
   private NightlyJob() {}
@@ -102,8 +146,47 @@ public final class NightlyJob {
     JobRunner.main("nightly", argv, new Args(), NightlyJob::run);
   }
 
+  /** Runs each date under the lake's run lock, released at the end whether the run failed or not. */
   public static List<RunManifest.Entry> run(SparkSession spark, Args args) throws Exception {
-    RunContext run = RunContext.start(args.runDate(), args.lake(), args.config());
-    return StageRunner.runAll(spark, run, args.selected());
+    List<LocalDate> dates = args.dates();
+    String label = dates.size() == 1 ? dates.get(0).toString() : dates.get(0) + ".." + dates.get(dates.size() - 1);
+    try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(), args.lake(),
+        RunLockSettings.from(args.config()), args.command(), label)) {
+      return args.from == null ? runDate(spark, args, args.runDate()) : backfill(spark, args, dates);
+    }
+  }
+
+  private static List<RunManifest.Entry> runDate(SparkSession spark, Args args, LocalDate date) throws Exception {
+    return StageRunner.runAll(spark, RunContext.start(date, args.lake(), args.config()), args.selected());
+  }
+
+  /**
+   * The dates in order, one line each; a date whose selected stages all succeeded (their latest
+   * manifest rows) is skipped unless {@code --force}. The first failure stops the back-fill.
+   */
+  private static List<RunManifest.Entry> backfill(SparkSession spark, Args args, List<LocalDate> dates) throws Exception {
+    Map<LocalDate, Map<String, String>> before = RunManifest.latestStatus(spark, args.lake(), args.from, args.to);
+    List<String> selected = args.selected().stream().map(Stage::name).toList();
+    List<RunManifest.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < dates.size(); i++) {
+      LocalDate date = dates.get(i);
+      String progress = "nightly: date " + (i + 1) + "/" + dates.size() + " " + date;
+      Map<String, String> latest = before.getOrDefault(date, Map.of());
+      String stages = selected.size() == 1 ? "its stage " + selected.get(0) : "its " + selected.size() + " stages";
+      if (!args.force && selected.stream().allMatch(stage -> "succeeded".equals(latest.get(stage)))) {
+        System.out.println(progress + ": skipped, already complete (" + stages + " succeeded, _runs/run_manifest); "
+            + "--force runs it again");
+        continue;
+      }
+      System.out.println(progress + ": running " + stages);
+      try {
+        entries.addAll(runDate(spark, args, date));
+      } catch (Exception e) {
+        System.out.println(progress + ": failed, later dates not run; run the same command again once fixed: "
+            + "complete dates are skipped");
+        throw e;
+      }
+    }
+    return entries;
   }
 }

@@ -8,6 +8,8 @@ import com.beust.jcommander.Parameter;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.UserError;
+import io.churnscope.common.config.RunLockSettings;
+import io.churnscope.common.run.RunLock;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.StageResult;
@@ -74,7 +76,15 @@ public final class MappedIngest {
     JobRunner.main("ingest-mapped", argv, new Args(), MappedIngest::run);
   }
 
+  /** Ingests under the lake's run lock: it writes staged tables, the quarantine and the manifest as a nightly does. */
   public static StageResult run(SparkSession spark, Args args) {
+    try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(), args.lake(),
+        RunLockSettings.from(args.config()), "ingest-mapped --mapping " + args.mapping, args.runDate().toString())) {
+      return ingestAll(spark, args);
+    }
+  }
+
+  private static StageResult ingestAll(SparkSession spark, Args args) {
     SourceMapping mapping = SourceMapping.load(args.mapping);
     RunContext run = RunContext.start(args.runDate(), args.lake(), args.config());
     List<RunManifest.Entry> entries = new ArrayList<>();
