@@ -69,6 +69,14 @@ final class ClickstreamIngestion {
     if (window.isEmpty()) {
       return StageResult.nothingToDo("clickstream: no new deliveries");
     }
+    try {
+      return ingest(spark, run, window);
+    } catch (Exception e) {
+      throw DeliveryFiles.unreadable(SOURCE.name(), e);
+    }
+  }
+
+  private StageResult ingest(SparkSession spark, RunContext run, IngestWindow window) {
     try (JobDescription label = JobDescription.set(spark, "ingest clickstream " + window.from() + ".." + window.to())) {
       ChurnscopeConfig config = run.config();
       Dataset<Row> typed = SourceIngestion.readTyped(spark, run.lake(), SOURCE, window)

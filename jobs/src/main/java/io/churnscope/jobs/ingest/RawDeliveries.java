@@ -1,5 +1,6 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.UserError;
 import io.churnscope.common.lake.Lake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,13 +36,16 @@ public final class RawDeliveries {
       }
       for (FileStatus status : fs.listStatus(root)) {
         String name = status.getPath().getName();
-        if (status.isDirectory() && name.startsWith("dt=")) {
-          try {
-            dates.add(LocalDate.parse(name.substring(3)));
-          } catch (DateTimeParseException e) {
-            // Not a delivery partition (a stray folder): leave it alone.
-          }
+        if (isHidden(name)) {
+          continue;
         }
+        LocalDate date = status.isDirectory() && name.startsWith("dt=") ? parseDate(name.substring(3)) : null;
+        if (date == null) {
+          // Left alone, its records would be silently never ingested.
+          throw new UserError(status.getPath() + " is not a delivery partition: every delivery of raw/" + rawDir
+              + " goes into a folder dt=YYYY-MM-DD; move it into one (or remove it) and re-run");
+        }
+        dates.add(date);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + root, e);
@@ -50,15 +54,29 @@ public final class RawDeliveries {
     return dates;
   }
 
+  /** Names Spark and Hadoop skip too: {@code _SUCCESS}, {@code .crc} files, {@code _temporary/}. */
+  static boolean isHidden(String name) {
+    return name.startsWith("_") || name.startsWith(".");
+  }
+
+  private static LocalDate parseDate(String text) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
   /**
    * Lines of the given deliveries as {@code record} (the line), {@code ingest_date} and
-   * {@code source_file}; blank lines and CSV header lines are left out.
+   * {@code source_file}; blank lines and CSV header lines are left out. A UTF-8 byte-order mark
+   * starting a file is removed (it would otherwise make the header or the first JSON line unreadable).
    */
   public static Dataset<Row> lines(SparkSession spark, Lake lake, String rawDir, List<LocalDate> dates, String csvHeader) {
     String[] paths = dates.stream().map(d -> lake.rawDelivery(rawDir, d)).toArray(String[]::new);
     Dataset<Row> text = spark.read().option("basePath", lake.raw(rawDir)).text(paths);
     Dataset<Row> lines = text.select(
-        functions.col("value").as("record"),
+        functions.regexp_replace(functions.col("value"), "^\uFEFF", "").as("record"),
         functions.col("dt").cast("date").as("ingest_date"),
         functions.col("_metadata.file_path").as("source_file"));
     lines = lines.where(functions.length(functions.trim(functions.col("record"))).gt(0));

@@ -41,8 +41,12 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
       LOG.info("{}: no new deliveries", source.name());
       return StageResult.nothingToDo(source.name() + ": no new deliveries");
     }
-    Dataset<Row> typed = SourceIngestion.readTyped(spark, run.lake(), source, window);
-    StageResult result = ingest(spark, run, window, typed);
+    StageResult result;
+    try {
+      result = ingest(spark, run, window, SourceIngestion.readTyped(spark, run.lake(), source, window));
+    } catch (Exception e) {
+      throw DeliveryFiles.unreadable(source.name(), e);
+    }
     window.advance(spark, run);
     return result;
   }
