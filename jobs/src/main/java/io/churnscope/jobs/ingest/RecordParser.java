@@ -23,17 +23,27 @@ public final class RecordParser {
     StructType withCorrupt = rawSchema.add(CORRUPT, DataTypes.StringType);
     Column parsed = functions.from_json(functions.col("record"), withCorrupt,
         Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT));
-    Dataset<Row> out = lines.withColumn("r", parsed);
-    return Check.classify(out, java.util.List.of(NOT_UTF8, NUL, new Check("malformed_json", "not a JSON object",
+    Dataset<Row> out = text(lines).withColumn("r", parsed);
+    return Check.classify(out, java.util.List.of(NUL, new Check("malformed_json", "not a JSON object",
         functions.col("r").isNull().or(functions.col("r." + CORRUPT).isNotNull()))));
   }
 
   /**
-   * Bytes that are not UTF-8 (a Latin-1 or Windows-1252 line) are read as U+FFFD: the value is
-   * lost, so the record is rejected rather than staged with replacement characters.
+   * Lines as text the parsers can read: a line that is not UTF-8 is {@code invalid_encoding}, and
+   * carried on with its bad bytes replaced by U+FFFD (the quarantine and its readers need valid text).
+   */
+  static Dataset<Row> text(Dataset<Row> lines) {
+    return Check.classify(lines, java.util.List.of(NOT_UTF8))
+        .withColumn("record", functions.make_valid_utf8(functions.col("record")));
+  }
+
+  /**
+   * Bytes that are not UTF-8 (a Latin-1 or Windows-1252 line), or U+FFFD (what an exporter writes
+   * for a character it could not convert): the value is lost, so the record is rejected rather than
+   * staged with wrong characters.
    */
   static final Check NOT_UTF8 = new Check("invalid_encoding", "bytes that are not UTF-8",
-      functions.col("record").contains("\uFFFD"));
+      functions.is_valid_utf8(functions.col("record")).unary_$bang().or(functions.col("record").contains("\uFFFD")));
   /** A NUL byte inside a record: no feed's value holds one; a corrupt export or a binary file does. */
   static final Check NUL = new Check("invalid_encoding", "a NUL byte",
       functions.col("record").contains("\u0000"));
@@ -47,8 +57,8 @@ public final class RecordParser {
     // in PERMISSIVE mode, on a line of more than 20,480 fields (records whose line ends were lost).
     Column parsed = functions.when(fieldCountDiffers(rawSchema.size()).unary_$bang(), functions.from_csv(
         functions.col("record"), functions.lit(rawSchema.toDDL()), Map.of("mode", "PERMISSIVE", "escape", "\"")));
-    Dataset<Row> out = lines.withColumn("r", parsed);
-    return Check.classify(out, java.util.List.of(NOT_UTF8, NUL,
+    Dataset<Row> out = text(lines).withColumn("r", parsed);
+    return Check.classify(out, java.util.List.of(NUL,
         new Check("malformed_csv", "expected " + rawSchema.size() + " fields", functions.col("r").isNull()),
         new Check("malformed_csv", "unbalanced quotes (a quoted value broken by a line break?)",
             functions.length(functions.regexp_replace(functions.col("record"), "[^\"]", "")).mod(2).equalTo(1))));

@@ -101,12 +101,17 @@ public final class SourceIngestion {
    * batch small; a rejected line longer than {@link #KEPT_RECORD_CHARS} keeps its start only.
    */
   public static Dataset<Row> holdClassified(Dataset<Row> classified) {
-    Column record = functions.col("record");
-    Column kept = functions.when(functions.length(record).gt(KEPT_RECORD_CHARS),
+    return HeldFrames.hold(classified.withColumn("record",
+        functions.when(Check.isGood().unary_$bang(), kept(functions.col("record")))));
+  }
+
+  /** A line as the quarantine keeps it: whole, or its first {@link #KEPT_RECORD_CHARS} and how much was cut. */
+  static Column kept(Column record) {
+    Column length = functions.length(record);
+    return functions.when(length.gt(KEPT_RECORD_CHARS),
         functions.concat(functions.substring(record, 1, KEPT_RECORD_CHARS), functions.lit(" [... "),
-            functions.length(record).minus(KEPT_RECORD_CHARS).cast("string"), functions.lit(" more characters cut]")))
+            length.minus(KEPT_RECORD_CHARS).cast("string"), functions.lit(" more characters cut]")))
         .otherwise(record);
-    return HeldFrames.hold(classified.withColumn("record", functions.when(Check.isGood().unary_$bang(), kept)));
   }
 
   /**
