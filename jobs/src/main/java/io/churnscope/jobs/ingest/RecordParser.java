@@ -53,8 +53,9 @@ public final class RecordParser {
    * number of fields is {@code malformed_csv}.
    */
   public static Dataset<Row> csv(Dataset<Row> lines, StructType rawSchema) {
-    // Only a line with the right number of fields is parsed: the parser fails the whole query, even
-    // in PERMISSIVE mode, on a line of more than 20,480 fields (records whose line ends were lost).
+    // Only a line with the right number of fields is parsed: on a line of more fields than its
+    // maxColumns (20,480; records whose line ends were lost) the parser failed the whole query with
+    // MALFORMED_CSV_RECORD, even in PERMISSIVE mode, printing the line.
     Column parsed = functions.when(fieldCountDiffers(rawSchema.size()).unary_$bang(), functions.from_csv(
         functions.col("record"), functions.lit(rawSchema.toDDL()), Map.of("mode", "PERMISSIVE", "escape", "\"")));
     Dataset<Row> out = text(lines).withColumn("r", parsed);
