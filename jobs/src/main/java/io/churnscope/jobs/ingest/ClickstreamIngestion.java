@@ -94,7 +94,7 @@ final class ClickstreamIngestion {
           SourceIngestion.markDuplicates(resolved, SOURCE.keys(), earlierIds(spark, run, window)));
       try {
         IngestCounts counts = IngestCounts.of(classified);
-        counts.enforceQuarantineShare(SOURCE.name(), config);
+        counts.enforceQuarantineShare(SOURCE.name(), config, classified);
         Dataset<Row> good = classified.where(Check.isGood());
         SourceIngestion.publish(spark, run.lake(), StagedTables.USAGE_EVENTS, "source = 'clickstream'",
             events(good.where(col("message_type").isin("track", "page")), config), window);

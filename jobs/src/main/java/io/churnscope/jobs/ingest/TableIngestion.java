@@ -68,7 +68,7 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
               : SourceIngestion.earlierKeys(spark, run.lake(), table, window, source.keys())));
       try {
         IngestCounts counts = IngestCounts.of(classified);
-        counts.enforceQuarantineShare(source.name(), run.config());
+        counts.enforceQuarantineShare(source.name(), run.config(), classified);
         SourceIngestion.publish(spark, run.lake(), table, slice, project.apply(classified.where(Check.isGood())), window);
         SourceIngestion.quarantine(spark, run, source.name(), classified.where(Check.isGood().unary_$bang()), window);
         LOG.info(counts.describe(source.name()));

@@ -185,6 +185,24 @@ class BadFileCorpusTest extends SparkTestBase {
         + String.join("\n", wrong));
   }
 
+  /**
+   * With the quarantine-share gate on (the default), a file whose records are all bad stops the batch:
+   * the one-line failure names the source and the file most of the rejected records came from.
+   */
+  @Test
+  void aFileOfOnlyBadRecordsStopsTheBatchNamingTheFile() throws Exception {
+    Expectation pretty = corpus().stream().filter(e -> e.file().equals("clickstream/pretty-printed.json")).findFirst()
+        .orElseThrow();
+    Path lake = dir.resolve("gated");
+    deliver(lake, pretty);
+    RunContext strict = RunContext.start(RUN_DATE, new Lake(lake.toString()), ChurnscopeConfig.defaults());
+    IllegalStateException error = assertThrows(IllegalStateException.class, () -> new UsageIngest().run(spark(), strict));
+    String message = error.getMessage();
+    assertTrue(message.contains("quality.max-quarantine-share") && !message.contains("\n")
+        && message.contains("raw/clickstream/dt=2026-03-01/pretty-printed.json (8)"), message);
+    assertFalse(DeltaIO.exists(spark(), new Lake(lake.toString()).path(StagedTables.USAGE_EVENTS)), "nothing staged");
+  }
+
   /** Staged rows and quarantined rows by reason, per raw file. */
   private Map<String, Map<String, Long>> outcomesByFile(Lake lake) {
     Dataset<Row> all = null;
