@@ -92,7 +92,8 @@ public final class BillingIngest implements Stage {
             new Check("invalid_value", "quantity", col("quantity").lt(0)),
             new Check("invalid_value", "billing_interval", col("billing_interval").isin("month", "year").unary_$bang()),
             new Check("invalid_value", "status",
-                col("status").isin("trialing", "active", "past_due", "canceled").unary_$bang())),
+                col("status").isin("trialing", "active", "past_due", "canceled").unary_$bang()),
+            EventTime.future("updated_at", run.config())),
         true, rows -> rows.withColumn("amount", col("unit_amount").multiply(col("quantity")))).run(spark, run);
     StageResult invoices = new TableIngestion(INVOICES, StagedTables.INVOICES,
         List.of(new Check("unknown_currency", "currency", unknownCurrency),

@@ -69,6 +69,14 @@ final class ClickstreamIngestion {
     if (window.isEmpty()) {
       return StageResult.nothingToDo("clickstream: no new deliveries");
     }
+    try {
+      return ingest(spark, run, window);
+    } catch (Exception e) {
+      throw DeliveryFiles.unreadable(SOURCE.name(), e);
+    }
+  }
+
+  private StageResult ingest(SparkSession spark, RunContext run, IngestWindow window) {
     try (JobDescription label = JobDescription.set(spark, "ingest clickstream " + window.from() + ".." + window.to())) {
       ChurnscopeConfig config = run.config();
       Dataset<Row> typed = SourceIngestion.readTyped(spark, run.lake(), SOURCE, window)
@@ -86,7 +94,7 @@ final class ClickstreamIngestion {
           SourceIngestion.markDuplicates(resolved, SOURCE.keys(), earlierIds(spark, run, window)));
       try {
         IngestCounts counts = IngestCounts.of(classified);
-        counts.enforceQuarantineShare(SOURCE.name(), config);
+        counts.enforceQuarantineShare(SOURCE.name(), config, classified);
         Dataset<Row> good = classified.where(Check.isGood());
         SourceIngestion.publish(spark, run.lake(), StagedTables.USAGE_EVENTS, "source = 'clickstream'",
             events(good.where(col("message_type").isin("track", "page")), config), window);

@@ -65,7 +65,8 @@ public final class CrmIngest implements Stage {
   public StageResult run(SparkSession spark, RunContext run) {
     return new TableIngestion(ACCOUNTS, StagedTables.CRM_ACCOUNTS,
         List.of(new Check("invalid_value", "employee_count", col("employee_count").lt(0)),
-            new Check("negative_amount", "annual_revenue", col("annual_revenue").lt(0))),
+            new Check("negative_amount", "annual_revenue", col("annual_revenue").lt(0)),
+            EventTime.future("last_modified_at", run.config())),
         false,
         rows -> rows.withColumn("owner_key", Pseudonyms.key(col("owner_email"), run.config())))
         .run(spark, run);

@@ -19,12 +19,21 @@ public final class EventTime {
 
   public static List<Check> checks(ChurnscopeConfig config) {
     int lateness = IngestSettings.MAX_LATENESS_DAYS.from(config);
-    int skewHours = IngestSettings.MAX_CLOCK_SKEW_HOURS.from(config);
     return List.of(
         new Check("too_late", "event_ts more than " + lateness + " days before its delivery",
             to_date(col("event_ts")).lt(date_sub(col("ingest_date"), lateness))),
-        new Check("future_timestamp", "event_ts after its delivery day by more than " + skewHours + " h",
-            col("event_ts").gt(expr("timestamp(date_add(ingest_date, 1)) + make_interval(0, 0, 0, 0, " + skewHours + ")"))));
+        future("event_ts", config));
+  }
+
+  /**
+   * {@code future_timestamp} for a record stamped more than {@code ingest.max-clock-skew-hours} after
+   * the end of its delivery day: a change, ticket or response cannot be exported before it happened
+   * (a year-2999 placeholder would otherwise be staged as a real time).
+   */
+  public static Check future(String column, ChurnscopeConfig config) {
+    int skewHours = IngestSettings.MAX_CLOCK_SKEW_HOURS.from(config);
+    return new Check("future_timestamp", column + " after its delivery day by more than " + skewHours + " h",
+        col(column).gt(expr("timestamp(date_add(ingest_date, 1)) + make_interval(0, 0, 0, 0, " + skewHours + ")")));
   }
 
   /** The oldest event date a batch can hold: what cross-delivery de-duplication must look back to. */

@@ -27,10 +27,18 @@ public record Field(String name, String rawPath, DataType type, boolean required
     return new Field(name, rawPath, type, false);
   }
 
-  /** The raw text of the field in the parsed struct {@code r}, trimmed; null when absent or blank. */
+  /**
+   * The raw text of the field in the parsed struct {@code r}, trimmed; null when absent, blank or a
+   * database export's null marker ({@link #NULL_MARKERS}) — else a key {@code NULL} would be staged
+   * as an account of that name.
+   */
   public Column extract() {
-    return functions.nullif(functions.trim(functions.col("r." + rawPath)), functions.lit(""));
+    Column text = functions.trim(functions.col("r." + rawPath));
+    return functions.when(text.isin(NULL_MARKERS.toArray()).unary_$bang(), text);
   }
+
+  /** Texts that mean "no value": empty, and what SQL clients and {@code COPY} write for a null. */
+  static final java.util.List<String> NULL_MARKERS = java.util.List.of("", "NULL", "null", "\\N");
 
   /** The column holding the extracted raw text. */
   public Column raw() {

@@ -1,9 +1,11 @@
 package io.churnscope.jobs.ingest;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * Records in, published and quarantined for one batch, with the quarantine broken down by reason.
@@ -35,13 +37,27 @@ public record IngestCounts(long in, long out, long quarantined, Map<String, Long
    * rate) passes, 2 of 3 fail, and on thousands of records this is the plain threshold.
    */
   public void enforceQuarantineShare(String source, io.churnscope.common.config.ChurnscopeConfig config) {
+    enforceQuarantineShare(source, config, null);
+  }
+
+  /** As above; the message also names the files most of the rejected records of {@code classified} came from. */
+  public void enforceQuarantineShare(String source, io.churnscope.common.config.ChurnscopeConfig config,
+      Dataset<Row> classified) {
     double max = QualitySettings.MAX_QUARANTINE_SHARE.from(config);
     if (exceedsShare(max)) {
       throw new IllegalStateException(String.format(
           "%s: %d of %d records (%.1f %%) failed their checks, more than quality.max-quarantine-share = %.1f %%; "
               + "nothing of this batch was published. Reasons: %s", source, quarantined, in, 100.0 * quarantined / in,
-          100.0 * max, byReason));
+          100.0 * max, byReason) + (classified == null ? "" : ". " + worstFiles(classified)));
     }
+  }
+
+  /** The (at most three) files holding most of a batch's rejected records: where to look first. */
+  static String worstFiles(Dataset<Row> classified) {
+    List<String> files = classified.where(Check.isGood().unary_$bang()).groupBy("source_file").count()
+        .orderBy(functions.desc("count"), functions.asc("source_file")).limit(3).collectAsList().stream()
+        .map(row -> row.getString(0) + " (" + row.getLong(1) + ")").toList();
+    return "Most in " + String.join(", ", files);
   }
 
   /** How unlikely a bad count must be at the maximum share before a batch fails. */

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.UserError;
 import io.churnscope.common.lake.Lake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,13 +37,16 @@ public final class RawDeliveries {
       }
       for (FileStatus status : fs.listStatus(root)) {
         String name = status.getPath().getName();
-        if (status.isDirectory() && name.startsWith("dt=")) {
-          try {
-            dates.add(LocalDate.parse(name.substring(3)));
-          } catch (DateTimeParseException e) {
-            // Not a delivery partition (a stray folder): leave it alone.
-          }
+        if (isHidden(name)) {
+          continue;
         }
+        LocalDate date = status.isDirectory() && name.startsWith("dt=") ? parseDate(name.substring(3)) : null;
+        if (date == null) {
+          // Left alone, its records would be silently never ingested.
+          throw new UserError(status.getPath() + " is not a delivery partition: every delivery of raw/" + rawDir
+              + " goes into a folder dt=YYYY-MM-DD; move it into one (or remove it) and re-run");
+        }
+        dates.add(date);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + root, e);
@@ -50,21 +55,49 @@ public final class RawDeliveries {
     return dates;
   }
 
+  /** Names Spark and Hadoop skip too: {@code _SUCCESS}, {@code .crc} files, {@code _temporary/}. */
+  static boolean isHidden(String name) {
+    return name.startsWith("_") || name.startsWith(".");
+  }
+
+  private static LocalDate parseDate(String text) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
   /**
    * Lines of the given deliveries as {@code record} (the line), {@code ingest_date} and
-   * {@code source_file}; blank lines and CSV header lines are left out.
+   * {@code source_file}; blank lines and CSV header lines are left out. A UTF-8 byte-order mark
+   * starting a file is removed (it would otherwise make the header or the first JSON line unreadable).
+   * A line longer than any record of a feed (its line ends were lost, or the file is not text) is
+   * {@code oversized_record} and only its start is kept, here, before any other expression copies it:
+   * parsing and checking a 50 MB line whole took a minute, and the quarantine needs only its start.
    */
   public static Dataset<Row> lines(SparkSession spark, Lake lake, String rawDir, List<LocalDate> dates, String csvHeader) {
     String[] paths = dates.stream().map(d -> lake.rawDelivery(rawDir, d)).toArray(String[]::new);
     Dataset<Row> text = spark.read().option("basePath", lake.raw(rawDir)).text(paths);
-    Dataset<Row> lines = text.select(
-        functions.col("value").as("record"),
+    Column value = functions.col("value");
+    Dataset<Row> cut = text.select(
+        functions.when(functions.length(value).gt(MAX_RECORD_CHARS), SourceIngestion.kept(value)).otherwise(value).as("value"),
+        functions.length(value).gt(MAX_RECORD_CHARS).as("_oversized"),
         functions.col("dt").cast("date").as("ingest_date"),
         functions.col("_metadata.file_path").as("source_file"));
+    Dataset<Row> lines = Check.classify(cut.select(
+        functions.when(functions.col("value").startsWith("\uFEFF"), functions.substring(functions.col("value"), 2, Integer.MAX_VALUE))
+            .otherwise(functions.col("value")).as("record"),
+        functions.col("_oversized"), functions.col("ingest_date"), functions.col("source_file")),
+        List.of(new Check("oversized_record", "longer than " + MAX_RECORD_CHARS + " characters", functions.col("_oversized"))))
+        .drop("_oversized");
     lines = lines.where(functions.length(functions.trim(functions.col("record"))).gt(0));
     if (csvHeader != null) {
       lines = lines.where(functions.col("record").notEqual(csvHeader));
     }
     return lines;
   }
+
+  /** Far above any feed's record (a few hundred characters; a clickstream event a few thousand). */
+  static final int MAX_RECORD_CHARS = 1_000_000;
 }

@@ -29,8 +29,12 @@ public final class SourceIngestion {
 
   private SourceIngestion() {}
 
-  /** Lines of the batch, parsed, with presence and type checks applied and the fields typed. */
+  /**
+   * Lines of the batch, parsed, with presence and type checks applied and the fields typed. The
+   * batch's files are checked first ({@link DeliveryFiles}): a file that is not the feed's fails the run.
+   */
   public static Dataset<Row> readTyped(SparkSession spark, Lake lake, RawSource source, IngestWindow window) {
+    DeliveryFiles.check(spark, lake, source, window.dates());
     Dataset<Row> lines = RawDeliveries.lines(spark, lake, source.rawDir(), window.dates(), source.csvHeader());
     Dataset<Row> parsed = source.isCsv()
         ? RecordParser.csv(lines, RecordParser.strings(source.csvColumns().toArray(String[]::new)))
@@ -94,12 +98,28 @@ public final class SourceIngestion {
    * ({@link HeldFrames}: a cached batch would be computed again after each write, since it was read
    * partly from the table being written). Release it with {@link HeldFrames#release}. A good row
    * keeps no copy of its raw line (only quarantined rows need it), which keeps a history backfill's
-   * batch small.
+   * batch small; a rejected line longer than {@link #KEPT_RECORD_CHARS} keeps its start only.
    */
   public static Dataset<Row> holdClassified(Dataset<Row> classified) {
-    return HeldFrames.hold(classified
-        .withColumn("record", functions.when(Check.isGood().unary_$bang(), functions.col("record"))));
+    return HeldFrames.hold(classified.withColumn("record",
+        functions.when(Check.isGood().unary_$bang(), kept(functions.col("record")))));
   }
+
+  /** A line as the quarantine keeps it: whole, or its first {@link #KEPT_RECORD_CHARS} and how much was cut. */
+  static Column kept(Column record) {
+    Column length = functions.length(record);
+    return functions.when(length.gt(KEPT_RECORD_CHARS),
+        functions.concat(functions.substring(record, 1, KEPT_RECORD_CHARS), functions.lit(" [... "),
+            length.minus(KEPT_RECORD_CHARS).cast("string"), functions.lit(" more characters cut]")))
+        .otherwise(record);
+  }
+
+  /**
+   * How much of a rejected line the quarantine keeps: far more than any feed's record (a few hundred
+   * characters), far less than a file whose line ends were lost (one 50 MB "line", which would
+   * otherwise be held in memory and written to the quarantine whole).
+   */
+  static final int KEPT_RECORD_CHARS = 10_000;
 
   /** Marks records whose account is not in the CRM as {@code unknown_account}. */
   public static Dataset<Row> markUnknownAccounts(Dataset<Row> records, Dataset<Row> knownAccountIds) {

@@ -58,11 +58,13 @@ public final class SupportIngest implements Stage {
   @Override
   public StageResult run(SparkSession spark, RunContext run) {
     StageResult tickets = new TableIngestion(TICKETS, StagedTables.SUPPORT_TICKETS,
-        List.of(new Check("invalid_value", "csat", col("csat").lt(1).or(col("csat").gt(5)))),
+        List.of(new Check("invalid_value", "csat", col("csat").lt(1).or(col("csat").gt(5))),
+            EventTime.future("created_at", run.config())),
         true, rows -> rows.withColumn("user_key", Pseudonyms.key(col("user_id"), run.config())))
         .run(spark, run);
     StageResult nps = new TableIngestion(NPS, StagedTables.NPS_RESPONSES,
-        List.of(new Check("invalid_value", "score", col("score").lt(0).or(col("score").gt(10)))),
+        List.of(new Check("invalid_value", "score", col("score").lt(0).or(col("score").gt(10))),
+            EventTime.future("responded_at", run.config())),
         true, rows -> rows.withColumn("user_key", Pseudonyms.key(col("user_id"), run.config())))
         .run(spark, run);
     return tickets.plus(nps);

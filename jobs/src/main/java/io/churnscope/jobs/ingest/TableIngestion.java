@@ -41,8 +41,12 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
       LOG.info("{}: no new deliveries", source.name());
       return StageResult.nothingToDo(source.name() + ": no new deliveries");
     }
-    Dataset<Row> typed = SourceIngestion.readTyped(spark, run.lake(), source, window);
-    StageResult result = ingest(spark, run, window, typed);
+    StageResult result;
+    try {
+      result = ingest(spark, run, window, SourceIngestion.readTyped(spark, run.lake(), source, window));
+    } catch (Exception e) {
+      throw DeliveryFiles.unreadable(source.name(), e);
+    }
     window.advance(spark, run);
     return result;
   }
@@ -64,7 +68,7 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
               : SourceIngestion.earlierKeys(spark, run.lake(), table, window, source.keys())));
       try {
         IngestCounts counts = IngestCounts.of(classified);
-        counts.enforceQuarantineShare(source.name(), run.config());
+        counts.enforceQuarantineShare(source.name(), run.config(), classified);
         SourceIngestion.publish(spark, run.lake(), table, slice, project.apply(classified.where(Check.isGood())), window);
         SourceIngestion.quarantine(spark, run, source, classified.where(Check.isGood().unary_$bang()), window);
         LOG.info(counts.describe(source.name()));
