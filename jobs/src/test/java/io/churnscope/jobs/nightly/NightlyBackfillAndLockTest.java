@@ -150,7 +150,8 @@ class NightlyBackfillAndLockTest extends SparkTestBase {
       command.addAll(Arrays.asList(System.getProperty("churnscope.jvm.opens").trim().split("\\s+")));
       command.addAll(List.of("-Dspark.master=local[1]", "-Dspark.ui.enabled=false", "-Dlog4j2.level=WARN",
           "-cp", System.getProperty("java.class.path"), "io.churnscope.jobs.Churnscope",
-          "nightly", "--lake", held.root(), "--run-date", "2026-10-31", "--stages", "ingest-crm"));
+          "nightly", "--lake", held.root(), "--run-date", "2026-10-31", "--stages", "ingest-crm",
+          "--set", "privacy.pseudonym-salt=a-test-secret"));
       Path out = dir.resolve("refused-out.txt");
       Path err = dir.resolve("refused-err.txt");
       Process second = new ProcessBuilder(command).directory(dir.toFile())
