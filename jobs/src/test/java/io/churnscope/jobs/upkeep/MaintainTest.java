@@ -156,10 +156,20 @@ class MaintainTest extends SparkTestBase {
     assertTrue(assertThrows(UserError.class, unknown::validate).getMessage().startsWith("--tables: unknown table 'marts.nope'"));
   }
 
+  /**
+   * The stage is off unless conf turns it on; in the DAG it comes after every stage that writes a
+   * table and just before the catalog publishes them, reading every table and writing none.
+   */
   @Test
-  void theNightlyStageIsOffByDefault() {
+  void theNightlyStageIsOffByDefaultAndRunsJustBeforeTheCatalog() {
     RunContext run = RunContext.start(LocalDate.parse("2026-10-03"), new Lake(dir.toString()), ChurnscopeConfig.defaults());
     assertTrue(new MaintainStage().run(spark(), run).message().startsWith("off (maintain.nightly = false"));
+    List<String> dag = io.churnscope.jobs.nightly.NightlyJob.dag().stream().map(io.churnscope.common.run.Stage::name).toList();
+    assertEquals(dag.indexOf("publish-catalog") - 1, dag.indexOf("maintain-lake"), dag.toString());
+    for (io.churnscope.common.run.Stage stage : io.churnscope.jobs.nightly.NightlyJob.dag().subList(dag.indexOf("maintain-lake"), dag.size())) {
+      assertEquals(List.of(), stage.dataFlow().writes(), stage.name() + " comes after maintain-lake and writes no table");
+    }
+    assertEquals(PublishedTables.all(), new MaintainStage().dataFlow().reads());
   }
 
   // --- the lake -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import com.beust.jcommander.Parameter;
 import io.churnscope.common.UserError;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
+import io.churnscope.common.config.MaintainSettings;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.generator.SampleLakeGenerator;
 import io.churnscope.jobs.nightly.NightlyJob;
@@ -22,19 +23,21 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Command {@code bench-upkeep} (run by {@code bench/upkeep}): the lake's size on disk after each of
- * N consecutive nightlies, on two copies of one generated lake — one never maintained, one with
- * {@code maintain} after every nightly — and writes {@code bench/results/upkeep-<timestamp>.md}.
+ * N consecutive nightlies, never maintained, beside its size had {@code maintain} run after that
+ * night; writes {@code bench/results/upkeep-<timestamp>.md}, rewritten after every night so a run
+ * stopped by {@code --max-minutes} (or by hand) keeps what it measured.
  *
- * <p>The nights alternate between the two lakes, and the results file is rewritten after each
- * pair, so a run stopped by {@code --max-minutes} (or by hand) still compares both at the same night.
+ * <p>One lake runs the nightlies; after each night a copy of it (raw deliveries left out) is
+ * maintained and measured. A nightly costs minutes on two shared cores, so this measures twice the
+ * nights that a second lake with its own nightlies would. The maintained copy differs from a lake
+ * maintained every night only in its Delta logs (which would also hold the earlier nights'
+ * {@code OPTIMIZE} and {@code VACUUM} commits, a few KB a table and night) and in how often the
+ * quarantine's small files were compacted (once instead of nightly).
  *
- * <p>The bench's nights are a minute apart, not a day: VACUUM runs with retention 0
- * ({@code maintain.vacuum.below-delta-minimum}), and {@code maintain} runs after the nightly's
- * {@code publish-catalog}, when the catalog reads the live files. Run inside the nightly (the
- * {@code maintain-lake} stage, before the publish), the catalog it must respect is the previous
- * night's, removed minutes earlier; Delta rounds a retention to whole hours, so that run would keep
- * everything the compressed bench wrote in the last hour. A production lake, nights a day apart and
- * retention 168 hours, keeps about seven nights of removed files on top of the maintained size.
+ * <p>The bench's nights are minutes apart, not a day: VACUUM runs with retention 0
+ * ({@code maintain.vacuum.below-delta-minimum}) after {@code publish-catalog}, when the catalog reads
+ * the live files. A production lake with the default retention of 168 hours keeps about seven
+ * nights of removed files on top of the maintained size.
  */
 public final class UpkeepBench {
   public static class Args extends JobArgs {
@@ -76,9 +79,9 @@ public final class UpkeepBench {
     }
   }
 
-  /** One night on both lakes: the Delta zones' size (raw excluded: both lakes hold the same deliveries). */
+  /** One night: the Delta zones' size (raw excluded: the deliveries are the same either way). */
   record Night(int night, LocalDate date, long without, long with, long filesWithout, long filesWith,
-      long nightlyMsWithout, long nightlyMsWith, long maintainMs) {}
+      long nightlyMs, long maintainMs) {}
 
   private UpkeepBench() {}
 
@@ -90,15 +93,14 @@ public final class UpkeepBench {
     long started = System.nanoTime();
     Path work = Path.of(args.work).toAbsolutePath();
     BenchJob.deleteTree(work);
-    Path without = work.resolve("without");
-    Path with = work.resolve("with");
+    Path lake = work.resolve("lake");
+    Path maintained = work.resolve("maintained");
     SampleLakeGenerator.Args generate = new SampleLakeGenerator.Args();
-    JCommander.newBuilder().addObject(generate).build().parse("--lake", without.toString(), "--scale", String.valueOf(args.scale),
+    JCommander.newBuilder().addObject(generate).build().parse("--lake", lake.toString(), "--scale", String.valueOf(args.scale),
         "--usage-days", String.valueOf(args.historyDays + args.nights), "--history-months", String.valueOf(args.historyMonths),
         "--end-date", args.endDate.toString());
     SampleLakeGenerator.run(spark, generate);
-    copyTree(without, with);
-    long rawBytes = bytes(without.resolve("raw"));
+    long rawBytes = bytes(lake.resolve("raw"));
 
     List<Night> nights = new ArrayList<>();
     for (int night = 0; night <= args.nights; night++) {
@@ -107,14 +109,15 @@ public final class UpkeepBench {
       }
       LocalDate date = args.endDate.minusDays(args.nights - night);
       long t0 = System.nanoTime();
-      NightlyJob.run(spark, nightly(args, without, date));
+      NightlyJob.run(spark, nightly(args, lake, date));
       long t1 = System.nanoTime();
-      NightlyJob.run(spark, nightly(args, with, date));
+      BenchJob.deleteTree(maintained);
+      copyTree(lake, maintained, "raw", "_logs");
       long t2 = System.nanoTime();
-      MaintainJob.run(spark, maintain(args, with));
+      MaintainJob.run(spark, maintain(args, maintained));
       long t3 = System.nanoTime();
-      nights.add(new Night(night, date, bytes(without, "raw", "_logs"), bytes(with, "raw", "_logs"),
-          dataFiles(without), dataFiles(with), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000));
+      nights.add(new Night(night, date, bytes(lake, "raw", "_logs"), bytes(maintained, "raw", "_logs"),
+          dataFiles(lake), dataFiles(maintained), (t1 - t0) / 1_000_000, (t3 - t2) / 1_000_000));
       write(args, nights, rawBytes, (System.nanoTime() - started) / 1_000_000_000);
     }
     Path md = write(args, nights, rawBytes, (System.nanoTime() - started) / 1_000_000_000);
@@ -138,8 +141,8 @@ public final class UpkeepBench {
     maintain.lake = lake.toString();
     maintain.conf = args.conf;
     maintain.overrides.putAll(args.overrides);
-    maintain.overrides.put("maintain.vacuum.retention-hours", "0");
-    maintain.overrides.put("maintain.vacuum.below-delta-minimum", "true");
+    maintain.overrides.put(MaintainSettings.RETENTION_HOURS.path(), "0");
+    maintain.overrides.put(MaintainSettings.BELOW_DELTA_MINIMUM.path(), "true");
     return maintain;
   }
 
@@ -147,21 +150,22 @@ public final class UpkeepBench {
     StringBuilder md = new StringBuilder("# Lake size after consecutive nightlies, with and without `maintain`\n\n");
     md.append(String.format("Scale %s, %d days of usage history and %d months of billing before the first night; "
         + "%d of %d nights measured in %d min (2 shared cores). The Delta zones on disk (raw deliveries excluded: "
-        + "%.1f MB, the same in both lakes). `maintain` after every nightly, retention 0 (the nights are a minute apart).%n%n",
+        + "%.1f MB). After each nightly, a copy of the lake is maintained (retention 0: the nights are minutes apart) "
+        + "and measured.%n%n",
         BenchJob.fmt(args.scale), args.historyDays, args.historyMonths, Math.max(0, nights.size() - 1), args.nights,
         seconds / 60, rawBytes / 1e6));
-    md.append("| night | run date | without: MB | data files | with maintain: MB | data files | nightly s (without / with) | maintain s |\n");
+    md.append("| night | run date | never maintained: MB | data files | maintained after the night: MB | data files | nightly s | maintain s |\n");
     md.append("|---|---|---|---|---|---|---|---|\n");
     for (Night n : nights) {
-      md.append(String.format("| %s | %s | %.2f | %d | %.2f | %d | %.0f / %.0f | %.1f |%n", n.night() == 0 ? "0 (backfill)" : n.night(),
-          n.date(), n.without() / 1e6, n.filesWithout(), n.with() / 1e6, n.filesWith(), n.nightlyMsWithout() / 1000.0,
-          n.nightlyMsWith() / 1000.0, n.maintainMs() / 1000.0));
+      md.append(String.format("| %s | %s | %.2f | %d | %.2f | %d | %.0f | %.1f |%n", n.night() == 0 ? "0 (backfill)" : n.night(),
+          n.date(), n.without() / 1e6, n.filesWithout(), n.with() / 1e6, n.filesWith(), n.nightlyMs() / 1000.0,
+          n.maintainMs() / 1000.0));
     }
     if (nights.size() > 2) {
       Night first = nights.get(1);
       Night last = nights.get(nights.size() - 1);
       int span = last.night() - first.night();
-      md.append(String.format("%nGrowth per night from night 1 to %d: without %.2f MB, with maintain %.2f MB.%n", last.night(),
+      md.append(String.format("%nGrowth per night from night 1 to %d: never maintained %.2f MB, maintained %.2f MB.%n", last.night(),
           (last.without() - first.without()) / 1e6 / span, (last.with() - first.with()) / 1e6 / span));
     }
     Path file = Path.of(args.out, "upkeep-" + args.stamp + ".md");
@@ -188,14 +192,15 @@ public final class UpkeepBench {
     return List.of(skipped).contains(top);
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  /** Copies a lake, modification times kept (VACUUM reads them for files the log does not know), without the skipped top folders. */
+  private static void copyTree(Path from, Path to, String... skipped) throws IOException {
     try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
+      for (Path p : paths.filter(p -> p.equals(from) || !skippedTop(from, p, skipped)).toList()) {
         Path target = to.resolve(from.relativize(p).toString());
         if (Files.isDirectory(p)) {
           Files.createDirectories(target);
         } else {
-          Files.copy(p, target);
+          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
     }
