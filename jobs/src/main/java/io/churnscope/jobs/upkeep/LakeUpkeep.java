@@ -41,7 +41,7 @@ final class LakeUpkeep {
 
     String total() {
       long optimized = tables.stream().filter(t -> t.compactedFrom() > 0).count();
-      long skipped = tables.stream().filter(t -> t.retentionHours() < 0).count();
+      long skipped = tables.stream().filter(t -> t.retentionHours() == TableUpkeep.NOT_VACUUMED).count();
       return "total: " + tables.size() + " tables, " + filesRemoved() + " files removed, " + size(bytesBefore()) + " → "
           + size(bytesAfter()) + ", " + optimized + " optimized" + (skipped == 0 ? "" : ", " + skipped + " not vacuumed")
           + (absent.isEmpty() ? "" : "; not created yet: " + absent.size());

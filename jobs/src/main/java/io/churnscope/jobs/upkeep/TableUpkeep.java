@@ -33,29 +33,39 @@ final class TableUpkeep {
    * @param filesRemoved data files VACUUM deleted
    * @param bytesBefore the table folder's size before (data, log, manifests)
    * @param bytesAfter and after
-   * @param retentionHours the retention VACUUM ran with, in hours (-1: not vacuumed)
+   * @param retentionHours the retention VACUUM ran with, in hours ({@link #NOT_VACUUMED}: unsafe,
+   *     {@link #NOTHING_TO_VACUUM}: every data file is live)
    * @param note why the retention was lengthened or VACUUM skipped, or ""
    */
   record Outcome(TableSpec table, long compactedFrom, long compactedTo, int filesRemoved, long bytesBefore,
       long bytesAfter, long retentionHours, String note) {
     String line() {
       String optimize = compactedFrom > 0 ? "; OPTIMIZE " + compactedFrom + " → " + compactedTo + " files" : "";
-      String vacuum = retentionHours < 0 ? "; VACUUM skipped" : "; VACUUM retention " + retentionHours + " h";
+      String vacuum = retentionHours == NOT_VACUUMED ? "; VACUUM skipped"
+          : retentionHours == NOTHING_TO_VACUUM ? "; nothing to vacuum" : "; VACUUM retention " + retentionHours + " h";
       return String.format("%-36s %5d files removed, %s → %s%s%s%s", table.qualifiedName(), filesRemoved,
           LakeUpkeep.size(bytesBefore), LakeUpkeep.size(bytesAfter), optimize, vacuum, note.isEmpty() ? "" : " (" + note + ")");
     }
   }
+
+  static final long NOT_VACUUMED = -1;
+  static final long NOTHING_TO_VACUUM = -2;
 
   private TableUpkeep() {}
 
   static Outcome maintain(SparkSession spark, TableSpec table, String path, MaintainSettings settings,
       PublishedVersions published, Configuration hadoop) {
     DiskUse before = DiskUse.of(path, hadoop);
-    long[] compacted = optimizeIfSmallFiles(spark, path, settings, before);
-    PinnedFiles.Requirement pins = PinnedFiles.of(path, table.qualifiedName(), published, hadoop, System.currentTimeMillis());
-    long hours = -1;
-    String note;
-    if (pins.unsafe() != null) {
+    long liveFiles = DeltaTable.forPath(spark, path).detail().first().<Long>getAs("numFiles");
+    long[] compacted = optimizeIfSmallFiles(spark, path, settings, before, liveFiles);
+    long hours = NOT_VACUUMED;
+    String note = "";
+    PinnedFiles.Requirement pins;
+    if (compacted[0] == 0 && before.dataFiles().size() == liveFiles) {
+      // Every data file on disk is live: VACUUM has nothing to delete (it would still list the
+      // folder and run a few Spark jobs). An orphan that is not a Parquet file waits for a night with garbage.
+      hours = NOTHING_TO_VACUUM;
+    } else if ((pins = PinnedFiles.of(path, table.qualifiedName(), published, hadoop, System.currentTimeMillis())).unsafe() != null) {
       note = "not vacuumed: " + pins.unsafe();
     } else {
       hours = Math.max(settings.retentionHours(), pins.hours());
@@ -73,9 +83,8 @@ final class TableUpkeep {
    * (Delta's OPTIMIZE leaves a partition of one file alone) and they average under the size limit.
    * Returns the live file count before and after, or {0, 0} when nothing was done.
    */
-  private static long[] optimizeIfSmallFiles(SparkSession spark, String path, MaintainSettings settings, DiskUse disk) {
-    DeltaTable delta = DeltaTable.forPath(spark, path);
-    long liveFiles = delta.detail().first().<Long>getAs("numFiles");
+  private static long[] optimizeIfSmallFiles(SparkSession spark, String path, MaintainSettings settings, DiskUse disk,
+      long liveFiles) {
     if (liveFiles < settings.optimizeMinFiles()) {
       return new long[] {0, 0};
     }
@@ -91,7 +100,7 @@ final class TableUpkeep {
     if (compactable.size() < settings.optimizeMinFiles() || averageMb >= settings.optimizeMaxAverageFileMb()) {
       return new long[] {0, 0};
     }
-    delta.optimize().executeCompaction();
+    DeltaTable.forPath(spark, path).optimize().executeCompaction();
     return new long[] {liveFiles, DeltaTable.forPath(spark, path).detail().first().<Long>getAs("numFiles")};
   }
 
