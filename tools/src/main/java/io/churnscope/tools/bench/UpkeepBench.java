@@ -65,8 +65,12 @@ public final class UpkeepBench {
     @Parameter(names = "--work", description = "Where the lakes go (deleted at the end unless --keep-lakes).")
     public String work = "bench/work/upkeep";
 
-    @Parameter(names = "--keep-lakes", description = "Keep the two lakes.")
+    @Parameter(names = "--keep-lakes", description = "Keep the lake and its maintained copy.")
     public boolean keepLakes;
+
+    @Parameter(names = "--resume-after",
+        description = "Keep the lake a stopped run left under --work, whose nightlies ran up to this night (0 = the backfill), and go on from the next.")
+    public int resumeAfter = -1;
 
     final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
 
@@ -92,24 +96,28 @@ public final class UpkeepBench {
   public static void run(SparkSession spark, Args args) throws Exception {
     long started = System.nanoTime();
     Path work = Path.of(args.work).toAbsolutePath();
-    BenchJob.deleteTree(work);
     Path lake = work.resolve("lake");
     Path maintained = work.resolve("maintained");
-    SampleLakeGenerator.Args generate = new SampleLakeGenerator.Args();
-    JCommander.newBuilder().addObject(generate).build().parse("--lake", lake.toString(), "--scale", String.valueOf(args.scale),
-        "--usage-days", String.valueOf(args.historyDays + args.nights), "--history-months", String.valueOf(args.historyMonths),
-        "--end-date", args.endDate.toString());
-    SampleLakeGenerator.run(spark, generate);
+    if (args.resumeAfter < 0) {
+      BenchJob.deleteTree(work);
+      SampleLakeGenerator.Args generate = new SampleLakeGenerator.Args();
+      JCommander.newBuilder().addObject(generate).build().parse("--lake", lake.toString(), "--scale", String.valueOf(args.scale),
+          "--usage-days", String.valueOf(args.historyDays + args.nights), "--history-months", String.valueOf(args.historyMonths),
+          "--end-date", args.endDate.toString());
+      SampleLakeGenerator.run(spark, generate);
+    }
     long rawBytes = bytes(lake.resolve("raw"));
 
     List<Night> nights = new ArrayList<>();
-    for (int night = 0; night <= args.nights; night++) {
-      if (night > 1 && args.maxMinutes > 0 && (System.nanoTime() - started) / 60e9 > args.maxMinutes) {
+    for (int night = Math.max(0, args.resumeAfter); night <= args.nights; night++) {
+      if (night > Math.max(1, args.resumeAfter + 1) && args.maxMinutes > 0 && (System.nanoTime() - started) / 60e9 > args.maxMinutes) {
         break;
       }
       LocalDate date = args.endDate.minusDays(args.nights - night);
       long t0 = System.nanoTime();
-      NightlyJob.run(spark, nightly(args, lake, date));
+      if (night > args.resumeAfter) {
+        NightlyJob.run(spark, nightly(args, lake, date));
+      }
       long t1 = System.nanoTime();
       BenchJob.deleteTree(maintained);
       copyTree(lake, maintained, "raw", "_logs");
