@@ -38,6 +38,9 @@ public final class Churnscope {
     }
     commands.put("sql", new Command("run Spark SQL on a local lake's tables by name (marts.churn_metrics, ...)",
         io.churnscope.jobs.catalog.SqlJob::main));
+    commands.put("maintain", new Command(
+        "lake upkeep: OPTIMIZE small files, VACUUM files no published reader or recent snapshot needs (maintain.*)",
+        io.churnscope.jobs.upkeep.MaintainJob::main));
     commands.put("data-dictionary", new Command("write the data dictionary (every table and column) to a markdown file",
         argv -> io.churnscope.jobs.catalog.DataDictionary.write(argv, NightlyJob.dag())));
     commands.put("ingest-mapped", new Command(

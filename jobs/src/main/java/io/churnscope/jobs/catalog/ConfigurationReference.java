@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.churnscope.common.config.CatalogSettings;
+import io.churnscope.common.config.MaintainSettings;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.config.ConfigKey;
 import io.churnscope.common.config.LakeSettings;
@@ -41,7 +42,7 @@ public final class ConfigurationReference {
   /** The product's settings classes, in the order of the reference. */
   public static final List<Class<?>> PRODUCT_SETTINGS = List.of(LakeSettings.class, RunLockSettings.class,
       SparkSettings.class, SubscriptionSettings.class, PrivacySettings.class, IngestSettings.class, QualitySettings.class,
-      DimensionSettings.class, CatalogSettings.class, HotspotSettings.class, NightlyHotspotSettings.class,
+      DimensionSettings.class, CatalogSettings.class, MaintainSettings.class, HotspotSettings.class, NightlyHotspotSettings.class,
       EngagementSettings.class, TrialEngagementSettings.class, CsSignalSettings.class, HealthSettings.class,
       HealthBackfillSettings.class, ActionSettings.class, ChurnModelSettings.class, CubeSettings.class);
 

@@ -21,9 +21,9 @@ import org.apache.hadoop.fs.Path;
  * keeps its manifest and its file list: refreshing them costs a few Spark jobs per table, and in a
  * nightly most tables do not change (no CRM delivery, a mart whose inputs did not move).
  */
-final class PublishedVersions {
-  /** A table as last published. */
-  record Published(long version, List<String> files) {}
+public final class PublishedVersions {
+  /** A table as last published: the DuckDB catalog's view reads exactly these files. */
+  public record Published(long version, List<String> files) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
@@ -36,7 +36,7 @@ final class PublishedVersions {
     this.tables = tables;
   }
 
-  static PublishedVersions load(Lake lake, Configuration hadoop) {
+  public static PublishedVersions load(Lake lake, Configuration hadoop) {
     Path file = new Path(lake.root(), "_catalog/published_versions.json");
     try {
       FileSystem fs = file.getFileSystem(hadoop);
@@ -56,6 +56,14 @@ final class PublishedVersions {
   List<String> unchanged(String table, long version) {
     Published published = tables.get(table);
     return published != null && published.version() == version ? published.files() : null;
+  }
+
+  /**
+   * What the catalog last published for the table, if anything: the files {@code maintain} must
+   * keep while the DuckDB catalog names them.
+   */
+  public java.util.Optional<Published> published(String table) {
+    return java.util.Optional.ofNullable(tables.get(table));
   }
 
   void publish(String table, long version, List<String> files) {

@@ -33,6 +33,7 @@ import io.churnscope.jobs.subscriptions.CohortRetentionStage;
 import io.churnscope.jobs.subscriptions.MrrLedgerStage;
 import io.churnscope.jobs.subscriptions.TrialConversionStage;
 import java.time.LocalDate;
+import io.churnscope.jobs.upkeep.MaintainStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,8 @@ import org.apache.spark.sql.SparkSession;
 public final class NightlyJob {
   /**
    * The DAG, in dependency order: CRM first (other sources check accounts against it); the run
-   * report last, so its manifest section holds every other stage of the night.
+   * report last, so its manifest section holds every other stage of the night; lake upkeep (off by
+   * default) after every stage that writes a table, before the catalog publishes them.
    */
   public static List<Stage> dag() {
     return List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest(),
@@ -64,7 +66,7 @@ public final class NightlyJob {
         new MrrLedgerStage(), new ChurnMetricsStage(), new AccountStatusStage(), new TrialConversionStage(),
         new CohortRetentionStage(), new HealthMeasuresStage(), new ChurnPredictionsStage(), new HealthScoresStage(),
         new CsActionsStage(),
-        new CubeStage(), new HotspotStage(), new CatalogStage(), new RunReportStage());
+        new CubeStage(), new HotspotStage(), new MaintainStage(), new CatalogStage(), new RunReportStage());
   }
 
   public static class Args extends JobArgs {
