@@ -206,8 +206,10 @@ class MaintainTest extends SparkTestBase {
         "date'" + day + "' AS ingest_date", "'raw/server_log/dt=" + day + "/part-0.json' AS source_file");
   }
 
+  /** The catalog with the quarantine named too (catalog.publish-quarantine): its small appends are what OPTIMIZE compacts. */
   private void publish(Lake lake) {
-    new CatalogStage().run(spark(), RunContext.start(LocalDate.parse("2026-10-03"), lake, ChurnscopeConfig.defaults()));
+    new CatalogStage().run(spark(), RunContext.start(LocalDate.parse("2026-10-03"), lake,
+        ChurnscopeConfig.load(null, Map.of("catalog.publish-quarantine", "true"))));
   }
 
   // --- reading it three ways ----------------------------------------------------------------
