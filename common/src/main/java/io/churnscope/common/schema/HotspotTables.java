@@ -36,7 +36,7 @@ public final class HotspotTables {
       optional("accounts", LongType, "Rows (accounts) in the segment."),
       optional("churned", LongType, "Of which churned."),
       optional("churn_rate", DoubleType, "churned / accounts."),
-      optional("ci_low", DoubleType, "Wilson 95 % interval of churn_rate, low end."),
+      optional("ci_low", DoubleType, "Wilson 95 % interval of churn_rate, low end (counts divided by design_effect)."),
       optional("ci_high", DoubleType, "Wilson 95 % interval of churn_rate, high end."),
       optional("weight", DoubleType, "Sum of the weight column (accounts when unweighted)."),
       optional("churned_weight", DoubleType, "Sum of the weight of the churned rows."),
@@ -56,7 +56,11 @@ public final class HotspotTables {
       optional("same_accounts_as", createArrayType(StringType), "Longer segments covering exactly the same accounts, reported as this one."),
       optional("previous_lift", DoubleType, "Lift in the previous run that reported it."),
       optional("lift_change", DoubleType, "lift - previous_lift."),
-      required("sentence", StringType, "The finding in one sentence.")),
+      required("sentence", StringType, "The finding in one sentence."),
+      optional("distinct_ids", LongType, "Distinct ids (accounts) among the rows, with an id column (the nightly: account_id); "
+          + "equal to accounts without one."),
+      optional("design_effect", DoubleType, "How many rows one independent row is worth when rows share an id: the rate's "
+          + "per-account (cluster-robust) variance over the binomial one, at least 1; the interval and tests use it.")),
       List.of(), "Churn hot-spots: statistically significant segments with excess churn, ranked by impact, run over run.");
 
   public static final TableSpec CHURN_HOTSPOT_MEMBERS = new TableSpec(ZONE, "churn_hotspot_members", schema(

@@ -61,7 +61,8 @@ public final class HotspotEngine {
     if (population.rowsWithoutOutcome() > 0) {
       shared.add(population.rowsWithoutOutcome() + " rows without an outcome left out");
     }
-    SegmentLattice.Result lattice = SegmentLattice.explore(population.rows(), population.dimensions(), walked.settings());
+    SegmentLattice.Result lattice = SegmentLattice.explore(population.rows(), population.dimensions(), population.idColumn(),
+        walked.settings());
     shared.addAll(lattice.levels());
     List<Search> out = new ArrayList<>();
     for (HotspotSpec spec : specs) {

@@ -104,7 +104,8 @@ public final class HotspotRows {
         s.strongestParent().segment().key(), s.liftVsStrongestParent(), reference.segment().key(), reference.rate(),
         SegmentScorer.ratio(c.rate(), reference.rate()), excess, excessWeight,
         sameAccounts == null ? null : CollectionConverters.asScala(sameAccounts).toSeq(),
-        previousLift, previousLift == null ? null : s.lift() - previousLift, sentence);
+        previousLift, previousLift == null ? null : s.lift() - previousLift, sentence, c.clusters().clusters(),
+        c.designEffect());
   }
 
   private static Row resolvedUntested(Date date, String analysis, Segment segment, Double previousLift, String sentence) {
@@ -116,8 +117,8 @@ public final class HotspotRows {
     values[schema.fieldIndex("segment")] = CollectionConverters.asScala(segment.values());
     values[schema.fieldIndex("segment_order")] = segment.order();
     values[schema.fieldIndex("status")] = "resolved";
-    values[values.length - 3] = previousLift;
-    values[values.length - 1] = sentence;
+    values[schema.fieldIndex("previous_lift")] = previousLift;
+    values[schema.fieldIndex("sentence")] = sentence;
     return RowFactory.create(values);
   }
 }

@@ -153,7 +153,7 @@ public final class HotspotSelection {
         reported.add(i);
         continue;
       }
-      Retest retest = retest(coverage.get(i), outside);
+      Retest retest = retest(i, outside);
       if (standsOut(retest)) {
         reported.add(i);
         retestP.put(i, retest.p());
@@ -188,7 +188,7 @@ public final class HotspotSelection {
       if (descendants.isEmpty()) {
         continue;
       }
-      Retest retest = retest(coverage.get(i), outside);
+      Retest retest = retest(i, outside);
       if (standsOut(retest)) {
         retestP.merge(i, retest.p(), Math::max);
       } else {
@@ -242,8 +242,8 @@ public final class HotspotSelection {
     Segment larger = candidates.get(outer).segment();
     BitSet notOuter = (BitSet) coverage.get(outer).clone();
     notOuter.flip(0, signatures.size());
-    Retest within = retest(coverage.get(inner), notOuter);
-    Retest outside = retest(coverage.get(outer), coverage.get(inner));
+    Retest within = retest(inner, notOuter);
+    Retest outside = retest(outer, coverage.get(inner));
     boolean innerStandsOut = standsOut(within);
     boolean outerStandsOut = standsOut(outside);
     if (innerStandsOut && outerStandsOut) {
@@ -307,8 +307,15 @@ public final class HotspotSelection {
     return outside.isEmpty();
   }
 
-  private Retest retest(BitSet segment, BitSet outside) {
-    return Retest.of(segment, outside, signatures);
+  /**
+   * Candidate {@code candidate}'s rows outside {@code outside} against the rest outside it. With rows
+   * that share an account, both sides keep the design effects of the whole candidate and of its
+   * complement ({@link ClusterSums}): the overlap signatures carry counts, not per-account sums.
+   */
+  private Retest retest(int candidate, BitSet outside) {
+    SegmentCounts counts = candidates.get(candidate).counts();
+    return Retest.of(coverage.get(candidate), outside, signatures, counts.designEffect(),
+        all.designEffectWithout(counts));
   }
 
   /** Still significant at the Benjamini–Hochberg threshold, and still lifting by min-lift, on the rows left. */
@@ -318,7 +325,8 @@ public final class HotspotSelection {
 
   /** A segment's rows outside some reported hot-spots, against the rest of the rows outside them. */
   private record Retest(long accounts, double lift, double p) {
-    static Retest of(BitSet segment, BitSet outside, List<OverlapSignatures.Signature> signatures) {
+    static Retest of(BitSet segment, BitSet outside, List<OverlapSignatures.Signature> signatures,
+        double segmentDesignEffect, double restDesignEffect) {
       long n = 0, k = 0, total = 0, totalChurned = 0;
       for (int sig = 0; sig < signatures.size(); sig++) {
         if (outside.get(sig)) {
@@ -332,7 +340,7 @@ public final class HotspotSelection {
           k += s.churned();
         }
       }
-      double p = ProportionTests.pGreater(k, n, totalChurned - k, total - n);
+      double p = ProportionTests.pGreater(k, n, segmentDesignEffect, totalChurned - k, total - n, restDesignEffect);
       double lift = SegmentScorer.ratio(n == 0 ? 0 : (double) k / n, total == 0 ? 0 : (double) totalChurned / total);
       return new Retest(n, lift, p);
     }

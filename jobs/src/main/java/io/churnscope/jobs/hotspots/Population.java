@@ -41,9 +41,10 @@ public final class Population {
    * @param rows the prepared rows (not cached: the engine decides)
    * @param bands for each banded numeric dimension, its band labels in order
    * @param rowsWithoutOutcome rows left out because their outcome was null
+   * @param idColumn the id column, or null; with one, an id's rows are in one partition, next to each other
    */
   public record Prepared(Dataset<Row> rows, List<String> dimensions, Map<String, List<String>> bands,
-      long rowsWithoutOutcome) {}
+      long rowsWithoutOutcome, String idColumn) {}
 
   private Population() {}
 
@@ -104,9 +105,13 @@ public final class Population {
       columns.add(column(spec.idColumn()).cast("string").as(spec.idColumn()));
     }
     Dataset<Row> rows = input.where(column(spec.outcome()).isNotNull()).select(columns.toArray(Column[]::new));
+    if (spec.idColumn() != null) {
+      // The lattice gathers each id's rows as they pass (its per-account sums): one shuffle here, once.
+      rows = rows.repartition(column(spec.idColumn())).sortWithinPartitions(column(spec.idColumn()));
+    }
     Map<String, List<String>> bands = new LinkedHashMap<>();
     banded.forEach((name, b) -> bands.put(name, b.labels()));
-    return new Prepared(rows, spec.dimensions(), bands, check.getLong(2));
+    return new Prepared(rows, spec.dimensions(), bands, check.getLong(2), spec.idColumn());
   }
 
   private static void requireColumns(Dataset<Row> input, HotspotSpec spec) {

@@ -42,16 +42,25 @@ public final class SegmentLattice {
     }
 
     private static SegmentCounts byCount(SegmentCounts c) {
-      return new SegmentCounts(c.segment(), c.accounts(), c.churned(), c.accounts(), c.churned());
+      return new SegmentCounts(c.segment(), c.accounts(), c.churned(), c.accounts(), c.churned(), c.clusters());
     }
   }
 
   private SegmentLattice() {}
 
   public static Result explore(Dataset<Row> rows, List<String> dimensions, HotspotSettings settings) {
+    return explore(rows, dimensions, null, settings);
+  }
+
+  /**
+   * @param idColumn the column whose equal values are one cluster (an account), or null: every row its
+   *     own. With an id, the rows must come clustered: all of an id's rows in one partition, next to
+   *     each other ({@link Population#prepare} arranges it).
+   */
+  public static Result explore(Dataset<Row> rows, List<String> dimensions, String idColumn, HotspotSettings settings) {
     SparkSession spark = rows.sparkSession();
     List<String> log = new ArrayList<>();
-    List<SegmentCounts> level1 = countLevel(rows, singleDimensionSets(dimensions), 0);
+    List<SegmentCounts> level1 = countLevel(rows, singleDimensionSets(dimensions), idColumn, 0);
     SegmentCounts all = level1.stream().filter(c -> c.segment().order() == 0).findFirst().orElseThrow();
     long floor = settings.supportFloor(all.accounts());
 
@@ -77,7 +86,7 @@ public final class SegmentLattice {
       Set<Segment> candidateSet = new HashSet<>(candidates);
       try (JobDescription label = JobDescription.set(spark,
           "hotspots: count " + candidates.size() + " order-" + order + " segments")) {
-        for (SegmentCounts c : countLevel(rows, dimensionSets(candidates), floor)) {
+        for (SegmentCounts c : countLevel(rows, dimensionSets(candidates), idColumn, floor)) {
           if (candidateSet.contains(c.segment())) {
             frequent.put(c.segment(), c);
             found.add(c.segment());
@@ -136,7 +145,8 @@ public final class SegmentLattice {
    * 15-dimension level 3 cost Spark seconds of planning and code generation per level (read from the
    * event log: more than the counting itself), the same on 5,000 accounts as on 50,000.
    */
-  private static List<SegmentCounts> countLevel(Dataset<Row> rows, List<List<String>> dimensionSets, long minAccounts) {
+  private static List<SegmentCounts> countLevel(Dataset<Row> rows, List<List<String>> dimensionSets, String idColumn,
+      long minAccounts) {
     List<String> columns = new ArrayList<>(new TreeSet<>(dimensionSets.stream().flatMap(List::stream).toList()));
     int[][] setColumns = dimensionSets.stream()
         .map(set -> set.stream().mapToInt(columns::indexOf).toArray())
@@ -144,8 +154,12 @@ public final class SegmentLattice {
     List<Column> selected = new ArrayList<>(columns.stream().map(Population::column).toList());
     selected.add(col(Population.CHURNED));
     selected.add(col(Population.WEIGHT));
+    if (idColumn != null) {
+      selected.add(Population.column(idColumn));
+    }
+    boolean clustered = idColumn != null;
     List<Tuple2<List<String>, Tally>> counted = rows.select(selected.toArray(Column[]::new)).javaRDD()
-        .mapPartitionsToPair(partition -> tallyPartition(partition, setColumns, columns.size()))
+        .mapPartitionsToPair(partition -> tallyPartition(partition, setColumns, columns.size(), clustered))
         .reduceByKey(Tally::plus)
         .filter(segment -> segment._2().accounts >= minAccounts)
         .collect();
@@ -154,7 +168,8 @@ public final class SegmentLattice {
       List<String> key = c._1();
       Segment segment = Segment.of(dimensionSets.get(Integer.parseInt(key.get(0))), key.subList(1, key.size()));
       Tally t = c._2();
-      out.add(new SegmentCounts(segment, t.accounts, t.churned, t.weight, t.churnedWeight));
+      out.add(new SegmentCounts(segment, t.accounts, t.churned, t.weight, t.churnedWeight,
+          new ClusterSums(t.clusters, t.churnedSquares, t.churnedTimesRows, t.rowSquares)));
     }
     return out;
   }
@@ -162,9 +177,16 @@ public final class SegmentLattice {
   /**
    * A partition's rows tallied by segment. The key is the dimension set's index followed by the row's
    * values over it (a plain list: equal by content, serializable by any Spark serializer).
+   *
+   * <p>{@code clustered}: the row's last column is its id, and an id's rows arrive together; each
+   * id's rows and churned rows per segment are gathered until the id changes, then added to the
+   * segment's per-id sums ({@link ClusterSums}). A row without an id is its own cluster.
    */
-  private static Iterator<Tuple2<List<String>, Tally>> tallyPartition(Iterator<Row> partition, int[][] setColumns, int columnCount) {
+  private static Iterator<Tuple2<List<String>, Tally>> tallyPartition(Iterator<Row> partition, int[][] setColumns,
+      int columnCount, boolean clustered) {
     Map<List<String>, Tally> tallies = new HashMap<>();
+    Map<List<String>, long[]> currentId = new HashMap<>();
+    String current = null;
     String[] setIds = new String[setColumns.length];
     for (int s = 0; s < setColumns.length; s++) {
       setIds[s] = Integer.toString(s);
@@ -173,6 +195,11 @@ public final class SegmentLattice {
       Row row = partition.next();
       int churned = row.getInt(columnCount);
       double weight = row.getDouble(columnCount + 1);
+      String id = clustered ? row.getString(columnCount + 2) : null;
+      if (id == null || !id.equals(current)) {
+        closeCluster(currentId, tallies);
+        current = id;
+      }
       for (int s = 0; s < setColumns.length; s++) {
         int[] set = setColumns[s];
         List<String> key = new ArrayList<>(set.length + 1);
@@ -180,19 +207,38 @@ public final class SegmentLattice {
         for (int column : set) {
           key.add(row.getString(column));
         }
-        tallies.computeIfAbsent(key, k -> new Tally()).add(churned, weight);
+        Tally tally = tallies.computeIfAbsent(key, k -> new Tally());
+        tally.add(churned, weight);
+        if (id == null) {
+          tally.addCluster(1, churned);
+        } else {
+          long[] cell = currentId.computeIfAbsent(key, k -> new long[2]);
+          cell[0]++;
+          cell[1] += churned;
+        }
       }
     }
+    closeCluster(currentId, tallies);
     return tallies.entrySet().stream().map(e -> new Tuple2<>(e.getKey(), e.getValue())).iterator();
   }
 
-  /** A segment's rows, churned rows, weight and churned weight. */
+  /** One id's rows and churned rows per segment into the segments' per-id sums; empties the map. */
+  private static void closeCluster(Map<List<String>, long[]> cluster, Map<List<String>, Tally> tallies) {
+    cluster.forEach((key, cell) -> tallies.get(key).addCluster(cell[0], cell[1]));
+    cluster.clear();
+  }
+
+  /** A segment's rows, churned rows, weight and churned weight, and its per-id sums ({@link ClusterSums}). */
   static final class Tally implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     long accounts;
     long churned;
     double weight;
     double churnedWeight;
+    long clusters;
+    double churnedSquares;
+    double churnedTimesRows;
+    double rowSquares;
 
     void add(int isChurned, double rowWeight) {
       accounts++;
@@ -201,12 +247,23 @@ public final class SegmentLattice {
       churnedWeight += rowWeight * isChurned;
     }
 
+    void addCluster(long rows, long churnedRows) {
+      clusters++;
+      churnedSquares += (double) churnedRows * churnedRows;
+      churnedTimesRows += (double) churnedRows * rows;
+      rowSquares += (double) rows * rows;
+    }
+
     Tally plus(Tally other) {
       Tally sum = new Tally();
       sum.accounts = accounts + other.accounts;
       sum.churned = churned + other.churned;
       sum.weight = weight + other.weight;
       sum.churnedWeight = churnedWeight + other.churnedWeight;
+      sum.clusters = clusters + other.clusters;
+      sum.churnedSquares = churnedSquares + other.churnedSquares;
+      sum.churnedTimesRows = churnedTimesRows + other.churnedTimesRows;
+      sum.rowSquares = rowSquares + other.rowSquares;
       return sum;
     }
   }

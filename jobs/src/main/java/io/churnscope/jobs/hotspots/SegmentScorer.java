@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * Statistics for every frequent segment, on the driver from the lattice's counts: Wilson interval,
  * lift, the test against the complement, the tests against the rest of each parent, and
- * Benjamini–Hochberg q-values over all of them (every segment tested counts towards m).
+ * Benjamini–Hochberg q-values over all of them (every segment tested counts towards m). When rows
+ * share an id (an account's renewals), the interval and the tests count each group's rows at their
+ * design effect ({@link ClusterSums}).
  */
 public final class SegmentScorer {
   private SegmentScorer() {}
@@ -27,9 +29,10 @@ public final class SegmentScorer {
 
   /** Every statistic but the q-value, which needs all the p-values (left at 1 here). */
   private static ScoredSegment test(SegmentCounts c, SegmentCounts all, Map<Segment, SegmentCounts> frequent) {
-    ProportionTests.Interval ci = ProportionTests.wilson(c.churned(), c.accounts(), ProportionTests.Z_95);
-    double p = ProportionTests.pGreater(c.churned(), c.accounts(), all.churned() - c.churned(),
-        all.accounts() - c.accounts());
+    double deff = c.designEffect();
+    ProportionTests.Interval ci = ProportionTests.wilson(c.churned(), c.accounts(), deff, ProportionTests.Z_95);
+    double p = ProportionTests.pGreater(c.churned(), c.accounts(), deff, all.churned() - c.churned(),
+        all.accounts() - c.accounts(), all.designEffectWithout(c));
     SegmentCounts strongest = all;
     Double pParents = null;
     if (c.segment().order() > 1) {
@@ -39,8 +42,8 @@ public final class SegmentScorer {
         // Apriori guarantees every parent of a frequent segment was counted.
         SegmentCounts parent = frequent.get(parentSegment);
         // Against the rest of the parent, not the parent itself: the segment is part of its parent.
-        worst = Math.max(worst, ProportionTests.pGreater(c.churned(), c.accounts(),
-            parent.churned() - c.churned(), parent.accounts() - c.accounts()));
+        worst = Math.max(worst, ProportionTests.pGreater(c.churned(), c.accounts(), deff,
+            parent.churned() - c.churned(), parent.accounts() - c.accounts(), parent.designEffectWithout(c)));
         if (strongest == null || parent.rate() > strongest.rate()) {
           strongest = parent;
         }
