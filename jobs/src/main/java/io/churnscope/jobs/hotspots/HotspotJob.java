@@ -59,8 +59,12 @@ public final class HotspotJob {
     @Parameter(names = "--min-support", description = "Fewest accounts a segment needs to be tested (default hotspots.min-support = 30).")
     public Long minSupport;
 
-    @Parameter(names = "--min-support-share", description = "Smallest population share a segment needs (default hotspots.min-support-share = 0.01).")
+    @Parameter(names = "--min-support-share", description = "Smallest population share a segment needs (default hotspots.min-support-share = 0: none).")
     public Double minSupportShare;
+
+    @Parameter(names = "--floor-lift", description = "Test only segments large enough for this lift over the baseline to be "
+        + "significant at the number of tests (default hotspots.floor-lift = 3; 0 = off).")
+    public Double floorLift;
 
     @Parameter(names = "--fdr", description = "Benjamini-Hochberg false-discovery rate, in (0, 1) (default hotspots.fdr = 0.05).")
     public Double fdr;
@@ -84,6 +88,7 @@ public final class HotspotJob {
             maxOrder != null ? maxOrder : base.maxOrder(),
             minSupport != null ? minSupport : base.minSupport(),
             minSupportShare != null ? minSupportShare : base.minSupportShare(),
+            floorLift != null ? floorLift : base.floorLift(),
             fdr != null ? fdr : base.fdr(),
             minLift != null ? minLift : base.minLift(),
             bins != null ? bins : base.bins(), base.maxValuesPerDimension(), base.maxCandidates());

@@ -10,15 +10,18 @@ import io.churnscope.common.config.ConfigKey;
  *
  * @param maxOrder most dimension values in one segment (1 = single values only)
  * @param minSupport fewest accounts a segment needs to be tested (and to have children)
- * @param minSupportShare smallest share of the population a segment needs, as well
+ * @param minSupportShare smallest share of the population a segment needs, as well (0 = no share)
+ * @param floorLift the detectable floor's lift: a segment is tested only if it is large enough for a churn
+ *     rate of floorLift × the baseline to be significant at the number of tests ({@link #detectableFloor});
+ *     0 turns that floor off
  * @param fdr false-discovery rate for the Benjamini–Hochberg control, in (0, 1)
  * @param minLift smallest churn rate / baseline rate that is worth reporting
  * @param bins quantile bands a numeric dimension is cut into
  * @param maxValuesPerDimension more distinct values than this is an id, not a dimension: refused
  * @param maxCandidates significant segments carried into the explain-away step, by impact
  */
-public record HotspotSettings(int maxOrder, long minSupport, double minSupportShare, double fdr, double minLift,
-    int bins, int maxValuesPerDimension, int maxCandidates) {
+public record HotspotSettings(int maxOrder, long minSupport, double minSupportShare, double floorLift, double fdr,
+    double minLift, int bins, int maxValuesPerDimension, int maxCandidates) {
 
   public HotspotSettings {
     if (maxOrder < 1) {
@@ -29,6 +32,9 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
     }
     if (!(minSupportShare >= 0 && minSupportShare < 1)) {
       throw new UserError("min-support-share = " + minSupportShare + ": must be in [0, 1), e.g. 0.01");
+    }
+    if (!(floorLift == 0 || floorLift > 1)) {
+      throw new UserError("floor-lift = " + floorLift + ": must be above 1 (e.g. 3), or 0 for no detectable floor");
     }
     if (!(fdr > 0 && fdr < 1)) {
       throw new UserError("fdr = " + fdr + ": must be strictly between 0 and 1, e.g. 0.05");
@@ -50,6 +56,7 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
   public static final ConfigKey<Integer> MAX_ORDER = ConfigKey.intAtLeast("hotspots.max-order", 1);
   public static final ConfigKey<Integer> MIN_SUPPORT = ConfigKey.intAtLeast("hotspots.min-support", 1);
   public static final ConfigKey<Double> MIN_SUPPORT_SHARE = ConfigKey.number("hotspots.min-support-share");
+  public static final ConfigKey<Double> FLOOR_LIFT = ConfigKey.number("hotspots.floor-lift");
   public static final ConfigKey<Double> FDR = ConfigKey.number("hotspots.fdr");
   public static final ConfigKey<Double> MIN_LIFT = ConfigKey.number("hotspots.min-lift");
   public static final ConfigKey<Integer> BINS = ConfigKey.intAtLeast("hotspots.bins", 2);
@@ -59,7 +66,7 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
   /** The {@code hotspots.*} keys of the configuration; the record's checks apply to them as to the job's flags. */
   public static HotspotSettings from(ChurnscopeConfig config) {
     return new HotspotSettings(MAX_ORDER.from(config), MIN_SUPPORT.from(config), MIN_SUPPORT_SHARE.from(config),
-        FDR.from(config), MIN_LIFT.from(config), BINS.from(config), MAX_VALUES_PER_DIMENSION.from(config),
+        FLOOR_LIFT.from(config), FDR.from(config), MIN_LIFT.from(config), BINS.from(config), MAX_VALUES_PER_DIMENSION.from(config),
         MAX_CANDIDATES.from(config));
   }
 
@@ -69,11 +76,45 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
   }
 
   public HotspotSettings withMaxOrder(int value) {
-    return new HotspotSettings(value, minSupport, minSupportShare, fdr, minLift, bins, maxValuesPerDimension, maxCandidates);
+    return new HotspotSettings(value, minSupport, minSupportShare, floorLift, fdr, minLift, bins, maxValuesPerDimension,
+        maxCandidates);
   }
 
-  /** Segments smaller than this are neither tested nor extended: the larger of the two minimums. */
+  public HotspotSettings withFloorLift(double value) {
+    return new HotspotSettings(maxOrder, minSupport, minSupportShare, value, fdr, minLift, bins, maxValuesPerDimension,
+        maxCandidates);
+  }
+
+  /** The fixed part of the support floor: the larger of min-support and min-support-share × population. */
   public long supportFloor(long population) {
     return Math.max(minSupport, (long) Math.ceil(minSupportShare * population));
   }
+
+  /**
+   * Segments smaller than this are neither tested nor extended: the largest of {@link #supportFloor(long)}
+   * and the {@link #detectableFloor} at {@code tests} tests.
+   */
+  public long supportFloor(long population, double baseline, long tests) {
+    return Math.max(supportFloor(population), detectableFloor(baseline, tests));
+  }
+
+  /**
+   * The smallest segment in which a churn rate of floor-lift × {@code baseline}, observed exactly, would
+   * be significant at the Bonferroni level fdr / {@code tests} of a one-sided test against a much larger
+   * complement: n = z² (1 − p) / ((L − 1)² p), z the standard-normal quantile of 1 − fdr / tests. A
+   * smaller segment can be reported only with a larger lift; testing it anyway would add to the number
+   * of tests, and so raise every other segment's bar, for segments too small to matter at that lift.
+   * Row counts and the baseline only (never a segment's churn): choosing the tests by it does not bias
+   * them. 0 when the floor is off or the baseline is 0 or 1.
+   */
+  public long detectableFloor(double baseline, long tests) {
+    if (floorLift == 0 || !(baseline > 0 && baseline < 1) || tests < 1) {
+      return 0;
+    }
+    double z = STANDARD_NORMAL.inverseCumulativeProbability(1 - fdr / tests);
+    return (long) Math.ceil(z * z * (1 - baseline) / ((floorLift - 1) * (floorLift - 1) * baseline));
+  }
+
+  private static final org.apache.commons.math3.distribution.NormalDistribution STANDARD_NORMAL =
+      new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1);
 }

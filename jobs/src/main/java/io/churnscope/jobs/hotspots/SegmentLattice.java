@@ -30,6 +30,10 @@ import scala.Tuple2;
  * over the candidates' dimension sets, and the tallies are summed across partitions. Only the frequent
  * segments (a small set, bounded by the support floor: at most population / floor per dimension set)
  * come back to the driver.
+ *
+ * <p>The support floor ({@link HotspotSettings#supportFloor(long, double, long)}) is set again before each
+ * level from the number of tests so far and the level's candidates; it only grows, so a frequent
+ * segment's parents always met the floor of their own level.
  */
 public final class SegmentLattice {
   /** What the walk found: the whole population, every frequent segment, and a line per level. */
@@ -62,7 +66,8 @@ public final class SegmentLattice {
     List<String> log = new ArrayList<>();
     List<SegmentCounts> level1 = countLevel(rows, singleDimensionSets(dimensions), idColumn, 0);
     SegmentCounts all = level1.stream().filter(c -> c.segment().order() == 0).findFirst().orElseThrow();
-    long floor = settings.supportFloor(all.accounts());
+    long tests = level1.size() - 1;
+    long floor = settings.supportFloor(all.accounts(), all.rate(), tests);
 
     Map<Segment, SegmentCounts> frequent = new LinkedHashMap<>();
     List<Segment> singles = new ArrayList<>();
@@ -72,8 +77,7 @@ public final class SegmentLattice {
         singles.add(c.segment());
       }
     }
-    log.add(String.format("level 1: %d values, %d frequent (support floor %d accounts)", level1.size() - 1,
-        singles.size(), floor));
+    log.add(String.format("level 1: %d values, %d frequent (support floor %d accounts)", tests, singles.size(), floor));
 
     List<Segment> previous = singles;
     for (int order = 2; order <= settings.maxOrder() && !previous.isEmpty(); order++) {
@@ -82,6 +86,8 @@ public final class SegmentLattice {
         log.add("level " + order + ": no candidates");
         break;
       }
+      // This level's floor: the tests so far and this level's candidates (an upper bound on its tests).
+      floor = Math.max(floor, settings.supportFloor(all.accounts(), all.rate(), frequent.size() + candidates.size()));
       List<Segment> found = new ArrayList<>();
       Set<Segment> candidateSet = new HashSet<>(candidates);
       try (JobDescription label = JobDescription.set(spark,
@@ -93,7 +99,8 @@ public final class SegmentLattice {
           }
         }
       }
-      log.add(String.format("level %d: %d candidates, %d frequent", order, candidates.size(), found.size()));
+      log.add(String.format("level %d: %d candidates, %d frequent (support floor %d accounts)", order, candidates.size(),
+          found.size(), floor));
       previous = found;
     }
     return new Result(all, frequent, log);

@@ -56,7 +56,7 @@ class HotspotJobTest extends SparkTestBase {
     assertTrue(notBinary.getMessage().startsWith("outcome column 'plan' is not binary"), notBinary.getMessage());
     // 500 distinct ids against a bound of 100 values per dimension.
     HotspotSettings d = HotspotSettings.defaults();
-    HotspotSettings strict = new HotspotSettings(d.maxOrder(), d.minSupport(), d.minSupportShare(), d.fdr(), d.minLift(),
+    HotspotSettings strict = new HotspotSettings(d.maxOrder(), d.minSupport(), d.minSupportShare(), d.floorLift(), d.fdr(), d.minLift(),
         d.bins(), 100, d.maxCandidates());
     UserError identifier = assertThrows(UserError.class, () -> Population.prepare(population,
         HotspotSpec.of(List.of("account_id"), "churned", strict)));

@@ -145,7 +145,8 @@ public final class Baselines {
     HotspotStage.population(spark, RunContext.start(date, lake, config), nightly)
         .where(col("churn_kind").equalTo("established")).select(columns.toArray(Column[]::new))
         .write().mode("overwrite").parquet(parquetDir.toString());
-    HotspotSettings settings = HotspotSettings.from(config).withMaxOrder(2);
+    // One fixed floor for both levels, as the DuckDB query applies it (the detectable floor differs by level).
+    HotspotSettings settings = HotspotSettings.from(config).withMaxOrder(2).withFloorLift(0);
 
     long started = System.nanoTime();
     Population.Prepared prepared = Population.prepare(spark.read().parquet(parquetDir.toString()),

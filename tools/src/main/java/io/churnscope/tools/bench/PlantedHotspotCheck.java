@@ -73,6 +73,21 @@ public final class PlantedHotspotCheck {
           && plantedRate <= (double) reported.getAs("ci_high");
     }
 
+    /** One line for the demo's last lines: found or not, planted rate against what the run saw. */
+    public String brief() {
+      String head = id + " " + segment.label() + " (planted " + pct(plantedRate) + "): ";
+      if (!searched) {
+        return "  not searched  " + head + "a dimension it names is not among hotspots.nightly.dimensions";
+      }
+      if (reported != null) {
+        return (found() ? "  found         " : "  off target    ") + head + "reported " + pct(reported.getAs("churn_rate"))
+            + " (95 % CI " + pct(reported.getAs("ci_low")) + " – " + pct(reported.getAs("ci_high")) + ", n = "
+            + reported.getAs("accounts") + ")";
+      }
+      return "  not found     " + head + renewals + " renewals in the pool churned at " + pct(share(churned, renewals))
+          + ": not significant";
+    }
+
     public String describe() {
       String head = id + " " + segment.label() + " (×" + lift + ", planted rate " + pct(plantedRate) + "): ";
       if (!searched) {

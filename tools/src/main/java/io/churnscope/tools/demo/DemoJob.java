@@ -7,8 +7,12 @@ import io.churnscope.common.lake.Lake;
 import io.churnscope.generator.GeneratorParams;
 import io.churnscope.generator.SampleLakeGenerator;
 import io.churnscope.jobs.nightly.NightlyJob;
+import io.churnscope.common.run.RunContext;
 import io.churnscope.jobs.report.RunReportStage;
+import io.churnscope.tools.bench.PlantedHotspotCheck;
 import java.io.File;
+import java.util.List;
+import org.apache.spark.sql.Row;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -54,6 +58,26 @@ public final class DemoJob {
 
   private DemoJob() {}
 
+  /**
+   * The demo knows its ground truth: which of the generator's planted hot-spots the night's established
+   * search reported with the planted rate inside its interval, and what it reported that was not planted.
+   */
+  private static void printPlantedHotspots(SparkSession spark, Lake lake, Args args, GeneratorParams params)
+      throws java.io.IOException {
+    PlantedHotspotCheck.Result result = PlantedHotspotCheck.check(spark,
+        RunContext.start(params.endDate(), lake, args.config()));
+    long found = result.findings().stream().filter(PlantedHotspotCheck.Finding::found).count();
+    System.out.printf("%nThe generator planted %d churn hot-spots; the night's search (established renewals) found %d:%n",
+        result.findings().size(), found);
+    result.findings().forEach(f -> System.out.println(f.brief()));
+    java.util.Set<String> planted = new java.util.HashSet<>();
+    result.findings().stream().filter(f -> f.reported() != null)
+        .forEach(f -> planted.add(f.reported().getAs("segment_key")));
+    List<Row> others = result.reported().stream().filter(r -> !planted.contains((String) r.getAs("segment_key"))).toList();
+    System.out.println("  reported and not planted: " + (others.isEmpty() ? "none" : others.size()));
+    others.forEach(r -> System.out.println("    " + r.getAs("sentence")));
+  }
+
   public static void main(String[] argv) throws Exception {
     JobRunner.main("demo", argv, new Args(), DemoJob::run);
   }
@@ -75,6 +99,7 @@ public final class DemoJob {
     nightly.overrides = args.overrides;
     nightly.runDate = params.endDate();
     NightlyJob.run(spark, nightly);
+    printPlantedHotspots(spark, lake, args, params);
     System.out.println("""
         The demo lake is at %1$s
           raw/                 what the generator delivered (planted truth: _generator/ground_truth.json)
