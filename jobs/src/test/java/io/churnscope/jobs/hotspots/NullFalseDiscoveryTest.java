@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class NullFalseDiscoveryTest extends SparkTestBase {
   @Test
   void randomDimensionsYieldHotspotsNoMoreOftenThanTheFdr() {
-    int runs = 20;
+    // -Dchurnscope.null-runs=100 measures the rate on more seeds (docs/hotspots.md quotes that run).
+    int runs = Integer.getInteger("churnscope.null-runs", 20);
     List<String> found = new ArrayList<>();
     int runsWithAny = 0;
     HotspotSpec spec = HotspotSpec.of(List.of("a", "b", "c"), "churned", HotspotSettings.defaults());
@@ -30,6 +31,8 @@ class NullFalseDiscoveryTest extends SparkTestBase {
       }
     }
     System.out.printf("null: %d of %d runs reported a hot-spot %s%n", runsWithAny, runs, found);
-    assertTrue(runsWithAny <= 3, runsWithAny + " of " + runs + " null runs reported hot-spots: " + found);
+    // At most 3 of 20 (probability 1.6 % at the 5 % bound); on more runs, the binomial bound at the same level.
+    int allowed = runs == 20 ? 3 : (int) Math.ceil(runs * 0.05 + 2.33 * Math.sqrt(runs * 0.05 * 0.95));
+    assertTrue(runsWithAny <= allowed, runsWithAny + " of " + runs + " null runs reported hot-spots: " + found);
   }
 }
