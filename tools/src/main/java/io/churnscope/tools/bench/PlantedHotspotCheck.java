@@ -85,7 +85,15 @@ public final class PlantedHotspotCheck {
             + reported.getAs("accounts") + ")";
       }
       return "  not found     " + head + renewals + " renewals in the pool churned at " + pct(share(churned, renewals))
-          + ": not significant";
+          + ": not significant on its own";
+    }
+
+    /** The reported hot-spots among {@code reported} whose values this planted segment's contain: its parents. */
+    public List<String> reportedParents(List<Row> reported) {
+      return reported.stream()
+          .map(r -> Segment.of(scala.jdk.javaapi.CollectionConverters.asJava(
+              r.<scala.collection.Map<String, String>>getAs("segment"))))
+          .filter(s -> !s.equals(segment) && s.contains(segment)).map(Segment::label).toList();
     }
 
     public String describe() {

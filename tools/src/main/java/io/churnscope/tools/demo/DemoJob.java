@@ -7,7 +7,9 @@ import io.churnscope.common.lake.Lake;
 import io.churnscope.generator.GeneratorParams;
 import io.churnscope.generator.SampleLakeGenerator;
 import io.churnscope.jobs.nightly.NightlyJob;
+import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.run.RunContext;
+import io.churnscope.jobs.hotspots.NightlyHotspotSettings;
 import io.churnscope.jobs.report.RunReportStage;
 import io.churnscope.tools.bench.PlantedHotspotCheck;
 import java.io.File;
@@ -62,14 +64,18 @@ public final class DemoJob {
    * The demo knows its ground truth: which of the generator's planted hot-spots the night's established
    * search reported with the planted rate inside its interval, and what it reported that was not planted.
    */
-  private static void printPlantedHotspots(SparkSession spark, Lake lake, Args args, GeneratorParams params)
-      throws java.io.IOException {
-    PlantedHotspotCheck.Result result = PlantedHotspotCheck.check(spark,
-        RunContext.start(params.endDate(), lake, args.config()));
+  private static void printPlantedHotspots(SparkSession spark, Lake lake, ChurnscopeConfig config,
+      GeneratorParams params) throws java.io.IOException {
+    PlantedHotspotCheck.Result result = PlantedHotspotCheck.check(spark, RunContext.start(params.endDate(), lake, config));
     long found = result.findings().stream().filter(PlantedHotspotCheck.Finding::found).count();
     System.out.printf("%nThe generator planted %d churn hot-spots; the night's search (established renewals) found %d:%n",
         result.findings().size(), found);
-    result.findings().forEach(f -> System.out.println(f.brief()));
+    result.findings().forEach(f -> {
+      System.out.println(f.brief());
+      if (f.reported() == null && f.searched()) {
+        f.reportedParents(result.reported()).forEach(p -> System.out.println("                reported as its parent " + p));
+      }
+    });
     java.util.Set<String> planted = new java.util.HashSet<>();
     result.findings().stream().filter(f -> f.reported() != null)
         .forEach(f -> planted.add(f.reported().getAs("segment_key")));
@@ -96,10 +102,14 @@ public final class DemoJob {
     NightlyJob.Args nightly = new NightlyJob.Args();
     nightly.lake = lake.root();
     nightly.conf = args.conf;
-    nightly.overrides = args.overrides;
+    nightly.overrides = new java.util.LinkedHashMap<>(args.overrides);
+    // The hot-spot pool spans the whole history but its first month (which has no month before it to
+    // renew from): 17 months of renewals find the planted reseller × US; 12 (the default) did not.
+    nightly.overrides.putIfAbsent(NightlyHotspotSettings.POOL_MONTHS.path(),
+        String.valueOf(Math.max(1, params.historyMonths() - 1)));
     nightly.runDate = params.endDate();
     NightlyJob.run(spark, nightly);
-    printPlantedHotspots(spark, lake, args, params);
+    printPlantedHotspots(spark, lake, nightly.config(), params);
     System.out.println("""
         The demo lake is at %1$s
           raw/                 what the generator delivered (planted truth: _generator/ground_truth.json)
