@@ -140,6 +140,48 @@ class MaintainTest extends SparkTestBase {
     assertEquals(kernel.get("staged.fx_rates"), catalogNow.get("staged.fx_rates"), "the new catalog reads night 3's rates");
   }
 
+  /**
+   * OPTIMIZE rewrites only the partition whose small files reach {@code min-files} (4 here): day 2,
+   * appended four times. Day 1 (one file) and day 3 (two files, which a whole-table OPTIMIZE would
+   * have merged) keep their files, and the table reads the same rows.
+   */
+  @Test
+  void optimizeRewritesOnlyThePartitionWithSmallFiles() {
+    Lake lake = new Lake(dir.resolve("lake").toString());
+    String path = lake.path(StagedTables.USAGE_EVENTS);
+    DeltaIO.append(spark(), lake, StagedTables.USAGE_EVENTS, events("2026-10-01", 4, "a1").coalesce(1));
+    for (int append = 0; append < 4; append++) {
+      DeltaIO.append(spark(), lake, StagedTables.USAGE_EVENTS, events("2026-10-02", 2, "b" + append).coalesce(1));
+    }
+    DeltaIO.append(spark(), lake, StagedTables.USAGE_EVENTS, events("2026-10-03", 6, "c1").repartition(2));
+    Map<String, Set<String>> before = filesByDay(path);
+    assertEquals(List.of(1, 4, 2), before.values().stream().map(Set::size).toList(), before.toString());
+    List<Row> rows = DeltaIO.read(spark(), lake, StagedTables.USAGE_EVENTS).collectAsList();
+
+    LakeUpkeep.Report report = LakeUpkeep.run(spark(), lake, List.of(StagedTables.USAGE_EVENTS), MaintainSettings.from(
+        ChurnscopeConfig.load(null, Map.of("maintain.optimize.min-files", "4"))));
+
+    Map<String, Set<String>> after = filesByDay(path);
+    assertEquals(before.get("2026-10-01"), after.get("2026-10-01"), "day 1, one file: untouched");
+    assertEquals(before.get("2026-10-03"), after.get("2026-10-03"), "day 3, two files: untouched");
+    assertEquals(1, after.get("2026-10-02").size(), after.toString());
+    assertFalse(before.get("2026-10-02").containsAll(after.get("2026-10-02")), "day 2 rewritten: " + after);
+    TableUpkeep.Outcome usage = outcome(report, StagedTables.USAGE_EVENTS);
+    assertEquals(List.of(4L, 1L, 1L), List.of(usage.compactedFrom(), usage.compactedTo(), usage.partitionsCompacted()), usage.line());
+    assertEquals(0, report.filesRemoved(), "retention 168 h: VACUUM keeps the replaced files: " + usage.line());
+    DatasetAssertions.assertSameRows(rows, DeltaIO.read(spark(), lake, StagedTables.USAGE_EVENTS).collectAsList());
+  }
+
+  /** The live files of a table partitioned by event_date, per day (by the folder Delta wrote them in). */
+  private static Map<String, Set<String>> filesByDay(String tablePath) {
+    Map<String, Set<String>> files = new java.util.TreeMap<>();
+    for (String file : DeltaSnapshotFiles.of(tablePath)) {
+      String day = file.substring(file.indexOf("event_date=") + "event_date=".length(), file.indexOf("event_date=") + 21);
+      files.computeIfAbsent(day, d -> new TreeSet<>()).add(file);
+    }
+    return files;
+  }
+
   @Test
   void aBadRetentionIsOneLineNamingTheKey() {
     Map<String, String> bad = Map.of("-1", "must be 0 or more", "\"a week\"", "must be a whole number",
