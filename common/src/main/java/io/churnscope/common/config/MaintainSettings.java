@@ -8,8 +8,8 @@ import io.churnscope.common.UserError;
  * Read by {@code bin/churnscope maintain} and the nightly's {@code maintain-lake} stage.
  *
  * @param nightly run the {@code maintain-lake} stage in every nightly (before {@code publish-catalog})
- * @param optimizeMinFiles compact a table when at least this many of its files share a partition with another
- * @param optimizeMaxAverageFileMb ... and those files average less than this many MB
+ * @param optimizeMinFiles compact a partition (only it) when it holds at least this many live files
+ * @param optimizeMaxAverageFileMb ... and they average less than this many MB
  * @param retentionHours VACUUM keeps every file a snapshot of the last this many hours reads
  * @param belowDeltaMinimum allow a retention shorter than Delta's safety minimum (168 hours)
  */

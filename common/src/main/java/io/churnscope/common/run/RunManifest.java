@@ -1,5 +1,9 @@
 package io.churnscope.common.run;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.struct;
+
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.schema.RunTables;
@@ -45,14 +49,18 @@ public final class RunManifest {
   /**
    * For each run date in [from, to] the manifest holds, each stage's latest status (by its start
    * time, so a re-run's outcome replaces a failed run's). A back-fill skips a date whose selected
-   * stages all read {@code succeeded}.
+   * stages all read {@code succeeded}. Aggregated in Spark: the driver receives one row per date
+   * and stage, however many times the range was re-run.
    */
   public static Map<LocalDate, Map<String, String>> latestStatus(SparkSession spark, Lake lake, LocalDate from,
       LocalDate to) {
     Map<LocalDate, Map<String, String>> latest = new TreeMap<>();
     DeltaIO.readOrEmpty(spark, lake, RunTables.RUN_MANIFEST)
-        .where(org.apache.spark.sql.functions.col("run_date").between(Date.valueOf(from), Date.valueOf(to)))
-        .orderBy("started_at").select("run_date", "stage", "status").collectAsList()
+        .where(col("run_date").between(Date.valueOf(from), Date.valueOf(to)))
+        .groupBy("run_date", "stage")
+        // The run id breaks a tie of start times (it holds the run's own start time).
+        .agg(max_by(col("status"), struct(col("started_at"), col("run_id"))).as("status"))
+        .collectAsList()
         .forEach(row -> latest.computeIfAbsent(row.getDate(0).toLocalDate(), d -> new TreeMap<>())
             .put(row.getString(1), row.getString(2)));
     return latest;

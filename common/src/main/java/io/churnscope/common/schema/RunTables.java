@@ -21,7 +21,7 @@ public final class RunTables {
       required("ingest_date", DateType, "Delivery date of the record."),
       required("source_file", StringType, "Raw file the record was read from."),
       required("record", StringType, "The record as delivered (a JSON or CSV line; a line over 10,000 characters keeps its start), its personal data masked: e-mail and IP addresses and the privacy.pii-keys fields replaced by a kind and a salted hash (docs/runbook.md, The quarantine)."),
-      required("reason", StringType, "Why it was rejected: oversized_record, invalid_encoding, malformed_json, malformed_csv, missing_field, wrong_type, duplicate, unknown_account, unresolved_account, negative_amount, unknown_currency, too_late, future_timestamp, invalid_value."),
+      required("reason", StringType, "Why it was rejected: oversized_record, invalid_encoding, malformed_json, malformed_csv, missing_field, wrong_type, duplicate, unknown_account, unresolved_account, negative_amount, unknown_currency, too_late, too_old, future_timestamp, invalid_value."),
       optional("detail", StringType, "The field or value at fault."),
       required("run_id", StringType, "Run that quarantined it.")),
       List.of(), "Every rejected record, with its reason and source file. Nothing is dropped silently. The operators' table: named in the catalogs only with catalog.publish-quarantine.");

@@ -49,19 +49,7 @@ public final class DeliveryFiles {
   }
 
   static void check(RawSource source, Path file, byte[] first) {
-    if (first.length >= 2 && ((first[0] == (byte) 0xFF && first[1] == (byte) 0xFE)
-        || (first[0] == (byte) 0xFE && first[1] == (byte) 0xFF))) {
-      throw new UserError(file + " is UTF-16 (it starts with a UTF-16 byte-order mark): deliver " + source.name()
-          + " as UTF-8");
-    }
-    for (byte b : first) {
-      if (b == 0) {
-        throw new UserError(file + " holds NUL bytes in its first line, so it is not UTF-8 text (UTF-16 without a "
-            + "byte-order mark, or a binary file): deliver " + source.name() + " as UTF-8 text");
-      }
-    }
-    String line = new String(first, StandardCharsets.UTF_8);
-    line = line.startsWith("\uFEFF") ? line.substring(1) : line;
+    String line = text(source.name(), file, first);
     if (line.isBlank()) {
       return;
     }
@@ -73,6 +61,34 @@ public final class DeliveryFiles {
       throw new UserError(file + " is a JSON array; " + source.name()
           + " is delivered as JSON lines (one object per line, no enclosing [ ])");
     }
+  }
+
+  /**
+   * The first line of one file that is not in a delivery folder ({@code ingest-mapped}'s files),
+   * checked as a delivered file's start is (readable, decompressed as Spark reads it, UTF-8), without
+   * a UTF-8 byte-order mark; "" for an empty file. Its header is the feed's own, so it is not compared.
+   */
+  public static String firstLine(SparkSession spark, String feed, String file) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path path = new Path(file);
+    return text(feed, path, firstLine(path, conf, new CompressionCodecFactory(conf)));
+  }
+
+  /** A file's first line as text: UTF-16 and binary files fail, a UTF-8 byte-order mark is removed. */
+  private static String text(String feed, Path file, byte[] first) {
+    if (first.length >= 2 && ((first[0] == (byte) 0xFF && first[1] == (byte) 0xFE)
+        || (first[0] == (byte) 0xFE && first[1] == (byte) 0xFF))) {
+      throw new UserError(file + " is UTF-16 (it starts with a UTF-16 byte-order mark): deliver " + feed
+          + " as UTF-8");
+    }
+    for (byte b : first) {
+      if (b == 0) {
+        throw new UserError(file + " holds NUL bytes in its first line, so it is not UTF-8 text (UTF-16 without a "
+            + "byte-order mark, or a binary file): deliver " + feed + " as UTF-8 text");
+      }
+    }
+    String line = new String(first, StandardCharsets.UTF_8);
+    return line.startsWith("\uFEFF") ? line.substring(1) : line;
   }
 
   /** What differs between the expected columns and a header line, in words. */

@@ -1,5 +1,6 @@
 package io.churnscope.jobs.ingest;
 
+import io.churnscope.common.UserError;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,7 +35,8 @@ public record IngestCounts(long in, long out, long quarantined, Map<String, Long
    * fill the quarantine. A share is judged only when it is evidence: the batch fails if its bad
    * count would be unlikely (one-sided binomial tail below {@link #SIGNIFICANCE}) were the source's
    * true bad share exactly the maximum. So 1 bad record of 5 (20 %, but 23 % likely at a 5 %
-   * rate) passes, 2 of 3 fail, and on thousands of records this is the plain threshold.
+   * rate) passes, 2 of 3 fail, and on thousands of records this is the plain threshold. The failure
+   * is a {@link UserError}: one line, exit status 2, like a bad file (the delivery must be fixed).
    */
   public void enforceQuarantineShare(String source, io.churnscope.common.config.ChurnscopeConfig config) {
     enforceQuarantineShare(source, config, null);
@@ -45,7 +47,7 @@ public record IngestCounts(long in, long out, long quarantined, Map<String, Long
       Dataset<Row> classified) {
     double max = QualitySettings.MAX_QUARANTINE_SHARE.from(config);
     if (exceedsShare(max)) {
-      throw new IllegalStateException(String.format(
+      throw new UserError(String.format(
           "%s: %d of %d records (%.1f %%) failed their checks, more than quality.max-quarantine-share = %.1f %%; "
               + "nothing of this batch was published. Reasons: %s", source, quarantined, in, 100.0 * quarantined / in,
           100.0 * max, byReason) + (classified == null ? "" : ". " + worstFiles(classified)));

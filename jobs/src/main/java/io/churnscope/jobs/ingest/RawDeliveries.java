@@ -79,12 +79,20 @@ public final class RawDeliveries {
   public static Dataset<Row> lines(SparkSession spark, Lake lake, String rawDir, List<LocalDate> dates, String csvHeader) {
     String[] paths = dates.stream().map(d -> lake.rawDelivery(rawDir, d)).toArray(String[]::new);
     Dataset<Row> text = spark.read().option("basePath", lake.raw(rawDir)).text(paths);
+    return lines(text.select(functions.col("value"), functions.col("dt").cast("date").as("ingest_date"),
+        functions.col("_metadata.file_path").as("source_file")), csvHeader);
+  }
+
+  /**
+   * The same for text already read ({@code value}, {@code ingest_date}, {@code source_file}), e.g.
+   * the single file of an {@code ingest-mapped} table.
+   */
+  public static Dataset<Row> lines(Dataset<Row> text, String csvHeader) {
     Column value = functions.col("value");
     Dataset<Row> cut = text.select(
         functions.when(functions.length(value).gt(MAX_RECORD_CHARS), SourceIngestion.kept(value)).otherwise(value).as("value"),
         functions.length(value).gt(MAX_RECORD_CHARS).as("_oversized"),
-        functions.col("dt").cast("date").as("ingest_date"),
-        functions.col("_metadata.file_path").as("source_file"));
+        functions.col("ingest_date"), functions.col("source_file"));
     Dataset<Row> lines = Check.classify(cut.select(
         functions.when(functions.col("value").startsWith("\uFEFF"), functions.substring(functions.col("value"), 2, Integer.MAX_VALUE))
             .otherwise(functions.col("value")).as("record"),

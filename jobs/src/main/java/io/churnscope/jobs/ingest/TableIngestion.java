@@ -5,6 +5,7 @@ import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.spark.HeldFrames;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -59,7 +60,11 @@ public record TableIngestion(RawSource source, TableSpec table, List<Check> chec
     try (JobDescription label = JobDescription.set(spark,
         "ingest " + source.name() + " " + window.from() + ".." + window.to())) {
       // Every field is a typed column by now: the parsed struct is dropped.
-      Dataset<Row> checked = Check.classify(typedRecords.drop("r"), checks);
+      List<Check> all = new ArrayList<>(checks);
+      if (source.isCsv()) {
+        all.addAll(EventTime.notBefore(source.fields(), run.config()));
+      }
+      Dataset<Row> checked = Check.classify(typedRecords.drop("r"), all);
       if (accountChecked) {
         checked = SourceIngestion.markUnknownAccounts(checked, SourceIngestion.knownAccounts(spark, run.lake()));
       }

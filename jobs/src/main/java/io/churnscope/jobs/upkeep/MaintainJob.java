@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Command {@code maintain}: lake upkeep (docs/runbook.md, "Lake upkeep"). For every Delta table of
- * the lake, {@code OPTIMIZE} when small files have piled up ({@code maintain.optimize.*}), then
+ * the lake, {@code OPTIMIZE} of the partitions where small files have piled up ({@code maintain.optimize.*}), then
  * {@code VACUUM} with {@code maintain.vacuum.retention-hours}, lengthened where the published DuckDB
  * catalog or a symlink manifest still names files older than that. Prints one line per table
  * (files removed, size before and after) and a total. Run it between nightlies, not during one.
@@ -27,7 +27,7 @@ public final class MaintainJob {
   public static class Args extends JobArgs {
     @Parameter(names = "--tables",
         description = "Maintain only these tables (comma-separated zone.table names, e.g. marts.churn_metrics); default every table. "
-            + "OPTIMIZE when maintain.optimize.min-files small files share partitions; VACUUM keeps maintain.vacuum.retention-hours "
+            + "OPTIMIZE of the partitions holding maintain.optimize.min-files small files; VACUUM keeps maintain.vacuum.retention-hours "
             + "(default 168, Delta's minimum) and every file the published DuckDB catalog and symlink manifests read.")
     public List<String> tables = new ArrayList<>();
 

@@ -12,6 +12,7 @@ import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.common.testing.DeltaSnapshotFiles;
 import io.churnscope.common.testing.SparkTestBase;
+import io.churnscope.common.testing.UsageEventRows;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -42,21 +43,14 @@ class CatalogStageTest extends SparkTestBase {
   @TempDir
   Path dir;
 
-  private Dataset<Row> events(String day, int count, String account) {
-    return spark().range(count).selectExpr(
-        "concat('" + day + "-', id) AS event_id", "'server_log' AS source", "'server' AS event_type",
-        "'Report Viewed' AS event_name", "'reports' AS feature", "concat('u', id % 3) AS user_key",
-        "'" + account + "' AS account_id", "timestamp'" + day + " 10:00:00' + make_interval(0,0,0,0,0,0,id) AS event_ts",
-        "date'" + day + "' AS event_date", "map('plan', 'pro') AS properties",
-        "date'" + day + "' AS ingest_date", "'raw/server_log/dt=" + day + "/part-0.json' AS source_file");
-  }
-
   @Test
   void everyWayOfReadingSeesExactlyTheLiveSnapshot() throws Exception {
     Lake lake = new Lake(dir.resolve("lake").toString());
     RunContext run = RunContext.start(LocalDate.parse("2026-10-02"), lake, ChurnscopeConfig.defaults());
-    DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, events("2026-10-01", 7, "a1"), "event_date = '2026-10-01'");
-    DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, events("2026-10-02", 5, "a1"), "event_date = '2026-10-02'");
+    DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, UsageEventRows.of(spark(),
+        "2026-10-01", 7, "a1"), "event_date = '2026-10-01'");
+    DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, UsageEventRows.of(spark(),
+        "2026-10-02", 5, "a1"), "event_date = '2026-10-02'");
     DeltaIO.createIfAbsent(spark(), lake, MartTables.CHURN_METRICS);
 
     StageResult first = new CatalogStage().run(spark(), run);
@@ -70,7 +64,8 @@ class CatalogStageTest extends SparkTestBase {
     assertSeenAlike(lake, 12);
 
     // The next night rewrites 2026-10-02 with 3 rows of another account: the old file leaves the snapshot.
-    DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, events("2026-10-02", 3, "a2"), "event_date = '2026-10-02'");
+    DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, UsageEventRows.of(spark(),
+        "2026-10-02", 3, "a2"), "event_date = '2026-10-02'");
     StageResult next = new CatalogStage().run(spark(), run);
     assertTrue(next.message().contains("(1 changed since the last publish)"), next.message());
     assertSeenAlike(lake, 10);
@@ -78,7 +73,8 @@ class CatalogStageTest extends SparkTestBase {
     // The lake is deleted and another one published under the same names: they follow it.
     deleteRecursively(Path.of(lake.root()));
     Lake other = new Lake(dir.resolve("other").toString());
-    DeltaIO.replaceWhere(spark(), other, StagedTables.USAGE_EVENTS, events("2026-10-05", 4, "a3"), "event_date = '2026-10-05'");
+    DeltaIO.replaceWhere(spark(), other, StagedTables.USAGE_EVENTS, UsageEventRows.of(spark(),
+        "2026-10-05", 4, "a3"), "event_date = '2026-10-05'");
     new CatalogStage().run(spark(), RunContext.start(LocalDate.parse("2026-10-05"), other, ChurnscopeConfig.defaults()));
     assertEquals(4, spark().sql("SELECT count(*) FROM staged.usage_events WHERE account_id = 'a3'").first().getLong(0));
   }

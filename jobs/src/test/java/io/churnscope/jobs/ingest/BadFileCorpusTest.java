@@ -187,7 +187,8 @@ class BadFileCorpusTest extends SparkTestBase {
 
   /**
    * With the quarantine-share gate on (the default), a file whose records are all bad stops the batch:
-   * the one-line failure names the source and the file most of the rejected records came from.
+   * the one-line failure (a UserError: exit status 2, no stack trace) names the source and the file most
+   * of the rejected records came from.
    */
   @Test
   void aFileOfOnlyBadRecordsStopsTheBatchNamingTheFile() throws Exception {
@@ -196,7 +197,7 @@ class BadFileCorpusTest extends SparkTestBase {
     Path lake = dir.resolve("gated");
     deliver(lake, pretty);
     RunContext strict = RunContext.start(RUN_DATE, new Lake(lake.toString()), ChurnscopeConfig.defaults());
-    IllegalStateException error = assertThrows(IllegalStateException.class, () -> new UsageIngest().run(spark(), strict));
+    UserError error = assertThrows(UserError.class, () -> new UsageIngest().run(spark(), strict));
     String message = error.getMessage();
     assertTrue(message.contains("quality.max-quarantine-share") && !message.contains("\n")
         && message.contains("raw/clickstream/dt=2026-03-01/pretty-printed.json (8)"), message);

@@ -186,7 +186,7 @@ class ClickstreamIngestionTest extends SparkTestBase {
             "not json", "{\"type\": broken");
     RunContext strict = RunContext.start(D1, new Lake(dir.toString()), ChurnscopeConfig.defaults());
     new CrmIngest().run(spark(), strict);
-    IllegalStateException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+    io.churnscope.common.UserError error = org.junit.jupiter.api.Assertions.assertThrows(io.churnscope.common.UserError.class,
         () -> new ClickstreamIngestion().run(spark(), strict));
     org.junit.jupiter.api.Assertions.assertTrue(error.getMessage().contains("quality.max-quarantine-share"), error.getMessage());
     Lake lake = new Lake(dir.toString());

@@ -24,8 +24,10 @@ class IngestCountsTest {
   @Test
   void aMostlyBadDeliveryFailsHoweverSmall() {
     assertTrue(counts(3, 2).exceedsShare(0.05), "2 of 3: 0.7 % likely");
-    assertThrows(IllegalStateException.class,
+    io.churnscope.common.UserError error = assertThrows(io.churnscope.common.UserError.class,
         () -> counts(3, 2).enforceQuarantineShare("clickstream", ChurnscopeConfig.defaults()));
+    assertTrue(error.getMessage().startsWith("clickstream: 2 of 3 records (66.7 %) failed their checks")
+        && !error.getMessage().contains("\n"), error.getMessage());
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.churnscope.common.testing.DatasetAssertions;
 import io.churnscope.common.testing.DeltaSnapshotFiles;
 import io.churnscope.common.testing.DuckDbReader;
 import io.churnscope.common.testing.SparkTestBase;
+import io.churnscope.common.testing.UsageEventRows;
 import io.churnscope.jobs.catalog.CatalogStage;
 import io.churnscope.jobs.catalog.PublishedTables;
 import io.churnscope.jobs.catalog.PublishedVersions;
@@ -140,6 +141,48 @@ class MaintainTest extends SparkTestBase {
     assertEquals(kernel.get("staged.fx_rates"), catalogNow.get("staged.fx_rates"), "the new catalog reads night 3's rates");
   }
 
+  /**
+   * OPTIMIZE rewrites only the partition whose small files reach {@code min-files} (4 here): day 2,
+   * appended four times. Day 1 (one file) and day 3 (two files, which a whole-table OPTIMIZE would
+   * have merged) keep their files, and the table reads the same rows.
+   */
+  @Test
+  void optimizeRewritesOnlyThePartitionWithSmallFiles() {
+    Lake lake = new Lake(dir.resolve("lake").toString());
+    String path = lake.path(StagedTables.USAGE_EVENTS);
+    DeltaIO.append(spark(), lake, StagedTables.USAGE_EVENTS, UsageEventRows.of(spark(), "2026-10-01", 4, "a1").coalesce(1));
+    for (int append = 0; append < 4; append++) {
+      DeltaIO.append(spark(), lake, StagedTables.USAGE_EVENTS, UsageEventRows.of(spark(), "2026-10-02", 2, "b" + append).coalesce(1));
+    }
+    DeltaIO.append(spark(), lake, StagedTables.USAGE_EVENTS, UsageEventRows.of(spark(), "2026-10-03", 6, "c1").repartition(2));
+    Map<String, Set<String>> before = filesByDay(path);
+    assertEquals(List.of(1, 4, 2), before.values().stream().map(Set::size).toList(), before.toString());
+    List<Row> rows = DeltaIO.read(spark(), lake, StagedTables.USAGE_EVENTS).collectAsList();
+
+    LakeUpkeep.Report report = LakeUpkeep.run(spark(), lake, List.of(StagedTables.USAGE_EVENTS), MaintainSettings.from(
+        ChurnscopeConfig.load(null, Map.of("maintain.optimize.min-files", "4"))));
+
+    Map<String, Set<String>> after = filesByDay(path);
+    assertEquals(before.get("2026-10-01"), after.get("2026-10-01"), "day 1, one file: untouched");
+    assertEquals(before.get("2026-10-03"), after.get("2026-10-03"), "day 3, two files: untouched");
+    assertEquals(1, after.get("2026-10-02").size(), after.toString());
+    assertFalse(before.get("2026-10-02").containsAll(after.get("2026-10-02")), "day 2 rewritten: " + after);
+    TableUpkeep.Outcome usage = outcome(report, StagedTables.USAGE_EVENTS);
+    assertEquals(List.of(4L, 1L, 1L), List.of(usage.compactedFrom(), usage.compactedTo(), usage.partitionsCompacted()), usage.line());
+    assertEquals(0, report.filesRemoved(), "retention 168 h: VACUUM keeps the replaced files: " + usage.line());
+    DatasetAssertions.assertSameRows(rows, DeltaIO.read(spark(), lake, StagedTables.USAGE_EVENTS).collectAsList());
+  }
+
+  /** The live files of a table partitioned by event_date, per day (by the folder Delta wrote them in). */
+  private static Map<String, Set<String>> filesByDay(String tablePath) {
+    Map<String, Set<String>> files = new java.util.TreeMap<>();
+    for (String file : DeltaSnapshotFiles.of(tablePath)) {
+      String day = file.substring(file.indexOf("event_date=") + "event_date=".length(), file.indexOf("event_date=") + 21);
+      files.computeIfAbsent(day, d -> new TreeSet<>()).add(file);
+    }
+    return files;
+  }
+
   @Test
   void aBadRetentionIsOneLineNamingTheKey() {
     Map<String, String> bad = Map.of("-1", "must be 0 or more", "\"a week\"", "must be a whole number",
@@ -181,9 +224,10 @@ class MaintainTest extends SparkTestBase {
   private void night(Lake lake, int night) {
     DeltaIO.overwrite(spark(), lake, StagedTables.FX_RATES, fx(night));
     if (night == 1) {
-      DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, events("2026-10-01", 4, "a0"), "event_date = '2026-10-01'");
+      DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, UsageEventRows.of(spark(), "2026-10-01", 4, "a0"),
+          "event_date = '2026-10-01'");
     }
-    DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, events("2026-10-02", 3 + night, "a" + night),
+    DeltaIO.replaceWhere(spark(), lake, StagedTables.USAGE_EVENTS, UsageEventRows.of(spark(), "2026-10-02", 3 + night, "a" + night),
         "event_date = '2026-10-02'");
     DeltaIO.append(spark(), lake, RunTables.QUARANTINE, spark().range(0, 4, 1, 2).selectExpr("'invoices' AS source",
         "date'2026-10-0" + night + "' AS ingest_date", "'raw/invoices/part-0.csv' AS source_file",
@@ -195,15 +239,6 @@ class MaintainTest extends SparkTestBase {
     return spark().range(3).selectExpr("date'2026-10-01' + CAST(id AS INT) AS rate_date", "'EUR' AS currency",
         "CAST(1." + night + " + id / 100 AS DECIMAL(18,8)) AS rate_to_usd", "date'2026-10-03' AS ingest_date",
         "'raw/fx_rates/night-" + night + ".csv' AS source_file");
-  }
-
-  private Dataset<Row> events(String day, int count, String account) {
-    return spark().range(count).selectExpr(
-        "concat('" + day + "-', id) AS event_id", "'server_log' AS source", "'server' AS event_type",
-        "'Report Viewed' AS event_name", "'reports' AS feature", "concat('u', id % 3) AS user_key",
-        "'" + account + "' AS account_id", "timestamp'" + day + " 10:00:00' + make_interval(0,0,0,0,0,0,id) AS event_ts",
-        "date'" + day + "' AS event_date", "map('plan', 'pro') AS properties",
-        "date'" + day + "' AS ingest_date", "'raw/server_log/dt=" + day + "/part-0.json' AS source_file");
   }
 
   /** The catalog with the quarantine named too (catalog.publish-quarantine): its small appends are what OPTIMIZE compacts. */

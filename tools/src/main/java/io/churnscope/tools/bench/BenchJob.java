@@ -2,7 +2,6 @@ package io.churnscope.tools.bench;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
-import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.UserError;
 import io.churnscope.common.lake.Lake;
@@ -13,8 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -38,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class BenchJob {
   private static final Logger LOG = LoggerFactory.getLogger(BenchJob.class);
 
-  public static class Args extends JobArgs {
+  public static class Args extends LakeBenchArgs {
     @Parameter(names = "--scales", description = "Lake scales to measure (1 = about 1,000 accounts, 100,000+ events a day).")
     public List<Double> scales = new ArrayList<>(List.of(1.0, 10.0));
 
@@ -47,27 +44,9 @@ public final class BenchJob {
     @Parameter(names = "--days", description = "Measured nightly runs per lake, one new day of data each, after the backfill.")
     public int days = 1;
 
-    @Parameter(names = "--history-days", description = "Days of usage history in each lake before the measured nights (at least 14).")
-    public int historyDays = 14;
-
-    @Parameter(names = "--history-months", description = "Months of billing and CRM history in each lake.")
-    public int historyMonths = 6;
-
     @Parameter(names = "--history-multiplier",
         description = "Also measure a lake at the smallest scale with this many times the history (1 = skip).")
     public int historyMultiplier = 4;
-
-    @Parameter(names = "--end-date", converter = DateConverter.class, description = "The last measured night (YYYY-MM-DD).")
-    public LocalDate endDate = LocalDate.parse("2026-10-31");
-
-    @Parameter(names = "--out", description = "Where results go: <out>/<timestamp>.json, .md, and latest.md.")
-    public String out = "bench/results";
-
-    @Parameter(names = "--work", description = "Where the generated lakes go (deleted after each lake unless --keep-lakes).")
-    public String work = "bench/work";
-
-    @Parameter(names = "--keep-lakes", description = "Keep the generated lakes (to open them with bin/churnscope sql).")
-    public boolean keepLakes;
 
     @Parameter(names = "--stages",
         description = "Measure only these nightly stages (comma-separated, as nightly --stages); default all. "
@@ -79,19 +58,14 @@ public final class BenchJob {
         description = "Write Spark's event log to <out>/<timestamp>-eventlog, to open in the Spark history server.")
     public boolean profile;
 
-    final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-
     @Override
     public void validate() {
-      config();
+      super.validate();
       if (scales.isEmpty() || scales.stream().anyMatch(s -> !(s > 0))) {
         throw new UserError("--scales: give positive scales, e.g. --scales 1,10");
       }
       if (days < 1) {
         throw new UserError("--days: at least 1 measured night");
-      }
-      if (historyDays < 14) {
-        throw new UserError("--history-days: at least 14 (the generator's minimum of usage history)");
       }
       List<String> known = NightlyJob.dag().stream().map(io.churnscope.common.run.Stage::name).toList();
       for (String stage : stages) {
@@ -99,13 +73,13 @@ public final class BenchJob {
           throw new UserError("--stages: unknown stage '" + stage + "'; the stages are " + known);
         }
       }
-      if (historyMonths < 1 || historyMultiplier < 1) {
-        throw new UserError("--history-months and --history-multiplier: at least 1");
+      if (historyMultiplier < 1) {
+        throw new UserError("--history-multiplier: at least 1");
       }
     }
 
     Path eventLogDir() {
-      return Path.of(out, stamp + "-eventlog").toAbsolutePath();
+      return result("", "-eventlog").toAbsolutePath();
     }
   }
 

@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import com.beust.jcommander.Parameter;
-import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.UserError;
 import io.churnscope.jobs.hotspots.HotspotEngine;
@@ -18,8 +17,6 @@ import io.churnscope.jobs.hotspots.HotspotSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -42,7 +39,7 @@ import org.apache.spark.sql.SparkSession;
  * and partitioning.
  */
 public final class HotspotScaleBench {
-  public static class Args extends JobArgs {
+  public static class Args extends BenchArgs {
     @Parameter(names = "--accounts", description = "Rows of the population.")
     public long accounts = 1_000_000;
 
@@ -51,12 +48,6 @@ public final class HotspotScaleBench {
 
     @Parameter(names = "--max-order", description = "Most dimension values in one segment.")
     public int maxOrder = 3;
-
-    @Parameter(names = "--out", description = "Where the summary goes: <out>/hotspots-<timestamp>.md.")
-    public String out = "bench/results";
-
-    @Parameter(names = "--work", description = "Where the population's Parquet files go (deleted afterwards).")
-    public String work = "bench/work";
 
     @Override
     public void validate() {
@@ -74,7 +65,7 @@ public final class HotspotScaleBench {
   }
 
   public static void run(SparkSession spark, Args args) throws IOException {
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String stamp = args.stamp;
     Path input = Path.of(args.work, "hotspot-population-" + stamp);
     List<String> dimensions = new ArrayList<>();
     for (int d = 1; d <= args.dimensions; d++) {
@@ -103,7 +94,7 @@ public final class HotspotScaleBench {
       BenchJob.deleteTree(input);
     }
     Files.createDirectories(Path.of(args.out));
-    Path file = Path.of(args.out, "hotspots-" + stamp + ".md");
+    Path file = args.result("hotspots-", ".md");
     Files.writeString(file, md);
     System.out.println(md);
     System.out.println("written to " + file);

@@ -3,7 +3,6 @@ package io.churnscope.tools.bench;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.UserError;
-import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.config.MaintainSettings;
 import io.churnscope.common.lake.Lake;
@@ -14,8 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -40,45 +37,31 @@ import org.apache.spark.sql.SparkSession;
  * nights of removed files on top of the maintained size.
  */
 public final class UpkeepBench {
-  public static class Args extends JobArgs {
+  public static class Args extends LakeBenchArgs {
+    /** Three months of billing: enough for the nightly, and each night's copy stays small. */
+    public Args() {
+      historyMonths = 3;
+      work = "bench/work/upkeep";
+    }
+
     @Parameter(names = "--scale", description = "Lake scale (1 = about 1,000 accounts).")
     public double scale = 0.02;
 
     @Parameter(names = "--nights", description = "Consecutive nightlies after the first (the backfill of the history).")
     public int nights = 30;
 
-    @Parameter(names = "--history-days", description = "Days of usage before the measured nights (at least 14).")
-    public int historyDays = 14;
-
-    @Parameter(names = "--history-months", description = "Months of billing and CRM history.")
-    public int historyMonths = 3;
-
-    @Parameter(names = "--end-date", converter = DateConverter.class, description = "The last night (YYYY-MM-DD).")
-    public LocalDate endDate = LocalDate.parse("2026-10-31");
-
     @Parameter(names = "--max-minutes", description = "Start no new pair of nights after this many minutes (0: no limit).")
     public double maxMinutes = 0;
-
-    @Parameter(names = "--out", description = "Where the results go: <out>/upkeep-<timestamp>.md.")
-    public String out = "bench/results";
-
-    @Parameter(names = "--work", description = "Where the lakes go (deleted at the end unless --keep-lakes).")
-    public String work = "bench/work/upkeep";
-
-    @Parameter(names = "--keep-lakes", description = "Keep the lake and its maintained copy.")
-    public boolean keepLakes;
 
     @Parameter(names = "--resume-after",
         description = "Keep the lake a stopped run left under --work, whose nightlies ran up to this night (0 = the backfill), and go on from the next.")
     public int resumeAfter = -1;
 
-    final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-
     @Override
     public void validate() {
-      config();
-      if (!(scale > 0) || nights < 1 || historyDays < 14 || historyMonths < 1) {
-        throw new UserError("--scale > 0, --nights >= 1, --history-days >= 14, --history-months >= 1");
+      super.validate();
+      if (!(scale > 0) || nights < 1) {
+        throw new UserError("--scale > 0, --nights >= 1");
       }
     }
   }
@@ -176,7 +159,7 @@ public final class UpkeepBench {
       md.append(String.format("%nGrowth per night from night 1 to %d: never maintained %.2f MB, maintained %.2f MB.%n", last.night(),
           (last.without() - first.without()) / 1e6 / span, (last.with() - first.with()) / 1e6 / span));
     }
-    Path file = Path.of(args.out, "upkeep-" + args.stamp + ".md");
+    Path file = args.result("upkeep-", ".md");
     Files.createDirectories(file.getParent());
     Files.writeString(file, md.toString());
     return file;

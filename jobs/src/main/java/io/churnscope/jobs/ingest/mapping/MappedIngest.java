@@ -15,25 +15,23 @@ import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.StageResult;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.jobs.ingest.Check;
+import io.churnscope.jobs.ingest.DeliveryFiles;
 import io.churnscope.jobs.ingest.Field;
 import io.churnscope.jobs.ingest.IngestWindow;
+import io.churnscope.jobs.ingest.RawDeliveries;
 import io.churnscope.jobs.ingest.RawSource;
 import io.churnscope.jobs.ingest.RecordParser;
 import io.churnscope.jobs.ingest.SourceIngestion;
 import io.churnscope.jobs.ingest.TableIngestion;
 import io.churnscope.common.run.RunManifest;
 import io.churnscope.common.run.RunSummary;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -46,7 +44,10 @@ import org.apache.spark.sql.types.StructField;
 /**
  * Command {@code ingest-mapped}: ingests files of another layout through a declarative
  * {@link SourceMapping}, with the same checks, quarantine and de-duplication as the native
- * sources. Every row lands in its staged table or in quarantine ({@code <mapping>.<table>}).
+ * sources. Every row lands in its staged table or in quarantine ({@code <mapping>.<table>}). Each
+ * file is checked whole first as a delivered file is ({@link DeliveryFiles}: readable, UTF-8 — a
+ * file that is not fails the run with one line naming it), and a line longer than any record is
+ * {@code oversized_record}, kept short ({@link RawDeliveries#lines(Dataset, String)}).
  *
  * <pre>
  * bin/churnscope ingest-mapped --mapping ravenstack --source-dir DATASETS/ravenstack \
@@ -105,8 +106,19 @@ public final class MappedIngest {
   static StageResult ingest(SparkSession spark, RunContext run, String mappingName, SourceMapping.TableMapping table,
       String sourceDir) {
     String file = sourceDir + "/" + table.file();
-    List<String> header = header(spark, file);
     String sourceName = mappingName + "." + table.target().name();
+    try {
+      return ingestFile(spark, run, sourceName, table, file);
+    } catch (RuntimeException e) {
+      // A gzip cut short, or a .gz that is not gzip, fails when Spark reads past the first line.
+      throw DeliveryFiles.unreadable(sourceName, e);
+    }
+  }
+
+  private static StageResult ingestFile(SparkSession spark, RunContext run, String sourceName, SourceMapping.TableMapping table,
+      String file) {
+    String headerLine = headerLine(spark, sourceName, file);
+    List<String> header = columns(file, headerLine);
     List<Field> fields = new ArrayList<>();
     for (StructField column : table.target().schema().fields()) {
       if (!SourceMapping.LINEAGE.contains(column.name())) {
@@ -116,10 +128,8 @@ public final class MappedIngest {
     RawSource source = RawSource.csv(sourceName, file, header, fields, table.key());
     IngestWindow window = new IngestWindow(sourceName, List.of(run.runDate()));
 
-    Dataset<Row> lines = spark.read().text(file)
-        .select(col("value").as("record"), lit(java.sql.Date.valueOf(run.runDate())).as("ingest_date"),
-            col("_metadata.file_path").as("source_file"))
-        .where(col("record").notEqual(String.join(",", header)).and(functions.length(functions.trim(col("record"))).gt(0)));
+    Dataset<Row> lines = RawDeliveries.lines(spark.read().text(file).select(col("value"),
+        lit(java.sql.Date.valueOf(run.runDate())).as("ingest_date"), col("_metadata.file_path").as("source_file")), headerLine);
     Dataset<Row> parsed = RecordParser.csv(lines, RecordParser.strings(header.toArray(String[]::new)));
     Dataset<Row> flat = parsed.select(col("record"), col("ingest_date"), col("source_file"), col(Check.REASON),
         col(Check.DETAIL), col("r.*"));
@@ -150,29 +160,31 @@ public final class MappedIngest {
     return new StageResult(result.rowsIn(), result.rowsOut(), result.rowsQuarantined(), List.of(file), result.message());
   }
 
-  /** The CSV header: the file's first line. */
-  static List<String> header(SparkSession spark, String file) {
+  /** The file's first line, its CSV header, checked as a delivered file's start ({@link DeliveryFiles}). */
+  static String headerLine(SparkSession spark, String sourceName, String file) {
     Path path = new Path(file);
     try {
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(path)) {
+      if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
         throw new UserError("mapping file " + file + " does not exist: check --source-dir");
-      }
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
-        String line = reader.readLine();
-        if (line == null) {
-          throw new UserError(file + " is empty: expected a CSV header line");
-        }
-        List<String> columns = Arrays.stream(line.split(",")).map(String::trim).toList();
-        for (String reserved : List.of("record", "ingest_date", "source_file", Check.REASON, Check.DETAIL, "r")) {
-          if (columns.contains(reserved)) {
-            throw new UserError(file + ": column '" + reserved + "' clashes with ingestion's own columns; rename it in the file");
-          }
-        }
-        return columns;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+    String line = DeliveryFiles.firstLine(spark, sourceName, file);
+    if (line.isBlank()) {
+      throw new UserError(file + " is empty: expected a CSV header line");
+    }
+    return line;
+  }
+
+  /** The header's column names, none of them one of ingestion's own columns. */
+  static List<String> columns(String file, String headerLine) {
+    List<String> columns = Arrays.stream(headerLine.split(",")).map(String::trim).toList();
+    for (String reserved : List.of("record", "ingest_date", "source_file", Check.REASON, Check.DETAIL, "r")) {
+      if (columns.contains(reserved)) {
+        throw new UserError(file + ": column '" + reserved + "' clashes with ingestion's own columns; rename it in the file");
+      }
+    }
+    return columns;
   }
 }
