@@ -84,6 +84,10 @@ public final class PlantedHotspotCheck {
             + " (95 % CI " + pct(reported.getAs("ci_low")) + " – " + pct(reported.getAs("ci_high")) + ", n = "
             + reported.getAs("accounts") + ")";
       }
+      if (renewals * 2 < members) {
+        return "  not found     " + head + "its values were measured for " + renewals + " of the generator's " + members
+            + " member renewals (a usage band needs usage history behind each renewal's look-back)";
+      }
       return "  not found     " + head + renewals + " renewals in the pool churned at " + pct(share(churned, renewals))
           + ": not significant on its own";
     }

@@ -79,8 +79,16 @@ public final class DemoJob {
     java.util.Set<String> planted = new java.util.HashSet<>();
     result.findings().stream().filter(f -> f.reported() != null)
         .forEach(f -> planted.add(f.reported().getAs("segment_key")));
-    List<Row> others = result.reported().stream().filter(r -> !planted.contains((String) r.getAs("segment_key"))).toList();
-    System.out.println("  reported and not planted: " + (others.isEmpty() ? "none" : others.size()));
+    java.util.Set<String> parents = new java.util.HashSet<>();
+    result.findings().stream().filter(f -> f.reported() == null)
+        .forEach(f -> parents.addAll(f.reportedParents(result.reported())));
+    List<Row> others = result.reported().stream()
+        .filter(r -> !planted.contains((String) r.getAs("segment_key")))
+        .filter(r -> !parents.contains(io.churnscope.jobs.hotspots.Segment.of(scala.jdk.javaapi.CollectionConverters.asJava(
+            r.<scala.collection.Map<String, String>>getAs("segment"))).label()))
+        .toList();
+    System.out.println("  reported and neither planted nor a planted segment's parent: "
+        + (others.isEmpty() ? "none" : others.size()));
     others.forEach(r -> System.out.println("    " + r.getAs("sentence")));
   }
 
@@ -109,7 +117,6 @@ public final class DemoJob {
         String.valueOf(Math.max(1, params.historyMonths() - 1)));
     nightly.runDate = params.endDate();
     NightlyJob.run(spark, nightly);
-    printPlantedHotspots(spark, lake, nightly.config(), params);
     System.out.println("""
         The demo lake is at %1$s
           raw/                 what the generator delivered (planted truth: _generator/ground_truth.json)
@@ -122,5 +129,6 @@ public final class DemoJob {
         The night's report (charts, one self-contained page; open it in a browser):
           %3$s
         """.formatted(lake.root(), params.endDate().plusDays(1), RunReportStage.latestPage(lake)));
+    printPlantedHotspots(spark, lake, nightly.config(), params);
   }
 }
