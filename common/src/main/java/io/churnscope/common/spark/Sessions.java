@@ -4,6 +4,7 @@ import io.churnscope.common.config.CatalogSettings;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.config.SparkSettings;
 import io.churnscope.common.lake.Lake;
+import io.churnscope.common.lake.local.LocalFileSystems;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -14,7 +15,8 @@ import org.apache.spark.sql.SparkSession;
  * <p>The master is never set here: spark-submit sets it on a cluster, and {@code bin/churnscope}
  * passes {@code -Dspark.master=local[*]} locally. Delta's extension and catalog are always on,
  * the session time zone is UTC (every staged timestamp is UTC), and each key under
- * {@code spark.conf} in the configuration is applied unless spark-submit already set it.
+ * {@code spark.conf} in the configuration is applied unless spark-submit already set it. Local
+ * {@code file:} paths go through {@link LocalFileSystems} unless either sets {@code spark.hadoop.fs.file.impl}.
  */
 public final class Sessions {
   private Sessions() {}
@@ -37,11 +39,18 @@ public final class Sessions {
     for (Map.Entry<String, String> entry : deltaAndUtc().entrySet()) {
       builder.config(entry.getKey(), entry.getValue());
     }
-    for (Map.Entry<String, String> entry : SparkSettings.CONF.from(config).entrySet()) {
+    Map<String, String> configured = SparkSettings.CONF.from(config);
+    for (Map.Entry<String, String> entry : configured.entrySet()) {
       if (!submitted.contains(entry.getKey())) {
         builder.config(entry.getKey(), entry.getValue());
       }
     }
+    // Local paths without a child process per file (LocalFileSystems), unless set otherwise.
+    LocalFileSystems.sparkConf().forEach((key, value) -> {
+      if (!submitted.contains(key) && !configured.containsKey(key)) {
+        builder.config(key, value);
+      }
+    });
     return builder.getOrCreate();
   }
 

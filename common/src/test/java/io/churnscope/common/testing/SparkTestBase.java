@@ -47,6 +47,7 @@ public abstract class SparkTestBase {
       for (Map.Entry<String, String> entry : Sessions.deltaAndUtc().entrySet()) {
         builder.config(entry.getKey(), entry.getValue());
       }
+      io.churnscope.common.lake.local.LocalFileSystems.sparkConf().forEach(builder::config);
       spark = builder.getOrCreate();
       spark.sparkContext().setLogLevel("WARN");
     }
