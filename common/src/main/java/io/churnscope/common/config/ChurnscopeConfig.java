@@ -88,6 +88,11 @@ public final class ChurnscopeConfig {
     }
   }
 
+  /** This configuration with some keys set (by a flag that stands for them, such as {@code nightly --force}). */
+  public ChurnscopeConfig with(Map<String, String> values) {
+    return new ChurnscopeConfig(ConfigFactory.parseMap(values, "a command-line flag").withFallback(config).resolve());
+  }
+
   public Config raw() {
     return config;
   }

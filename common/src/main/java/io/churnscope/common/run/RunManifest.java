@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -25,12 +26,33 @@ import org.apache.spark.sql.SparkSession;
 public final class RunManifest {
   private RunManifest() {}
 
-  /** A stage's outcome as the manifest and the summary show it. */
-  public record Entry(String stage, String status, Instant startedAt, long durationMs, StageResult result, ResourceUse use) {
+  /**
+   * A stage's outcome as the manifest and the summary show it.
+   *
+   * @param status {@code succeeded}, {@code unchanged} (not run: see {@link StageFingerprint}),
+   *     {@code failed}, or {@code skipped} (an earlier stage failed)
+   * @param fingerprint the stage's {@link StageFingerprint} after it succeeded (or was unchanged), else null
+   */
+  public record Entry(String stage, String status, Instant startedAt, long durationMs, StageResult result, ResourceUse use,
+      String fingerprint) {
+    public Entry(String stage, String status, Instant startedAt, long durationMs, StageResult result, ResourceUse use) {
+      this(stage, status, startedAt, durationMs, result, use, null);
+    }
+
     /** A stage that was not measured (skipped, or run outside the stage runner). */
     public Entry(String stage, String status, Instant startedAt, long durationMs, StageResult result) {
       this(stage, status, startedAt, durationMs, result, ResourceUse.NONE);
     }
+
+    /** Whether the stage's tables are complete for the run date: it succeeded, or was unchanged since it did. */
+    public boolean complete() {
+      return isComplete(status);
+    }
+  }
+
+  /** {@code succeeded} or {@code unchanged}: the stage's tables hold its result for the run date. */
+  public static boolean isComplete(String status) {
+    return "succeeded".equals(status) || "unchanged".equals(status);
   }
 
   public static void record(SparkSession spark, RunContext run, Entry entry) {
@@ -40,11 +62,34 @@ public final class RunManifest {
         result.rowsQuarantined(), scala.jdk.javaapi.CollectionConverters.asScala(result.inputs()).toSeq(),
         result.message(), entry.use().sparkJobs(), entry.use().taskMs(), entry.use().inputBytes(),
         entry.use().shuffleReadBytes(), entry.use().shuffleWriteBytes(), entry.use().spillBytes(),
-        entry.use().outputBytes(), entry.use().peakHeapMb(), entry.use().retainedHeapMb());
+        entry.use().outputBytes(), entry.use().peakHeapMb(), entry.use().retainedHeapMb(), entry.fingerprint());
     // mergeSchema: a lake whose manifest predates a column gets it added, older rows null.
     DeltaIO.append(spark, run.lake(), RunTables.RUN_MANIFEST,
         spark.createDataFrame(List.of(row), RunTables.RUN_MANIFEST.schema()), true);
   }
+
+  /**
+   * Per stage, the fingerprint its latest completed run ({@code succeeded} or {@code unchanged}) of
+   * {@code date} recorded, with that run's id: what {@link StageFingerprint} compares against.
+   */
+  public static Map<String, Recorded> fingerprints(SparkSession spark, Lake lake, LocalDate date) {
+    Map<String, Recorded> recorded = new TreeMap<>();
+    Dataset<Row> manifest = DeltaIO.readOrEmpty(spark, lake, RunTables.RUN_MANIFEST);
+    if (!java.util.Arrays.asList(manifest.columns()).contains("fingerprint")) {
+      return recorded;
+    }
+    manifest.where(col("run_date").equalTo(Date.valueOf(date)).and(col("status").isin("succeeded", "unchanged"))
+            .and(col("fingerprint").isNotNull()))
+        .groupBy("stage")
+        .agg(max_by(struct(col("fingerprint"), col("run_id")), struct(col("started_at"), col("run_id"))).as("latest"))
+        .collectAsList()
+        .forEach(row -> recorded.put(row.getString(0),
+            new Recorded(row.getStruct(1).getString(0), row.getStruct(1).getString(1))));
+    return recorded;
+  }
+
+  /** A stage's fingerprint as a completed run recorded it. */
+  public record Recorded(String fingerprint, String runId) {}
 
   /**
    * For each run date in [from, to] the manifest holds, each stage's latest status (by its start

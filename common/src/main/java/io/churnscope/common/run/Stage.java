@@ -20,6 +20,23 @@ public interface Stage {
   StageResult run(SparkSession spark, RunContext run) throws Exception;
 
   /**
+   * Whether the runner may skip the stage when its {@link StageFingerprint} is the one its last
+   * success on the run date left: true for a stage whose only outputs are the Delta tables it
+   * declares; false for one that also writes elsewhere (the catalog, a report, the model registry).
+   */
+  default boolean skipsWhenUnchanged() {
+    return true;
+  }
+
+  /**
+   * Folders outside the lake's tables whose files the stage also reads or writes (a model registry),
+   * relative to the lake's root: their listing is part of its {@link StageFingerprint}.
+   */
+  default java.util.List<String> otherFiles() {
+    return java.util.List.of();
+  }
+
+  /**
    * Reads every configuration key the stage uses, so a bad value fails the run before Spark
    * starts, with one line naming the key (a {@link io.churnscope.common.UserError}).
    */

@@ -7,12 +7,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs stages in order, recording each in the run manifest. The first failure stops the run: the
+ * Runs stages in order, recording each in the run manifest. A stage whose {@link StageFingerprint}
+ * is the one its last success on the run date recorded is not run again ({@code unchanged}), unless
+ * {@code run.skip-unchanged = false} ({@code nightly --force}). The first failure stops the run: the
  * failed stage and those after it are recorded (failed, skipped), the summary is printed, and the
  * error is rethrown so the process exits non-zero. Tables the failed stage had not yet committed
  * keep their previous version.
@@ -25,6 +29,9 @@ public final class StageRunner {
   public static List<RunManifest.Entry> runAll(SparkSession spark, RunContext run, List<Stage> stages) throws Exception {
     List<RunManifest.Entry> entries = new ArrayList<>();
     Exception failure = null;
+    boolean skipUnchanged = io.churnscope.common.config.RunSettings.SKIP_UNCHANGED.from(run.config());
+    Map<String, RunManifest.Recorded> recorded = skipUnchanged
+        ? RunManifest.fingerprints(spark, run.lake(), run.runDate()) : Map.of();
     for (Stage stage : stages) {
       if (failure != null) {
         entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "skipped", Instant.now(), 0,
@@ -32,6 +39,17 @@ public final class StageRunner {
         continue;
       }
       Instant started = Instant.now();
+      Optional<String> before = skipUnchanged ? fingerprint(spark, run, stage) : Optional.empty();
+      RunManifest.Recorded last = recorded.get(stage.name());
+      if (before.isPresent() && last != null && before.get().equals(last.fingerprint())) {
+        String message = "unchanged since run " + last.runId() + " (the same inputs, outputs, code and configuration): "
+            + "not run again; nightly --force runs it";
+        LOG.info("stage {} {}", stage.name(), message);
+        entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "unchanged", started,
+            Duration.between(started, Instant.now()).toMillis(), declaredInputs(stage, StageResult.nothingToDo(message)),
+            ResourceUse.NONE, before.get())));
+        continue;
+      }
       LOG.info("stage {} ({}) starting for {}", stage.name(), stage.description(), run.runDate());
       StageMeter.Measurement meter = StageMeter.of(spark.sparkContext()).start(stage.name());
       try (JobDescription label = JobDescription.group(spark, stage.name(), stage.name() + " for " + run.runDate());
@@ -43,7 +61,8 @@ public final class StageRunner {
         LOG.info("stage {} succeeded in {} s: {} ({} Spark jobs, {} s of tasks, {} MB shuffled, driver heap peak {} MB)",
             stage.name(), ms / 1000.0, result.message(), use.sparkJobs(), use.taskMs() / 1000.0,
             (use.shuffleReadBytes() + use.shuffleWriteBytes()) >> 20, use.peakHeapMb());
-        entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "succeeded", started, ms, result, use)));
+        String after = skipUnchanged ? fingerprint(spark, run, stage).orElse(null) : null;
+        entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "succeeded", started, ms, result, use, after)));
       } catch (Exception e) {
         long ms = Duration.between(started, Instant.now()).toMillis();
         LOG.error("stage {} failed after {} s", stage.name(), ms / 1000.0, e);
@@ -80,6 +99,16 @@ public final class StageRunner {
     if (!undeclared.isEmpty()) {
       throw new IllegalStateException("stage " + stage.name() + " " + String.join(", ", undeclared)
           + " without declaring it in dataFlow()");
+    }
+  }
+
+  /** The stage's fingerprint; none (the stage runs, and later runs cannot skip it) if the lake cannot be listed. */
+  private static Optional<String> fingerprint(SparkSession spark, RunContext run, Stage stage) {
+    try {
+      return StageFingerprint.of(spark, run, stage);
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warn("stage {}: no fingerprint ({}); it runs", stage.name(), e.toString());
+      return Optional.empty();
     }
   }
 

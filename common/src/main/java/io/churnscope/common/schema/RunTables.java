@@ -30,7 +30,8 @@ public final class RunTables {
       required("run_id", StringType, "Run identifier (run date and start time)."),
       required("run_date", DateType, "Business date the run processed."),
       required("stage", StringType, "Stage name."),
-      required("status", StringType, "succeeded, failed or skipped."),
+      required("status", StringType, "succeeded; unchanged (not run again: its inputs, outputs, code and configuration "
+          + "were those its last success on the run date left, see fingerprint); failed; or skipped (an earlier stage failed)."),
       required("started_at", TimestampType, "Stage start, UTC."),
       required("duration_ms", LongType, "Stage wall time."),
       required("rows_in", LongType, "Records read."),
@@ -47,7 +48,10 @@ public final class RunTables {
       optional("output_bytes", LongType, "Bytes tasks wrote to files."),
       optional("peak_heap_mb", LongType, "Highest driver heap in use during the stage, garbage included."),
       optional("retained_heap_mb", LongType, "Highest old-generation heap in use after a collection: data the driver JVM "
-          + "holds (in local mode the executor shares that JVM).")),
+          + "holds (in local mode the executor shares that JVM)."),
+      optional("fingerprint", StringType, "After a success: a hash of what the result depends on (run date, configuration, "
+          + "code, the Delta version of each table the stage reads or writes, the files of the date's raw deliveries it reads). "
+          + "A later run of the date that finds it unchanged does not run the stage again.")),
       List.of(), "One row per stage per nightly run, with what it cost.");
 
   public static final TableSpec INGEST_WATERMARKS = new TableSpec("_runs", "ingest_watermarks", schema(

@@ -34,6 +34,8 @@ public abstract class SparkTestBase {
           // CubeStageTest 441 s with it, 380 s without). The jobs keep it on (conf/defaults.conf).
           .config("spark.sql.adaptive.enabled", "false")
           .config("spark.databricks.delta.snapshotPartitions", "2")
+          // As the jobs run (conf/defaults.conf): no checksum file, whose snapshot computation follows every commit.
+          .config("spark.databricks.delta.writeChecksumFile.enabled", "false")
           .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
           .config("spark.sql.warehouse.dir", tempDir("warehouse").getAbsolutePath())
           // Interpreted evaluation, as Spark's own suites also run: a test's rows are few, and compiling

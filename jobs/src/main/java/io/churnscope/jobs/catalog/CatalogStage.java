@@ -49,6 +49,12 @@ public final class CatalogStage implements Stage {
     return "every table → metastore names, symlink manifests, DuckDB catalog file";
   }
 
+  /** Never skipped as unchanged: it also writes the metastore, the DuckDB catalog and symlink manifests. */
+  @Override
+  public boolean skipsWhenUnchanged() {
+    return false;
+  }
+
   @Override
   public DataFlow dataFlow() {
     return DataFlow.reading(PublishedTables.all());

@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigurationReference {
   /** The product's settings classes, in the order of the reference. */
-  public static final List<Class<?>> PRODUCT_SETTINGS = List.of(LakeSettings.class, RunLockSettings.class,
+  public static final List<Class<?>> PRODUCT_SETTINGS = List.of(LakeSettings.class, io.churnscope.common.config.RunSettings.class, RunLockSettings.class,
       SparkSettings.class, SubscriptionSettings.class, PrivacySettings.class, IngestSettings.class, QualitySettings.class,
       DimensionSettings.class, CatalogSettings.class, MaintainSettings.class, HotspotSettings.class, NightlyHotspotSettings.class,
       EngagementSettings.class, TrialEngagementSettings.class, CsSignalSettings.class, HealthSettings.class,

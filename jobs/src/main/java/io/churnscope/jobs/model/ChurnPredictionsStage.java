@@ -59,6 +59,12 @@ public final class ChurnPredictionsStage implements Stage {
     return "health measures, churn events → marts.churn_predictions, marts.churn_model_metrics (backtested, gated)";
   }
 
+  /** The model registry: a model trained (or removed) since the last run changes what this stage does. */
+  @Override
+  public List<String> otherFiles() {
+    return List.of(ModelRegistry.FOLDER);
+  }
+
   @Override
   public DataFlow dataFlow() {
     return DataFlow.reading(HealthTables.HEALTH_MEASURES, MartTables.CHURN_EVENTS, ModelTables.CHURN_PREDICTIONS,

@@ -28,6 +28,8 @@ import org.apache.spark.sql.SparkSession;
  */
 final class ModelRegistry {
   static final String MODEL_JSON = "model.json";
+  /** The registry's folder under the lake's root. */
+  static final String FOLDER = "_models/churn";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
@@ -54,7 +56,7 @@ final class ModelRegistry {
 
   ModelRegistry(SparkSession spark, Lake lake) {
     this.spark = spark;
-    this.root = new Path(lake.root(), "_models/churn");
+    this.root = new Path(lake.root(), FOLDER);
   }
 
   String location(String version) {

@@ -86,7 +86,9 @@ public final class NightlyJob {
     @Parameter(names = "--to", converter = DateConverter.class, description = "The last date of a --from back-fill.")
     public LocalDate to;
 
-    @Parameter(names = "--force", description = "With --from/--to: run every date, complete ones too.")
+    @Parameter(names = "--force", description = "Run every selected stage again, also one whose inputs, outputs, code "
+        + "and configuration are unchanged since it last succeeded on the date (run.skip-unchanged = false); with "
+        + "--from/--to, also every date already complete.")
     public boolean force;
 
     @Override
@@ -102,9 +104,6 @@ public final class NightlyJob {
       if (from != null && from.isAfter(to)) {
         throw new UserError("--from " + from + " is after --to " + to + ": a back-fill runs oldest first, from "
             + "--from to --to; swap them");
-      }
-      if (force && from == null) {
-        throw new UserError("--force goes with --from/--to (it runs dates already complete); a --run-date run always runs");
       }
       List<String> known = dag().stream().map(Stage::name).toList();
       for (String stage : stages) {
@@ -159,7 +158,10 @@ public final class NightlyJob {
   }
 
   private static List<RunManifest.Entry> runDate(SparkSession spark, Args args, LocalDate date) throws Exception {
-    return StageRunner.runAll(spark, RunContext.start(date, args.lake(), args.config()), args.selected());
+    io.churnscope.common.config.ChurnscopeConfig config = args.force
+        ? args.config().with(java.util.Map.of(io.churnscope.common.config.RunSettings.SKIP_UNCHANGED.path(), "false"))
+        : args.config();
+    return StageRunner.runAll(spark, RunContext.start(date, args.lake(), config), args.selected());
   }
 
   /**
@@ -175,7 +177,7 @@ public final class NightlyJob {
       String progress = "nightly: date " + (i + 1) + "/" + dates.size() + " " + date;
       Map<String, String> latest = before.getOrDefault(date, Map.of());
       String stages = selected.size() == 1 ? "its stage " + selected.get(0) : "its " + selected.size() + " stages";
-      if (!args.force && selected.stream().allMatch(stage -> "succeeded".equals(latest.get(stage)))) {
+      if (!args.force && selected.stream().allMatch(stage -> RunManifest.isComplete(latest.get(stage)))) {
         System.out.println(progress + ": skipped, already complete (" + stages + " succeeded, _runs/run_manifest); "
             + "--force runs it again");
         continue;

@@ -49,6 +49,12 @@ public final class RunReportStage implements Stage {
     return "the night as one HTML page with charts → <lake>/_reports/<run date>/index.html (and latest/)";
   }
 
+  /** Never skipped as unchanged: its report shows the whole run, the run manifest included. */
+  @Override
+  public boolean skipsWhenUnchanged() {
+    return false;
+  }
+
   @Override
   public DataFlow dataFlow() {
     return DataFlow.reading(HotspotTables.CHURN_HOTSPOTS, MartTables.CHURN_METRICS, MartTables.COHORT_RETENTION,

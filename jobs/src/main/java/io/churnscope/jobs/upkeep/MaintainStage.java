@@ -34,6 +34,12 @@ public final class MaintainStage implements Stage {
     return "OPTIMIZE small files and VACUUM old ones in every table, if maintain.nightly = true (or run maintain)";
   }
 
+  /** Never skipped as unchanged: its work is the files of every table, not their rows. */
+  @Override
+  public boolean skipsWhenUnchanged() {
+    return false;
+  }
+
   @Override
   public DataFlow dataFlow() {
     return DataFlow.reading(PublishedTables.all());
