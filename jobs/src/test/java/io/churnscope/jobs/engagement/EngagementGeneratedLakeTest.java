@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EngagementGeneratedLakeTest extends SparkTestBase {
   static final LocalDate END = LocalDate.parse("2026-10-31");
   static final int USAGE_DAYS = 70;
-  static final int NIGHTS = 3;
+  static final int NIGHTS = 2;
 
   @TempDir
   static Path dir;
@@ -66,7 +66,7 @@ class EngagementGeneratedLakeTest extends SparkTestBase {
     RunContext last = run(lake, END);
     new CrmIngest().run(spark(), last);
     new BillingIngest().run(spark(), last);
-    // The first night backfills the history up to END - 2, then one night per delivery.
+    // The first night backfills the history up to END - 1, then one night per delivery.
     for (int night = NIGHTS - 1; night >= 0; night--) {
       RunContext run = run(lake, END.minusDays(night));
       new UsageIngest().run(spark(), run);

@@ -66,7 +66,7 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
     lake = new Lake(dir.resolve("lake").toString());
     SampleLakeGenerator.Args generate = new SampleLakeGenerator.Args();
     JCommander.newBuilder().addObject(generate).build().parse("--lake", lake.root(), "--scale", SCALE,
-        "--history-months", "24", "--usage-days", "30", "--usage-intensity", "0.2", "--churn-hazard", "0.03", "--end-date", END.toString());
+        "--history-months", "24", "--usage-days", "30", "--usage-intensity", "0.05", "--churn-hazard", "0.03", "--end-date", END.toString());
     long started = System.nanoTime();
     SampleLakeGenerator.run(spark(), generate);
     System.out.printf("generated in %d ms%n", (System.nanoTime() - started) / 1_000_000);
@@ -236,7 +236,10 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
   @Test
   void aReRunReusesTheRegisteredModelAndPredictsTheSame() throws Exception {
     Lake again = copyOf("again");
-    StageRunner.runAll(spark(), RunContext.start(END, again, config), List.of(new ChurnPredictionsStage()));
+    // Forced: with nothing changed the runner would not run the stage at all (StageFingerprint).
+    StageRunner.runAll(spark(), RunContext.start(END, again, config.with(
+        java.util.Map.of(io.churnscope.common.config.RunSettings.SKIP_UNCHANGED.path(), "false"))),
+        List.of(new ChurnPredictionsStage()));
     Dataset<Row> rerun = DeltaIO.read(spark(), again, ModelTables.CHURN_PREDICTIONS);
     String reason = rerun.first().getAs("status_reason");
     assertTrue(reason.startsWith("reused churn-" + END), reason);
