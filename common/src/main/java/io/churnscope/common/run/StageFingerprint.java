@@ -129,7 +129,8 @@ public final class StageFingerprint {
 
   /** The configuration's hash, its secrets (a key named like a salt, secret, password or token) left out. */
   private static String configHash(RunContext run) {
-    com.typesafe.config.Config config = run.config().raw();
+    // Whether unchanged stages are skipped changes nothing they write.
+    com.typesafe.config.Config config = run.config().raw().withoutPath(io.churnscope.common.config.RunSettings.SKIP_UNCHANGED.path());
     for (var entry : config.entrySet()) {
       if (SECRET.matcher(entry.getKey()).find()) {
         config = config.withoutPath(entry.getKey());

@@ -61,7 +61,8 @@ public final class StageRunner {
         LOG.info("stage {} succeeded in {} s: {} ({} Spark jobs, {} s of tasks, {} MB shuffled, driver heap peak {} MB)",
             stage.name(), ms / 1000.0, result.message(), use.sparkJobs(), use.taskMs() / 1000.0,
             (use.shuffleReadBytes() + use.shuffleWriteBytes()) >> 20, use.peakHeapMb());
-        String after = skipUnchanged ? fingerprint(spark, run, stage).orElse(null) : null;
+        // Recorded on a forced run too: the next plain run of the date can then skip what it wrote.
+        String after = fingerprint(spark, run, stage).orElse(null);
         entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "succeeded", started, ms, result, use, after)));
       } catch (Exception e) {
         long ms = Duration.between(started, Instant.now()).toMillis();

@@ -169,6 +169,7 @@ class UnchangedStagesTest extends SparkTestBase {
     ChurnscopeConfig forced = ChurnscopeConfig.load(null, Map.of("base-currency", "EUR")).with(
         Map.of(io.churnscope.common.config.RunSettings.SKIP_UNCHANGED.path(), "false"));
     assertEquals(List.of("doubling:succeeded"), run(DATE, forced, doubling), "run.skip-unchanged = false");
+    assertEquals(List.of("doubling:unchanged"), run(DATE, other, doubling), "the forced run's fingerprint counts");
     assertEquals(6, runs("doubling"));
   }
 
