@@ -97,7 +97,9 @@ class NightlyOnAClusterIT extends SparkTestBase {
       RunTables.INGEST_WATERMARKS, List.of("run_id"),
       EngagementTables.ROLLUP_WATERMARK, List.of("run_id"),
       RunTables.RUN_MANIFEST, List.of("run_id", "started_at", "duration_ms", "spark_jobs", "task_ms", "input_bytes",
-          "shuffle_read_bytes", "shuffle_write_bytes", "spill_bytes", "output_bytes", "peak_heap_mb", "retained_heap_mb"));
+          "shuffle_read_bytes", "shuffle_write_bytes", "spill_bytes", "output_bytes", "peak_heap_mb", "retained_heap_mb",
+          // Hashes the code too: the shaded jar there, the class folders here.
+          "fingerprint"));
 
   static final Path dir = Path.of(System.getProperty("churnscope.cluster.dir", "target/cluster-it"))
       .toAbsolutePath().resolve("run");
