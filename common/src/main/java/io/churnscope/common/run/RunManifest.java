@@ -43,11 +43,6 @@ public final class RunManifest {
     public Entry(String stage, String status, Instant startedAt, long durationMs, StageResult result) {
       this(stage, status, startedAt, durationMs, result, ResourceUse.NONE);
     }
-
-    /** Whether the stage's tables are complete for the run date: it succeeded, or was unchanged since it did. */
-    public boolean complete() {
-      return isComplete(status);
-    }
   }
 
   /** {@code succeeded} or {@code unchanged}: the stage's tables hold its result for the run date. */

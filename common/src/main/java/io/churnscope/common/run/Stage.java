@@ -21,8 +21,8 @@ public interface Stage {
 
   /**
    * Whether the runner may skip the stage when its {@link StageFingerprint} is the one its last
-   * success on the run date left: true for a stage whose only outputs are the Delta tables it
-   * declares; false for one that also writes elsewhere (the catalog, a report, the model registry).
+   * success on the run date left: true for a stage whose outputs are the Delta tables it declares
+   * (and the {@link #otherFiles}); false for one that also writes elsewhere (the catalog, a report).
    */
   default boolean skipsWhenUnchanged() {
     return true;

@@ -63,17 +63,17 @@ public final class StageFingerprint {
     parts.add("code " + code(stage.getClass()));
     DataFlow flow = stage.dataFlow();
     TreeSet<String> tables = new TreeSet<>();
-    for (TableSpec table : concat(flow.reads(), flow.writes())) {
+    for (TableSpec table : java.util.stream.Stream.concat(flow.reads().stream(), flow.writes().stream()).toList()) {
       if (!BOOKKEEPING.contains(table)) {
         tables.add(table.qualifiedName() + "@" + version(spark, run.lake().path(table)));
       }
     }
     parts.addAll(tables);
     for (RawFeed feed : flow.rawInputs()) {
-      parts.add(feed.sourceName() + " " + deliveryFiles(spark, run.lake().rawDelivery(feed.folder(), run.runDate())));
+      parts.add(feed.sourceName() + " " + listing(spark, run.lake().rawDelivery(feed.folder(), run.runDate())));
     }
     for (String folder : stage.otherFiles()) {
-      parts.add(folder + " " + deliveryFiles(spark, run.lake().root() + "/" + folder));
+      parts.add(folder + " " + listing(spark, run.lake().root() + "/" + folder));
     }
     if (!flow.rawInputs().isEmpty()) {
       parts.add("watermarks " + watermarks(spark, run, flow.rawInputs()));
@@ -111,7 +111,7 @@ public final class StageFingerprint {
   }
 
   /** Each file under a folder (relative path, size, modification time), sorted; "none" without the folder. */
-  static String deliveryFiles(SparkSession spark, String folderPath) throws IOException {
+  static String listing(SparkSession spark, String folderPath) throws IOException {
     Path delivery = new Path(folderPath);
     FileSystem fs = delivery.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (!fs.exists(delivery)) {
@@ -150,12 +150,6 @@ public final class StageFingerprint {
     } catch (URISyntaxException | SecurityException | NullPointerException e) {
       return "unknown";
     }
-  }
-
-  private static List<TableSpec> concat(List<TableSpec> a, List<TableSpec> b) {
-    List<TableSpec> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 
   static String sha256(String text) {

@@ -21,10 +21,6 @@ public class ForklessLocalFs extends ChecksumFs {
     super(new Raw(uri, conf));
   }
 
-  ForklessLocalFs(Configuration conf) throws IOException, URISyntaxException {
-    this(FsConstants.LOCAL_FS_URI, conf);
-  }
-
   /** Hadoop's {@code RawLocalFs}, whose constructor takes no file system. */
   static final class Raw extends DelegateToFileSystem {
     Raw(URI uri, Configuration conf) throws IOException, URISyntaxException {

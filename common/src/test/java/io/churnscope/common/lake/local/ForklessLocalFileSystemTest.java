@@ -37,6 +37,11 @@ class ForklessLocalFileSystemTest {
     return conf;
   }
 
+  RawLocalFileSystem initialized(RawLocalFileSystem fs) throws java.io.IOException {
+    fs.initialize(dir.toUri(), new Configuration(false));
+    return fs;
+  }
+
   @Test
   void bothHadoopApisUseItForFilePaths() throws Exception {
     Configuration conf = configured();
@@ -49,10 +54,8 @@ class ForklessLocalFileSystemTest {
 
   @Test
   void permissionsAreThoseHadoopWouldSet() throws Exception {
-    RawLocalFileSystem hadoop = new RawLocalFileSystem();
-    hadoop.initialize(dir.toUri(), new Configuration(false));
-    ForklessRawLocalFileSystem forkless = new ForklessRawLocalFileSystem();
-    forkless.initialize(dir.toUri(), new Configuration(false));
+    RawLocalFileSystem hadoop = initialized(new RawLocalFileSystem());
+    RawLocalFileSystem forkless = initialized(new ForklessRawLocalFileSystem());
     for (String octal : new String[] {"644", "755", "600", "700", "640", "444", "777", "000", "751"}) {
       FsPermission permission = new FsPermission(octal);
       Path a = new Path(dir.resolve("hadoop-" + octal).toUri());
@@ -71,10 +74,8 @@ class ForklessLocalFileSystemTest {
 
   @Test
   void linkStatusMatchesHadoopsForFilesFoldersAndLinks() throws Exception {
-    RawLocalFileSystem hadoop = new RawLocalFileSystem();
-    hadoop.initialize(dir.toUri(), new Configuration(false));
-    ForklessRawLocalFileSystem forkless = new ForklessRawLocalFileSystem();
-    forkless.initialize(dir.toUri(), new Configuration(false));
+    RawLocalFileSystem hadoop = initialized(new RawLocalFileSystem());
+    RawLocalFileSystem forkless = initialized(new ForklessRawLocalFileSystem());
     Files.writeString(dir.resolve("file"), "abc");
     Files.createDirectories(dir.resolve("folder"));
     Files.createSymbolicLink(dir.resolve("link"), dir.resolve("file"));
