@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.churnscope.jobs.ingest.IngestSettings;
 import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.lake.Lake;
 import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.schema.EngagementTables;
@@ -95,7 +96,12 @@ public record RollupPlan(String ingestPredicate, LocalDate deliveredThrough, Lis
   }
 
   static LocalDate watermark(SparkSession spark, RunContext run) {
-    List<Row> rows = DeltaIO.readOrEmpty(spark, run.lake(), EngagementTables.ROLLUP_WATERMARK)
+    return watermark(spark, run.lake());
+  }
+
+  /** The latest delivery the usage rollups hold, or null before the first rollup. */
+  public static LocalDate watermark(SparkSession spark, Lake lake) {
+    List<Row> rows = DeltaIO.readOrEmpty(spark, lake, EngagementTables.ROLLUP_WATERMARK)
         .where(col("stage").equalTo(STAGE)).select("rolled_up_through").collectAsList();
     return rows.isEmpty() ? null : rows.get(0).getDate(0).toLocalDate();
   }

@@ -15,8 +15,12 @@ import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
 import io.churnscope.jobs.dimensions.AccountAttributes;
 import io.churnscope.jobs.dimensions.DimensionSettings;
+import io.churnscope.jobs.engagement.AccountDayRollup;
 import io.churnscope.jobs.engagement.AccountEngagement;
 import io.churnscope.jobs.engagement.EngagementSettings;
+import io.churnscope.jobs.engagement.RollupPlan;
+import io.churnscope.jobs.engagement.UserDayRollup;
+import io.churnscope.jobs.ingest.IngestSettings;
 import io.churnscope.jobs.subscriptions.AccountStatus;
 import io.churnscope.jobs.subscriptions.ArrTiers;
 import io.churnscope.jobs.subscriptions.LicensedSeats;
@@ -47,11 +51,12 @@ public final class HealthMeasures {
   /** The full-history tables the measures are computed from. */
   public record History(Dataset<Row> crmAccounts, Dataset<Row> versions, Dataset<Row> accountLedger,
       Dataset<Row> churnEvents, Dataset<Row> accountDays, Dataset<Row> userDays, Dataset<Row> tickets,
-      Dataset<Row> nps, Dataset<Row> invoices) {
+      Dataset<Row> nps, Dataset<Row> invoices, DeliveredUsage usage) {
     /** The tables this reads, for the stage's data flow. */
     public static final List<TableSpec> TABLES = List.of(StagedTables.CRM_ACCOUNTS, StagedTables.SUBSCRIPTION_VERSIONS,
         MartTables.MRR_LEDGER_ACCOUNT, MartTables.CHURN_EVENTS, EngagementTables.ACCOUNT_DAY, EngagementTables.USER_DAY,
-        StagedTables.SUPPORT_TICKETS, StagedTables.NPS_RESPONSES, StagedTables.INVOICES);
+        StagedTables.SUPPORT_TICKETS, StagedTables.NPS_RESPONSES, StagedTables.INVOICES, StagedTables.USAGE_EVENTS,
+        StagedTables.ACCOUNT_VOLUMETRICS, StagedTables.ACCOUNT_CONFIG, EngagementTables.ROLLUP_WATERMARK);
 
     public static History read(SparkSession spark, Lake lake) {
       return new History(DeltaIO.readOrEmpty(spark, lake, StagedTables.CRM_ACCOUNTS),
@@ -62,16 +67,28 @@ public final class HealthMeasures {
           DeltaIO.readOrEmpty(spark, lake, EngagementTables.USER_DAY),
           DeltaIO.readOrEmpty(spark, lake, StagedTables.SUPPORT_TICKETS),
           DeltaIO.readOrEmpty(spark, lake, StagedTables.NPS_RESPONSES),
-          DeltaIO.readOrEmpty(spark, lake, StagedTables.INVOICES));
+          DeltaIO.readOrEmpty(spark, lake, StagedTables.INVOICES),
+          new DeliveredUsage(DeltaIO.readOrEmpty(spark, lake, StagedTables.USAGE_EVENTS),
+              DeltaIO.readOrEmpty(spark, lake, StagedTables.ACCOUNT_VOLUMETRICS),
+              DeltaIO.readOrEmpty(spark, lake, StagedTables.ACCOUNT_CONFIG), RollupPlan.watermark(spark, lake)));
     }
   }
 
+  /**
+   * The staged rows the usage rollups are made of, and the latest delivery they hold: a snapshot dated
+   * before it re-rolls its last days from the rows delivered by its date ({@link #asDelivered}).
+   *
+   * @param rolledUpThrough the engagement rollups' watermark, or null before the first rollup
+   */
+  public record DeliveredUsage(Dataset<Row> events, Dataset<Row> volumetrics, Dataset<Row> config,
+      LocalDate rolledUpThrough) {}
+
   /** The settings the computation reads, each from its own block. */
   public record Settings(HealthSettings health, ArrTiers tiers, List<String> seatProducts, EngagementSettings usage,
-      DimensionSettings dimensions) {
+      DimensionSettings dimensions, int maxLatenessDays) {
     public static Settings from(ChurnscopeConfig config) {
       return new Settings(HealthSettings.from(config), ArrTiers.from(config), LicensedSeats.products(config),
-          EngagementSettings.from(config), DimensionSettings.from(config));
+          EngagementSettings.from(config), DimensionSettings.from(config), IngestSettings.from(config).maxLatenessDays());
     }
   }
 
@@ -118,7 +135,7 @@ public final class HealthMeasures {
     }
     Dataset<Row> population = unionAll(populations);
     Dataset<Row> engagement = engagement(in, population.select(col("account_id"), col("snapshot_date").as("as_of_date")),
-        unionAll(seats), dates, s.usage()).withColumnRenamed("as_of_date", "snapshot_date");
+        unionAll(seats), dates, s).withColumnRenamed("as_of_date", "snapshot_date");
     HealthInputs.Sources sources = new HealthInputs.Sources(null, engagement, in.versions(), in.tickets(), in.nps(),
         in.invoices());
     return HealthInputs.measuresAt(sources, population);
@@ -127,10 +144,12 @@ public final class HealthMeasures {
   /**
    * {@link AccountEngagement#at} for the keys the nightly snapshot would have (an account_day row in the
    * look-back, or paid seats on the date) whose date's MAU window the usage rollups cover: before the
-   * first rolled-up day the usage is unknown, not zero (as in the dated account attributes).
+   * first rolled-up day the usage is unknown, not zero (as in the dated account attributes). A date
+   * before the rollups' latest delivery reads rollups {@link #asDelivered} on it, so late events
+   * delivered after it do not count, as they did not for its nightly.
    */
-  static Dataset<Row> engagement(History in, Dataset<Row> keys, Dataset<Row> seats, List<LocalDate> dates,
-      EngagementSettings usage) {
+  static Dataset<Row> engagement(History in, Dataset<Row> keys, Dataset<Row> seats, List<LocalDate> dates, Settings s) {
+    EngagementSettings usage = s.usage();
     Row first = in.accountDays().agg(min("activity_date")).first();
     if (first.isNullAt(0) || dates.isEmpty()) {
       return AccountEngagement.at(keys.limit(0), in.accountDays().limit(0), in.userDays().limit(0), seats.limit(0), usage);
@@ -138,19 +157,62 @@ public final class HealthMeasures {
     LocalDate firstDay = first.getDate(0).toLocalDate();
     List<LocalDate> covered = dates.stream()
         .filter(d -> !d.minusDays(usage.mauWindowDays() - 1L).isBefore(firstDay)).toList();
-    LocalDate from = covered.stream().min(LocalDate::compareTo).map(d -> AccountEngagement.firstDayRead(d, usage))
+    LocalDate rolledUpThrough = in.usage().rolledUpThrough();
+    List<LocalDate> settled = covered.stream().filter(d -> rolledUpThrough == null || !d.isBefore(rolledUpThrough)).toList();
+    List<Dataset<Row>> parts = new ArrayList<>();
+    parts.add(engagementOn(keys, in.accountDays(), in.userDays(), seats, settled, firstDay, usage));
+    for (LocalDate date : covered.stream().filter(d -> !settled.contains(d)).toList()) {
+      Rollups rollups = asDelivered(in, date, s);
+      parts.add(engagementOn(keys, rollups.accountDays(), rollups.userDays(), seats, List.of(date), firstDay, usage));
+    }
+    return unionAll(parts);
+  }
+
+  /** {@link AccountEngagement#at} for the keys of {@code dates} that have usage, from the given rollups. */
+  private static Dataset<Row> engagementOn(Dataset<Row> keys, Dataset<Row> allAccountDays, Dataset<Row> allUserDays,
+      Dataset<Row> seats, List<LocalDate> dates, LocalDate firstDay, EngagementSettings usage) {
+    LocalDate from = dates.stream().min(LocalDate::compareTo).map(d -> AccountEngagement.firstDayRead(d, usage))
         .orElse(firstDay);
-    LocalDate to = dates.stream().max(LocalDate::compareTo).orElseThrow();
+    LocalDate to = dates.stream().max(LocalDate::compareTo).orElse(firstDay);
     Column read = col("activity_date").between(lit(Date.valueOf(from)), lit(Date.valueOf(to)));
-    Dataset<Row> accountDays = in.accountDays().where(read);
-    Dataset<Row> userDays = in.userDays().where(read);
-    Dataset<Row> coveredKeys = keys.where(col("as_of_date").isin(covered.stream().map(Date::valueOf).toArray()));
+    Dataset<Row> accountDays = allAccountDays.where(read);
+    Dataset<Row> userDays = allUserDays.where(read);
+    Dataset<Row> datedKeys = keys.where(col("as_of_date").isin(dates.stream().map(Date::valueOf).toArray()));
     Dataset<Row> days = accountDays.select(col("account_id").as("d_account_id"), col("activity_date"));
-    Dataset<Row> active = coveredKeys.join(days, col("d_account_id").equalTo(col("account_id"))
+    Dataset<Row> active = datedKeys.join(days, col("d_account_id").equalTo(col("account_id"))
         .and(col("activity_date").between(date_sub(col("as_of_date"), AccountEngagement.LOOKBACK_DAYS - 1),
             col("as_of_date"))), "left_semi");
-    Dataset<Row> seated = coveredKeys.join(seats, new String[] {"account_id", "as_of_date"}, "left_semi");
+    Dataset<Row> seated = datedKeys.join(seats, new String[] {"account_id", "as_of_date"}, "left_semi");
     return AccountEngagement.at(active.union(seated).distinct(), accountDays, userDays, seats, usage);
+  }
+
+  /** marts.account_day and marts.user_day rows. */
+  record Rollups(Dataset<Row> accountDays, Dataset<Row> userDays) {}
+
+  /**
+   * The usage rollups as a nightly of {@code date} saw them, over the windows ending on it. User-days:
+   * the days a delivery after the date can still reach (ingestion quarantines events more than
+   * {@code ingest.max-lateness-days} before their delivery) rolled up again from the events delivered
+   * by the date, the days before them as published — a user-day depends on that user's events of that
+   * day alone. Account-days: rolled up again from those user-days and the volumetrics and
+   * configuration snapshots delivered by the date, which have no lateness bound (docs/health.md,
+   * back-fill).
+   */
+  static Rollups asDelivered(History in, LocalDate date, Settings s) {
+    Column from = lit(Date.valueOf(AccountEngagement.firstDayRead(date, s.usage())));
+    Column since = lit(Date.valueOf(date.minusDays(s.maxLatenessDays() + 1L)));
+    Column day = lit(Date.valueOf(date));
+    Column delivered = col("ingest_date").leq(day);
+    DeliveredUsage staged = in.usage();
+    Dataset<Row> reRolled = UserDayRollup.apply(
+        staged.events().where(col("event_date").between(since, day).and(delivered)), s.usage());
+    Dataset<Row> published = in.userDays().where(col("activity_date").geq(from).and(col("activity_date").lt(since)));
+    Dataset<Row> userDays = DeltaIO.conform(published, EngagementTables.USER_DAY)
+        .unionByName(DeltaIO.conform(reRolled, EngagementTables.USER_DAY));
+    Dataset<Row> accountDays = AccountDayRollup.apply(userDays,
+        staged.volumetrics().where(col("extract_date").between(from, day).and(delivered)),
+        staged.config().where(col("snapshot_date").between(from, day).and(delivered)));
+    return new Rollups(DeltaIO.conform(accountDays, EngagementTables.ACCOUNT_DAY), userDays);
   }
 
   /**

@@ -44,8 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The back-fill on a small generated lake (scale 0.05, 12 months of billing and CRM, 60 days of usage):
  * the first nightly writes {@code marts.health_measures} for every month-end of the history and the run
  * date, and {@code marts.health_scores} for each of them. A back-filled snapshot of a past date D equals
- * the one a nightly on a lake holding only the raw deliveries up to D writes, for two dates (one before
- * the usage history, one inside it), and on that truncated lake also what the stored
+ * the one a nightly on a lake holding only the raw deliveries up to D writes, row for row, for two dates
+ * (one before the usage history, one inside it, where usage events of its last days were delivered late), and on that truncated lake also what the stored
  * {@code marts.account_status} and {@code marts.account_engagement} partitions of D say. (The
  * back-fill of a 24-month lake at scale 0.1 was measured by hand, see docs/health.md: in one test JVM
  * after the ingestion of 1 M usage events, it ran out of the 6 GB heap.)
@@ -159,24 +159,19 @@ class HealthBackfillGeneratedLakeTest extends SparkTestBase {
       Dataset<Row> backfilled = partition(lake, HealthTables.HEALTH_MEASURES, date).cache();
       Dataset<Row> nightlyRows = partition(truncated, HealthTables.HEALTH_MEASURES, date).cache();
       assertTrue(backfilled.count() > 10, date + ": accounts scored: " + backfilled.count());
-      // Everything but usage: row for row.
-      String[] notUsage = Arrays.stream(backfilled.columns()).filter(c -> !USAGE.contains(c)).toArray(String[]::new);
-      DatasetAssertions.assertSameRows(nightlyRows.selectExpr(notUsage), backfilled.selectExpr(notUsage));
-      // Usage: row for row for every account without a usage event dated in the date's windows and
-      // delivered after it (late), which the nightly of that date could not see and the rollups now hold.
-      Dataset<Row> late = DeltaIO.read(spark(), lake, StagedTables.USAGE_EVENTS)
+      // Row for row, usage included: the back-fill re-rolls the days that usage events delivered after
+      // the date (late) reach, which the nightly of that date could not see and the rollups now hold.
+      DatasetAssertions.assertSameRows(nightlyRows, backfilled);
+      long late = DeltaIO.read(spark(), lake, StagedTables.USAGE_EVENTS)
           .where(col("event_date").between(lit(Date.valueOf(date.minusDays(55))), lit(Date.valueOf(date)))
               .and(col("ingest_date").gt(lit(Date.valueOf(date)))))
-          .select("account_id").distinct();
-      DatasetAssertions.assertSameRows(nightlyRows.join(late, new String[] {"account_id"}, "left_anti"),
-          backfilled.join(late, new String[] {"account_id"}, "left_anti"));
-      long differing = backfilled.exceptAll(nightlyRows).count();
-      long onTime = backfilled.join(late, new String[] {"account_id"}, "left_anti").count();
-      System.out.printf("%s: %d accounts, %d row for row without late events, %d with late events of which %d differ%n",
-          date, backfilled.count(), onTime, backfilled.count() - onTime, differing);
-      if (date.equals(D1)) {
-        assertEquals(0, late.count(), "no usage before the usage history");
-        assertEquals(0, differing);
+          .select("account_id").distinct().count();
+      System.out.printf("%s: %d accounts row for row, %d of them with usage events delivered after the date%n",
+          date, backfilled.count(), late);
+      if (usageCovered) {
+        assertTrue(late > 0, "late events exist, so the comparison means something: " + late);
+      } else {
+        assertEquals(0, late, "no usage before the usage history");
       }
 
       storedPartitionsAgree(truncated, nightlyRows, date);
