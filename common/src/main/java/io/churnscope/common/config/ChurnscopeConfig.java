@@ -79,6 +79,7 @@ public final class ChurnscopeConfig {
     for (var entry : config.entrySet()) {
       String key = entry.getKey();
       boolean free = key.startsWith("spark.conf.") || key.startsWith("mappings.") || key.startsWith("health.scorecards.")
+          || key.startsWith("health.tier-scorecards.")
           || key.startsWith("health.programs.by-tier.")
           || key.startsWith("engagement.funnels.") || key.startsWith("engagement.cadence.by-product.");
       if (!free && !defaults.hasPath(key)) {

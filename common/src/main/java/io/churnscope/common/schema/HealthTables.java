@@ -91,8 +91,8 @@ public final class HealthTables {
       required("lifecycle_stage", StringType, "trial, onboarding (first health.onboarding-days of paid tenure), renewal "
           + "(an annual contract within health.renewal-window-days of its renewal) or adoption: picks the scorecard."),
       optional("arr_tier", StringType, "ARR tier on the snapshot date (marts.account_status)."),
-      required("scorecard_version", StringType, "The scorecard used: its stage and a hash of its measures, weights and "
-          + "thresholds. A changed scorecard scores new snapshots under a new version; old rows are never rewritten."),
+      required("scorecard_version", StringType, "The scorecard used: its stage (and tier, for a tier's own card: "
+          + "renewal.tier-1) and a hash of its measures, weights and thresholds. A changed scorecard scores new snapshots under a new version; old rows are never rewritten."),
       optional("score", DoubleType, "0-100: the sum of the contributions; null when no measure of the card has a value."),
       optional("score_band", StringType, "good (from health.score-bands.good-from), poor (below poor-below) or warning."),
       required("measures", createArrayType(MEASURE), "Each measure of the card that has a value: raw value, band, weight, "

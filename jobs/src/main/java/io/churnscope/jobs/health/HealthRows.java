@@ -22,9 +22,9 @@ final class HealthRows implements MapFunction<Row, Row>, Serializable {
   private final Date snapshotDate;
 
   HealthRows(HealthSettings settings, Date snapshotDate) {
-    Map<String, String> byStage = new LinkedHashMap<>();
-    settings.scorecards().forEach((stage, card) -> byStage.put(stage, HealthSettings.version(card)));
-    this.versions = Map.copyOf(byStage);
+    Map<String, String> byCard = new LinkedHashMap<>();
+    settings.allCards().forEach(card -> byCard.put(card.name(), HealthSettings.version(card)));
+    this.versions = Map.copyOf(byCard);
     this.settings = settings;
     this.snapshotDate = snapshotDate;
   }
@@ -32,7 +32,8 @@ final class HealthRows implements MapFunction<Row, Row>, Serializable {
   @Override
   public Row call(Row in) {
     String stage = in.getAs("lifecycle_stage");
-    Scorecard card = settings.scorecards().get(stage);
+    Scorecard card = settings.card(stage, in.getAs("arr_tier"));
+    String version = versions.get(card.name());
     Map<String, Double> values = new LinkedHashMap<>();
     for (HealthMeasure measure : HealthMeasure.values()) {
       // The model's probability is joined only where a prediction exists; a frame without it has no value.
@@ -50,14 +51,14 @@ final class HealthRows implements MapFunction<Row, Row>, Serializable {
     Double previousScore = in.getAs("previous_score");
     HealthScoring.Change change = null;
     if (previousDate != null && previousScore != null && score != null) {
-      boolean sameCard = versions.get(stage).equals(in.getAs("previous_version"));
+      boolean sameCard = version.equals(in.getAs("previous_version"));
       change = HealthScoring.change(previous(previousScore, in.getList(in.fieldIndex("previous_measures"))), sameCard,
           card, now);
     }
     String explanation = change != null ? change.sentence()
         : score == null ? "no measure of the " + stage + " scorecard has a value"
         : "first score: " + Math.round(score) + " (" + band + ")";
-    return RowFactory.create(snapshotDate, in.getAs("account_id"), stage, in.getAs("arr_tier"), versions.get(stage),
+    return RowFactory.create(snapshotDate, in.getAs("account_id"), stage, in.getAs("arr_tier"), version,
         score, band, seq(measures), seq(now.missing()), change == null ? null : previousDate,
         change == null ? null : previousScore, change == null ? null : change.total(),
         change == null ? null : CollectionConverters.asScala(change.byMeasure()),

@@ -136,7 +136,7 @@ public final class HealthScoring {
       return "measures that came or went" + points;
     }
     if (term.equals("\u0000scorecard")) {
-      return "scorecard or lifecycle stage changed" + points;
+      return "scorecard, tier or lifecycle stage changed" + points;
     }
     return term + " " + number(old.get(term)) + " → " + number(fresh.get(term)) + points;
   }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.config.ConfigKey;
+import io.churnscope.jobs.subscriptions.ArrTiers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,6 +14,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code health.*} keys (docs/health.md): lifecycle stage boundaries, score bands and a
@@ -24,10 +27,14 @@ import java.util.Map;
  * @param goodFrom a score at or above this is good
  * @param poorBelow a score below this is poor
  * @param scorecards the card of each stage, keyed by stage
+ * @param tierScorecards the cards of a stage for one ARR tier, keyed by tier ("Tier 1") then stage
  */
 public record HealthSettings(int onboardingDays, int renewalWindowDays, double goodFrom, double poorBelow,
-    Map<String, Scorecard> scorecards) implements java.io.Serializable {
+    Map<String, Scorecard> scorecards, Map<String, Map<String, Scorecard>> tierScorecards)
+    implements java.io.Serializable {
   static final String CARDS = "health.scorecards";
+  static final String TIER_CARDS = "health.tier-scorecards";
+  private static final Pattern TIER_KEY = Pattern.compile("tier-([1-9][0-9]*)");
 
   public static final ConfigKey<Integer> ONBOARDING_DAYS = ConfigKey.positiveInt("health.onboarding-days");
   public static final ConfigKey<Integer> RENEWAL_WINDOW_DAYS = ConfigKey.positiveInt("health.renewal-window-days");
@@ -36,6 +43,9 @@ public record HealthSettings(int onboardingDays, int renewalWindowDays, double g
   public static final ConfigKey<Map<String, Scorecard>> SCORECARDS = ConfigKey.of(CARDS,
       "an object: lifecycle stage = { measure = { weight, good, poor } }, a card for every stage",
       HealthSettings::scorecards);
+  public static final ConfigKey<Map<String, Map<String, Scorecard>>> TIER_SCORECARDS = ConfigKey.of(TIER_CARDS,
+      "an object: tier-N = { lifecycle stage = { measure = { weight, good, poor } } }, for tiers of subscriptions.arr-tiers",
+      HealthSettings::tierScorecards);
 
   public static HealthSettings from(ChurnscopeConfig config) {
     double good = GOOD_FROM.from(config);
@@ -44,7 +54,25 @@ public record HealthSettings(int onboardingDays, int renewalWindowDays, double g
       throw new UserError("health.score-bands: poor-below (" + poor + ") must be below good-from (" + good + ")");
     }
     return new HealthSettings(ONBOARDING_DAYS.from(config), RENEWAL_WINDOW_DAYS.from(config), good, poor,
-        SCORECARDS.from(config));
+        SCORECARDS.from(config), TIER_SCORECARDS.from(config));
+  }
+
+  /** The card an account is scored on: its tier's card of the stage if there is one, else the stage's. */
+  public Scorecard card(String stage, String tier) {
+    Scorecard own = tier == null ? null : tierScorecards.getOrDefault(tier, Map.of()).get(stage);
+    return own != null ? own : scorecards.get(stage);
+  }
+
+  /** Every card: the stages' and the tiers'. */
+  public List<Scorecard> allCards() {
+    List<Scorecard> all = new ArrayList<>(scorecards.values());
+    tierScorecards.values().forEach(byStage -> all.addAll(byStage.values()));
+    return all;
+  }
+
+  /** "Tier 1" → {@code tier-1}, the tier's key under {@code health.tier-scorecards}. */
+  static String tierKey(String tier) {
+    return tier.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
   }
 
   /** good, warning or poor. */
@@ -56,7 +84,7 @@ public record HealthSettings(int onboardingDays, int renewalWindowDays, double g
   public static String version(Scorecard card) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(card.canonical().getBytes(StandardCharsets.UTF_8));
-      return card.stage() + "-" + HexFormat.of().formatHex(hash).substring(0, 8);
+      return card.name() + "-" + HexFormat.of().formatHex(hash).substring(0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -85,8 +113,44 @@ public record HealthSettings(int onboardingDays, int renewalWindowDays, double g
     return Map.copyOf(out);
   }
 
+  private static Map<String, Map<String, Scorecard>> tierScorecards(ChurnscopeConfig config) {
+    if (!config.raw().hasPath(TIER_CARDS)) {
+      return Map.of();
+    }
+    Config tiers;
+    try {
+      tiers = config.raw().getConfig(TIER_CARDS);
+    } catch (ConfigException e) {
+      throw new UserError(TIER_CARDS + " (" + config.origin(TIER_CARDS) + ") must be an object of tiers: " + e.getMessage());
+    }
+    int tierCount = ArrTiers.from(config).thresholds().size() + 1;
+    Map<String, Map<String, Scorecard>> out = new LinkedHashMap<>();
+    for (String tierKey : tiers.root().keySet()) {
+      Matcher m = TIER_KEY.matcher(tierKey);
+      if (!m.matches() || Integer.parseInt(m.group(1)) > tierCount) {
+        throw new UserError(TIER_CARDS + "." + tierKey + ": unknown tier; subscriptions.arr-tiers makes tier-1 to tier-"
+            + tierCount);
+      }
+      String tier = "Tier " + m.group(1);
+      Config stages = tiers.getConfig(tierKey);
+      Map<String, Scorecard> byStage = new LinkedHashMap<>();
+      for (String stage : stages.root().keySet()) {
+        if (!Scorecard.STAGES.contains(stage)) {
+          throw new UserError(TIER_CARDS + "." + tierKey + "." + stage + ": unknown lifecycle stage; the stages are "
+              + Scorecard.STAGES);
+        }
+        byStage.put(stage, card(config, TIER_CARDS + "." + tierKey + "." + stage, stage, tier, stages.getConfig(stage)));
+      }
+      out.put(tier, Map.copyOf(byStage));
+    }
+    return Map.copyOf(out);
+  }
+
   private static Scorecard card(ChurnscopeConfig config, String stage, Config card) {
-    String key = CARDS + "." + stage;
+    return card(config, CARDS + "." + stage, stage, null, card);
+  }
+
+  private static Scorecard card(ChurnscopeConfig config, String key, String stage, String tier, Config card) {
     List<MeasureRule> rules = new ArrayList<>();
     for (String id : card.root().keySet()) {
       HealthMeasure measure = HealthMeasure.byId(id);
@@ -114,6 +178,6 @@ public record HealthSettings(int onboardingDays, int renewalWindowDays, double g
     if (rules.isEmpty()) {
       throw new UserError(key + ": a scorecard needs at least one measure");
     }
-    return new Scorecard(stage, rules);
+    return new Scorecard(stage, tier, rules);
   }
 }

@@ -87,8 +87,8 @@ public final class ChurnTrainingSet {
   }
 
   /**
-   * The rules-only risk of a snapshot: 100 − its health score on its stage's scorecard from the
-   * measures of marts.health_measures (the model's own probability is not among them), null when no
+   * The rules-only risk of a snapshot: 100 − its health score from the measures of marts.health_measures,
+   * on the card of its stage and tier (the model's own probability is not among them), null when no
    * measure of the card has a value.
    */
   static final class RulesRisk implements MapFunction<Row, Row> {
@@ -108,7 +108,8 @@ public final class ChurnTrainingSet {
           values.put(m.id(), v == null ? null : ((Number) v).doubleValue());
         }
       }
-      Double score = HealthScoring.score(health.scorecards().get(row.<String>getAs("lifecycle_stage")), values).score();
+      Double score = HealthScoring.score(health.card(row.getAs("lifecycle_stage"), row.getAs("arr_tier")), values)
+          .score();
       Object[] out = Arrays.copyOf(toArray(row), row.size() + 1);
       out[row.size()] = score == null ? null : 100 - score;
       return RowFactory.create(out);

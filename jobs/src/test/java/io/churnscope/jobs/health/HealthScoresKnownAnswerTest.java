@@ -165,4 +165,54 @@ class HealthScoresKnownAnswerTest extends SparkTestBase {
   void scoringIsDeterministic() {
     assertEquals(List.copyOf(first.values()), List.copyOf(byAccount(scoreOn(D1, null)).values()));
   }
+
+  @Test
+  void anAccountInATierWithItsOwnCardIsScoredOnItAndAMoveToItShowsAsAScorecardChange() {
+    Map<String, String> cards = new TreeMap<>();
+    // Tier 1 renewals: frequency (weight 1) and past due (weight 1) only.
+    rule(cards, "tier-1.renewal.usage_frequency", "8", "3");
+    rule(cards, "tier-1.renewal.past_due", "0", "0.5");
+    // Tier 2 adoption: utilization (weight 1, good from 0.95) and past due (weight 1) only.
+    rule(cards, "tier-2.adoption.license_utilization", "0.95", "0.5");
+    rule(cards, "tier-2.adoption.past_due", "0", "0.5");
+    HealthSettings tiered = HealthSettings.from(ChurnscopeConfig.load(null, cards));
+    Dataset<Row> measures = HealthInputs.measures(in, HealthInputs.population(in, D1, tiered, List.of("core")), D1);
+    Dataset<Row> none = HealthScoresStage.previousOf(
+        spark().createDataFrame(List.<Row>of(), HealthTables.HEALTH_SCORES.schema()), D1);
+    Map<String, Row> onD1 = byAccount(HealthScoresStage.score(measures, none, tiered, D1));
+    // a-renew (Tier 1): frequency 2 is poor (0), not past due is good (100): 50, on the tier's card.
+    Row renew = onD1.get("a-renew");
+    assertEquals(50.0, renew.<Double>getAs("score"), 1e-9);
+    assertEquals(HealthSettings.version(tiered.card("renewal", "Tier 1")), renew.getAs("scorecard_version"));
+    assertEquals("renewal.tier-1-", renew.<String>getAs("scorecard_version").substring(0, 15));
+    // Tier 3 onboarding and the trial (no tier) keep their stage's cards: the scores of the default run.
+    for (String account : List.of("a-onb", "a-trial")) {
+      assertEquals(first.get(account).<Double>getAs("score"), onD1.get(account).<Double>getAs("score"), 1e-12, account);
+      assertEquals(first.get(account).<String>getAs("scorecard_version"), onD1.get(account).getAs("scorecard_version"));
+    }
+
+    // a-adopt (Tier 2) was scored on the adoption card on D1 (100). On D2 its tier has a card of its own:
+    // utilization 0.4 is poor (0), not past due good (100): 50. Its D1 values on the new card score 75
+    // (utilization 0.9 a warning), so the card explains −25 and the utilization's fall the other −25.
+    Dataset<Row> onD2 = HealthScoresStage.score(
+        HealthInputs.measures(in, HealthInputs.population(in, D2, tiered, List.of("core")), D2),
+        HealthScoresStage.previousOf(scoreOn(D1, null), D2), tiered, D2);
+    Row adopt = byAccount(onD2).get("a-adopt");
+    assertEquals(50.0, adopt.<Double>getAs("score"), 1e-9);
+    assertEquals(-50.0, adopt.<Double>getAs("score_change"), 1e-9);
+    assertEquals(-25.0, adopt.<Double>getAs("scorecard_change"), 1e-9);
+    assertEquals(-25.0, adopt.<String, Double>getJavaMap(adopt.fieldIndex("measure_changes")).get("license_utilization"),
+        1e-9);
+    assertEquals(0.0, adopt.<Double>getAs("reweighting_change"), 1e-9);
+    assertEquals("score 100 → 50: scorecard, tier or lifecycle stage changed (−25), license_utilization 0.90 → 0.40 (−25)",
+        adopt.getAs("explanation"));
+  }
+
+  /** A measure of weight 1 on a tier's card: {@code health.tier-scorecards.<key> = { weight = 1, good, poor }}. */
+  static void rule(Map<String, String> overrides, String key, String good, String poor) {
+    String at = "health.tier-scorecards." + key;
+    overrides.put(at + ".weight", "1");
+    overrides.put(at + ".good", good);
+    overrides.put(at + ".poor", poor);
+  }
 }

@@ -95,7 +95,7 @@ class HealthScoringTest {
     assertEquals(0, change.reweighting(), 1e-12);
     change.byMeasure().values().forEach(v -> assertEquals(0, v, 1e-12));
     assertEquals(change.total(), change.scorecard(), 1e-9);
-    assertEquals("score 67 → 40: scorecard or lifecycle stage changed (−27)", change.sentence());
+    assertEquals("score 67 → 40: scorecard, tier or lifecycle stage changed (−27)", change.sentence());
   }
 
   @Test

@@ -52,4 +52,41 @@ class HealthSettingsTest {
         HealthSettings.version(changed.scorecards().get("adoption")));
     assertTrue(HealthSettings.version(defaults.scorecards().get("adoption")).startsWith("adoption-"));
   }
+
+  @Test
+  void aTiersCardReplacesItsStagesCardForThatTierOnly() {
+    HealthSettings settings = HealthSettings.from(ChurnscopeConfig.load(null, Map.of(
+        "health.tier-scorecards.tier-1.renewal.nps_score.weight", "5",
+        "health.tier-scorecards.tier-1.renewal.nps_score.good", "9",
+        "health.tier-scorecards.tier-1.renewal.nps_score.poor", "7")));
+    Scorecard tierOne = settings.card("renewal", "Tier 1");
+    assertEquals("Tier 1", tierOne.tier());
+    assertEquals(1, tierOne.rules().size());
+    assertEquals(5.0, tierOne.rule("nps_score").weight());
+    assertTrue(HealthSettings.version(tierOne).startsWith("renewal.tier-1-"), HealthSettings.version(tierOne));
+    // Other tiers, other stages of tier 1, and accounts without a tier keep the stage's card.
+    assertEquals(settings.scorecards().get("renewal"), settings.card("renewal", "Tier 2"));
+    assertEquals(settings.scorecards().get("adoption"), settings.card("adoption", "Tier 1"));
+    assertEquals(settings.scorecards().get("trial"), settings.card("trial", null));
+    assertEquals(Scorecard.STAGES.size() + 1, settings.allCards().size());
+    // A stage's card keeps the version it had before tier cards existed.
+    assertEquals(HealthSettings.version(HealthSettings.from(ChurnscopeConfig.defaults()).scorecards().get("renewal")),
+        HealthSettings.version(settings.card("renewal", "Tier 2")));
+  }
+
+  @Test
+  void badTierCardsAreRefusedByName() {
+    assertTrue(error(Map.of("health.tier-scorecards.tier-4.renewal.nps_score.weight", "1"))
+        .startsWith("health.tier-scorecards.tier-4: unknown tier; subscriptions.arr-tiers makes tier-1 to tier-3"));
+    assertTrue(error(Map.of("health.tier-scorecards.enterprise.renewal.nps_score.weight", "1"))
+        .startsWith("health.tier-scorecards.enterprise: unknown tier"));
+    assertTrue(error(Map.of("health.tier-scorecards.tier-2.churned.nps_score.weight", "1"))
+        .startsWith("health.tier-scorecards.tier-2.churned: unknown lifecycle stage"));
+    assertTrue(error(Map.of("health.tier-scorecards.tier-2.renewal.nps_score.weight", "-1",
+        "health.tier-scorecards.tier-2.renewal.nps_score.good", "9",
+        "health.tier-scorecards.tier-2.renewal.nps_score.poor", "7"))
+        .startsWith("health.tier-scorecards.tier-2.renewal.nps_score.weight = -1.0: must be positive"));
+    assertTrue(error(Map.of("health.tier-scorecards.tier-2.renewal.nps_score.weight", "1"))
+        .startsWith("health.tier-scorecards.tier-2.renewal.nps_score ("), "a rule without thresholds");
+  }
 }
