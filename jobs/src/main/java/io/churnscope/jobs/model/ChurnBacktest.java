@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -81,57 +85,94 @@ public final class ChurnBacktest {
    *     null where the outcome is not known yet
    */
   public static Result run(Dataset<Row> prepared, Spec spec, List<LocalDate> cutoffs) {
-    List<Outcome> outcomes = new ArrayList<>();
-    List<Fold> folds = new ArrayList<>();
-    Column labelled = col(ChurnModel.LABEL).isNotNull();
-    for (LocalDate cutoff : cutoffs) {
-      Dataset<Row> train = prepared.where(labelled.and(not(testAccount(spec)))
-          .and(col(spec.time()).leq(date_sub(lit(Date.valueOf(cutoff)), spec.horizonDays())))).cache();
-      Dataset<Row> test = prepared.where(labelled.and(testAccount(spec))
-          .and(col(spec.time()).equalTo(lit(Date.valueOf(cutoff)))))
-          .withColumn(ChurnModel.SPLIT, lit(cutoff.toString())).cache();
-      try {
-        Row trainSize = train.selectExpr("count(*)", "coalesce(sum(label), 0)").first();
-        Row testSize = test.selectExpr("count(*)", "coalesce(sum(label), 0)").first();
-        folds.add(new Fold(cutoff, trainSize.getLong(0), (long) trainSize.getDouble(1), testSize.getLong(0),
-            (long) testSize.getDouble(1)));
-        if (trainSize.getDouble(1) == 0 || testSize.getLong(0) == 0) {
-          continue;
-        }
-        List<Map<String, Double>> models = new ArrayList<>();
-        for (ChurnModel.Kind kind : spec.kinds()) {
-          models.add(probabilities(ChurnModel.fit(train, spec.features(), spec.numeric(), kind, spec.seed()), test, spec));
-        }
-        List<Map<String, Double>> shuffled = new ArrayList<>();
-        for (int p = 0; p < spec.permutations(); p++) {
-          shuffled.add(probabilities(ChurnModel.fit(shuffleLabels(train, spec, p), spec.features(), spec.numeric()),
-              test, spec));
-        }
-        Column random = pmod(xxhash64(col(spec.id()), lit(cutoff.toString()), lit(spec.seed())), lit(1_000_003L));
-        List<Column> columns = new ArrayList<>(List.of(col(spec.id()).cast("string"), col(ChurnModel.LABEL),
-            random.cast("double")));
-        if (spec.rulesRisk() != null) {
-          columns.add(col(spec.rulesRisk()).cast("double"));
-        }
-        for (Row r : test.select(columns.toArray(Column[]::new)).collectAsList()) {
-          String account = r.getString(0);
-          List<Double> scores = new ArrayList<>();
-          models.forEach(model -> scores.add(model.get(account)));
-          if (spec.rulesRisk() != null) {
-            // An account the rules cannot score ranks in the middle of the rules' scale (50 of 100).
-            scores.add(r.isNullAt(3) ? 50.0 : r.getDouble(3));
-          }
-          scores.add(r.getDouble(2));
-          shuffled.forEach(run -> scores.add(run.get(account)));
-          outcomes.add(new Outcome(account, cutoff.toString(), r.getDouble(1),
-              scores.stream().mapToDouble(Double::doubleValue).toArray()));
-        }
-      } finally {
-        train.unpersist();
-        test.unpersist();
+    return run(prepared, spec, cutoffs, 1);
+  }
+
+  /**
+   * @param parallelism folds run at once: a fold is many small Spark jobs (an iteration of a fit each)
+   *     that leave the cores idle between them, so folds share the cluster as Spark ML's
+   *     {@code CrossValidator.setParallelism} does. The result does not depend on it.
+   */
+  public static Result run(Dataset<Row> prepared, Spec spec, List<LocalDate> cutoffs, int parallelism) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, cutoffs.size())));
+    try {
+      List<Future<FoldResult>> futures = new ArrayList<>();
+      for (LocalDate cutoff : cutoffs) {
+        futures.add(pool.submit(() -> fold(prepared, spec, cutoff)));
       }
+      List<Outcome> outcomes = new ArrayList<>();
+      List<Fold> folds = new ArrayList<>();
+      for (Future<FoldResult> future : futures) {
+        FoldResult fold = future.get();
+        folds.add(fold.fold());
+        outcomes.addAll(fold.outcomes());
+      }
+      return new Result(outcomes, rankers(spec), folds);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("backtest interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
-    return new Result(outcomes, rankers(spec), folds);
+  }
+
+  private record FoldResult(Fold fold, List<Outcome> outcomes) {}
+
+  /** One cut-off: its sizes, and its test rows scored by every ranker (none when it cannot train or test). */
+  private static FoldResult fold(Dataset<Row> prepared, Spec spec, LocalDate cutoff) {
+    List<Outcome> outcomes = new ArrayList<>();
+    Column labelled = col(ChurnModel.LABEL).isNotNull();
+    Dataset<Row> train = prepared.where(labelled.and(not(testAccount(spec)))
+        .and(col(spec.time()).leq(date_sub(lit(Date.valueOf(cutoff)), spec.horizonDays())))).cache();
+    Dataset<Row> test = prepared.where(labelled.and(testAccount(spec))
+        .and(col(spec.time()).equalTo(lit(Date.valueOf(cutoff)))))
+        .withColumn(ChurnModel.SPLIT, lit(cutoff.toString())).cache();
+    try {
+      Row trainSize = train.selectExpr("count(*)", "coalesce(sum(label), 0)").first();
+      Row testSize = test.selectExpr("count(*)", "coalesce(sum(label), 0)").first();
+      Fold fold = new Fold(cutoff, trainSize.getLong(0), (long) trainSize.getDouble(1), testSize.getLong(0),
+          (long) testSize.getDouble(1));
+      if (trainSize.getDouble(1) == 0 || testSize.getLong(0) == 0) {
+        return new FoldResult(fold, outcomes);
+      }
+      List<Map<String, Double>> models = new ArrayList<>();
+      for (ChurnModel.Kind kind : spec.kinds()) {
+        models.add(probabilities(ChurnModel.fit(train, spec.features(), spec.numeric(), kind, spec.seed()), test, spec));
+      }
+      List<Map<String, Double>> shuffled = new ArrayList<>();
+      for (int p = 0; p < spec.permutations(); p++) {
+        shuffled.add(probabilities(ChurnModel.fit(shuffleLabels(train, spec, p), spec.features(), spec.numeric()),
+            test, spec));
+      }
+      Column random = pmod(xxhash64(col(spec.id()), lit(cutoff.toString()), lit(spec.seed())), lit(1_000_003L));
+      List<Column> columns = new ArrayList<>(List.of(col(spec.id()).cast("string"), col(ChurnModel.LABEL),
+          random.cast("double")));
+      if (spec.rulesRisk() != null) {
+        columns.add(col(spec.rulesRisk()).cast("double"));
+      }
+      for (Row r : test.select(columns.toArray(Column[]::new)).collectAsList()) {
+        String account = r.getString(0);
+        List<Double> scores = new ArrayList<>();
+        models.forEach(model -> scores.add(model.get(account)));
+        if (spec.rulesRisk() != null) {
+          // An account the rules cannot score ranks in the middle of the rules' scale (50 of 100).
+          scores.add(r.isNullAt(3) ? 50.0 : r.getDouble(3));
+        }
+        scores.add(r.getDouble(2));
+        shuffled.forEach(run -> scores.add(run.get(account)));
+        outcomes.add(new Outcome(account, cutoff.toString(), r.getDouble(1),
+            scores.stream().mapToDouble(Double::doubleValue).toArray()));
+      }
+      return new FoldResult(fold, outcomes);
+    } finally {
+      train.unpersist();
+      test.unpersist();
+    }
   }
 
   /**

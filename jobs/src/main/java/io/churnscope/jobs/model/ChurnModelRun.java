@@ -131,7 +131,8 @@ final class ChurnModelRun {
             "established churn events in the training snapshots"),
         new Gate("churn_reasons", stats.getLong(3), settings.gates().eventTypes(), "distinct churn reasons among them")));
     List<LocalDate> cutoffs = cutoffs(labelled);
-    gates.add(new Gate("backtest_cutoffs", cutoffs.size(), settings.cutoffs(), "monthly cut-offs with known outcomes"));
+    gates.add(new Gate("backtest_cutoffs", cutoffs.size(), settings.gates().cutoffs(),
+        "monthly cut-offs with known outcomes"));
     if (gates.stream().anyMatch(g -> !g.passed())) {
       return off(gates);
     }
@@ -139,7 +140,8 @@ final class ChurnModelRun {
         numeric, settings.horizonDays(), settings.testShare(), settings.seed(), ChurnTrainingSet.RULES_RISK,
         settings.permutations(), ChurnPredictionsStage.KINDS);
     ChurnBacktest.Result backtest = ChurnBacktest.run(
-        rows.withColumn(ChurnModel.LABEL, when(col(ChurnTrainingSet.ELIGIBLE), col(ChurnModel.LABEL))), spec, cutoffs);
+        rows.withColumn(ChurnModel.LABEL, when(col(ChurnTrainingSet.ELIGIBLE), col(ChurnModel.LABEL))), spec, cutoffs,
+        settings.parallelism());
     gates.add(new Gate("holdout_churn_events", backtest.churnedAccounts(), settings.gates().holdoutEvents(),
         "churned accounts among the backtest's test rows"));
     if (gates.stream().anyMatch(g -> !g.passed())) {

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param horizonDays the outcome: established logo churn within this many days of the snapshot
  * @param features the columns of marts.health_measures the models use
- * @param cutoffs monthly cut-offs of the rolling-origin backtest
+ * @param cutoffs the most monthly cut-offs of the rolling-origin backtest (the latest ones)
  * @param testShare share of accounts only ever tested in the backtest
  * @param permutations shuffled-label models per fold (the leakage control)
  * @param replicates bootstrap resamples of the intervals
@@ -21,13 +21,14 @@ import java.util.List;
  * @param leakageAuc a backtest AUC above this prints a leakage warning
  * @param driftAucDrop a drop of the newest known month's AUC below the backtest's by more than this is flagged
  * @param retrainEveryDays a registered model younger than this is reused instead of retrained
+ * @param parallelism backtest folds run at once
  */
 public record ChurnModelSettings(int horizonDays, List<String> features, int cutoffs, double testShare,
     int permutations, int replicates, int csmCapacity, long seed, Gates gates, double leakageAuc, double driftAucDrop,
-    int retrainEveryDays) {
+    int retrainEveryDays, int parallelism) {
 
   /** The minimum evidence before the model is used. */
-  public record Gates(int horizons, int trainingEvents, int holdoutEvents, int eventTypes) {}
+  public record Gates(int horizons, int trainingEvents, int holdoutEvents, int eventTypes, int cutoffs) {}
 
   public static final ConfigKey<Integer> HORIZON_DAYS = ConfigKey.positiveInt("churn-model.horizon-days");
   public static final ConfigKey<List<String>> FEATURES = ConfigKey.strings("churn-model.features");
@@ -41,11 +42,13 @@ public record ChurnModelSettings(int horizonDays, List<String> features, int cut
   public static final ConfigKey<Integer> GATE_TRAINING_EVENTS = ConfigKey.intAtLeast("churn-model.gates.training-churn-events", 1);
   public static final ConfigKey<Integer> GATE_HOLDOUT_EVENTS = ConfigKey.intAtLeast("churn-model.gates.holdout-churn-events", 1);
   public static final ConfigKey<Integer> GATE_EVENT_TYPES = ConfigKey.intAtLeast("churn-model.gates.churn-reasons", 1);
+  public static final ConfigKey<Integer> GATE_CUTOFFS = ConfigKey.intAtLeast("churn-model.gates.backtest-cutoffs", 1);
   public static final ConfigKey<Double> LEAKAGE_AUC = ConfigKey.numberBetween("churn-model.leakage-warning-auc", 0.5, 1);
   public static final ConfigKey<Double> DRIFT_AUC_DROP = ConfigKey.numberBetween("churn-model.drift-auc-drop", 0, 0.5);
   /** The at-risk list's recall counts an account listed at least this many days before its churn (AtRiskListBacktest). */
   public static final ConfigKey<Integer> LIST_LEAD_DAYS = ConfigKey.intAtLeast("churn-model.backtest.list-lead-days", 0);
   public static final ConfigKey<Integer> RETRAIN_EVERY_DAYS = ConfigKey.intAtLeast("churn-model.retrain-every-days", 0);
+  public static final ConfigKey<Integer> PARALLELISM = ConfigKey.intBetween("churn-model.backtest.parallelism", 1, 64);
 
   public static ChurnModelSettings from(ChurnscopeConfig config) {
     List<String> features = FEATURES.from(config);
@@ -53,10 +56,14 @@ public record ChurnModelSettings(int horizonDays, List<String> features, int cut
       throw new UserError("churn-model.features (" + config.origin("churn-model.features")
           + ") is empty: name at least one column of marts.health_measures");
     }
+    if (GATE_CUTOFFS.from(config) > CUTOFFS.from(config)) {
+      throw new UserError("churn-model.gates.backtest-cutoffs (" + GATE_CUTOFFS.from(config)
+          + ") is above churn-model.backtest.cutoffs (" + CUTOFFS.from(config) + "): the model could never be on");
+    }
     return new ChurnModelSettings(HORIZON_DAYS.from(config), List.copyOf(features), CUTOFFS.from(config),
         TEST_SHARE.from(config), PERMUTATIONS.from(config), REPLICATES.from(config), CSM_CAPACITY.from(config),
         SEED.from(config), new Gates(GATE_HORIZONS.from(config), GATE_TRAINING_EVENTS.from(config),
-        GATE_HOLDOUT_EVENTS.from(config), GATE_EVENT_TYPES.from(config)), LEAKAGE_AUC.from(config),
-        DRIFT_AUC_DROP.from(config), RETRAIN_EVERY_DAYS.from(config));
+        GATE_HOLDOUT_EVENTS.from(config), GATE_EVENT_TYPES.from(config), GATE_CUTOFFS.from(config)), LEAKAGE_AUC.from(config),
+        DRIFT_AUC_DROP.from(config), RETRAIN_EVERY_DAYS.from(config), PARALLELISM.from(config));
   }
 }

@@ -220,7 +220,9 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
   void gatesTheLakeCannotMeetTurnTheModelOffAndSayWhichFailed() throws Exception {
     Lake copy = copyOf("gated");
     StageRunner.runAll(spark(), RunContext.start(END, copy, ChurnscopeConfig.load(null,
-        java.util.Map.of("churn-model.gates.training-churn-events", "100000", "churn-model.retrain-every-days", "0"))),
+        java.util.Map.of("churn-model.gates.training-churn-events", "100000", "churn-model.retrain-every-days", "0",
+            // 24 month-ends of snapshots: fewer than 24 of them have a known outcome and a horizon before them.
+            "churn-model.backtest.cutoffs", "24", "churn-model.gates.backtest-cutoffs", "24"))),
         List.of(new ChurnPredictionsStage()));
     List<Row> predictions = DeltaIO.read(spark(), copy, ModelTables.CHURN_PREDICTIONS).collectAsList();
     assertFalse(predictions.isEmpty());
@@ -228,7 +230,7 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
       assertEquals("off", r.getAs("model_status"));
       assertTrue(r.isNullAt(r.fieldIndex("churn_probability")));
       assertTrue(r.<String>getAs("status_reason").matches("\\d+ established churn events in the training snapshots, "
-          + "100000 needed"), r.<String>getAs("status_reason"));
+          + "100000 needed; (1\\d|2[0-3]) monthly cut-offs with known outcomes, 24 needed"), r.<String>getAs("status_reason"));
     }
   }
 
@@ -281,7 +283,7 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
     Path conf = dir.resolve("leaky.conf");
     java.nio.file.Files.writeString(conf, "churn-model { features = [churn_follows, mrr], retrain-every-days = 200,\n"
         + "  backtest { cutoffs = 1, test-share = 0.5, shuffled-label-runs = 1, bootstrap-replicates = 20 },\n"
-        + "  gates { training-churn-events = 30, holdout-churn-events = 5 } }\n");
+        + "  gates { training-churn-events = 30, holdout-churn-events = 5, backtest-cutoffs = 1 } }\n");
     ChurnscopeConfig leakyConfig = ChurnscopeConfig.load(conf.toFile(), java.util.Map.of());
 
     StageRunner.runAll(spark(), RunContext.start(predicted.toLocalDate(), leaky, leakyConfig),
