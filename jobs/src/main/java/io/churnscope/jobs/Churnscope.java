@@ -1,6 +1,5 @@
 package io.churnscope.jobs;
 
-import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.run.Stage;
 import io.churnscope.jobs.nightly.NightlyJob;
 import java.util.Arrays;
@@ -33,7 +32,7 @@ public final class Churnscope {
         String[] withStage = Arrays.copyOf(argv, argv.length + 2);
         withStage[argv.length] = "--stages";
         withStage[argv.length + 1] = stage.name();
-        JobRunner.main(stage.name(), withStage, new NightlyJob.Args(), NightlyJob::run);
+        NightlyJob.main(stage.name(), withStage);
       }));
     }
     commands.put("sql", new Command("run Spark SQL on a local lake's tables by name (marts.churn_metrics, ...)",

@@ -25,9 +25,24 @@ public final class JobRunner {
     void run(SparkSession spark, A args) throws Exception;
   }
 
+  /** What a job holds from before its session starts until after it stops (the lake's run lock). */
+  @FunctionalInterface
+  public interface Guard<A extends JobArgs> {
+    AutoCloseable open(A args) throws Exception;
+  }
+
   private JobRunner() {}
 
   public static <A extends JobArgs> void main(String command, String[] argv, A args, Job<A> job)
+      throws Exception {
+    main(command, argv, args, a -> () -> { }, job);
+  }
+
+  /**
+   * Like {@link #main(String, String[], JobArgs, Job)}, with {@code guard} opened once the flags are
+   * valid and before Spark starts: a run it refuses (a {@link UserError}) costs no session start.
+   */
+  public static <A extends JobArgs> void main(String command, String[] argv, A args, Guard<A> guard, Job<A> job)
       throws Exception {
     if (!parse(command, argv, args)) {
       return;
@@ -38,13 +53,22 @@ public final class JobRunner {
           LOG.info("{}: Spark's, Delta's and Hive's messages go to {}{}", command, file,
               args.verbose ? "" : " (--verbose shows them here too)"));
     }
-    SparkSession spark = Sessions.create("churnscope " + command, args.config(), lake);
+    AutoCloseable held;
     try {
-      job.run(spark, args);
+      held = guard.open(args);
     } catch (UserError e) {
       exitWithUserError(command, e);
-    } finally {
-      spark.stop();
+      return;
+    }
+    try (held) {
+      SparkSession spark = Sessions.create("churnscope " + command, args.config(), lake);
+      try {
+        job.run(spark, args);
+      } catch (UserError e) {
+        exitWithUserError(command, e);
+      } finally {
+        spark.stop();
+      }
     }
   }
 

@@ -103,6 +103,8 @@ public final class RunLock implements AutoCloseable {
   record Found(byte[] bytes, Holder holder, Instant lastSign) {}
 
   private final FileSystem fs;
+  /** The file system {@link #acquire(Configuration, Lake, RunLockSettings, String, String)} opened, closed with the lock. */
+  private FileSystem owned;
   private final Path lock;
   private final Path heartbeat;
   private final Holder holder;
@@ -132,7 +134,17 @@ public final class RunLock implements AutoCloseable {
       String runDate) {
     Path runs = new Path(lake.root() + "/_runs");
     try {
-      return acquire(runs.getFileSystem(hadoop), runs, Holder.thisProcess(command, runDate, settings.lease()));
+      // An instance of its own: Hadoop caches file systems by scheme, and a lock taken before Spark starts
+      // must not leave Spark the one built from a configuration without Spark's settings.
+      FileSystem fs = FileSystem.newInstance(runs.toUri(), hadoop);
+      try {
+        RunLock lock = acquire(fs, runs, Holder.thisProcess(command, runDate, settings.lease()));
+        lock.owned = fs;
+        return lock;
+      } catch (RuntimeException | IOException e) {
+        fs.close();
+        throw e;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot take the run lock under " + runs + ": " + e.getMessage(), e);
     }
@@ -187,6 +199,13 @@ public final class RunLock implements AutoCloseable {
     release();
     if (!ShutdownHookManager.get().isShutdownInProgress()) {
       ShutdownHookManager.get().removeShutdownHook(onShutdown);
+    }
+    if (owned != null) {
+      try {
+        owned.close();
+      } catch (IOException e) {
+        LOG.debug("closing the run lock's file system", e);
+      }
     }
   }
 

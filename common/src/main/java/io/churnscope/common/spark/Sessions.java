@@ -6,6 +6,7 @@ import io.churnscope.common.config.SparkSettings;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.lake.local.LocalFileSystems;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -52,6 +53,30 @@ public final class Sessions {
       }
     });
     return builder.getOrCreate();
+  }
+
+  /**
+   * The Hadoop configuration the session {@link #create} would build, without starting Spark: the
+   * {@code spark.hadoop.*} keys of spark-submit, of {@code spark.conf} and of {@link LocalFileSystems},
+   * in that order of precedence, without their prefix. A command that must refuse to run (the lake's
+   * run lock) can then do so before Spark's several seconds of start-up.
+   */
+  public static Configuration hadoopConfiguration(ChurnscopeConfig config) {
+    SparkConf submitted = new SparkConf(true);
+    Map<String, String> configured = SparkSettings.CONF.from(config);
+    Map<String, String> effective = new java.util.LinkedHashMap<>(LocalFileSystems.sparkConf());
+    effective.putAll(configured);
+    for (scala.Tuple2<String, String> entry : submitted.getAll()) {
+      effective.put(entry._1(), entry._2());
+    }
+    Configuration hadoop = new Configuration();
+    String prefix = "spark.hadoop.";
+    effective.forEach((key, value) -> {
+      if (key.startsWith(prefix)) {
+        hadoop.set(key.substring(prefix.length()), value);
+      }
+    });
+    return hadoop;
   }
 
   /** A Derby metastore and warehouse under {@code <lake>/_catalog}; one JVM at a time may open it. */

@@ -10,6 +10,7 @@ import io.churnscope.common.run.RunLock;
 import io.churnscope.common.run.Dag;
 import io.churnscope.common.run.RunManifest;
 import io.churnscope.common.run.StageRunner;
+import io.churnscope.common.spark.Sessions;
 import io.churnscope.common.run.Stage;
 import io.churnscope.jobs.catalog.CatalogStage;
 import io.churnscope.jobs.cube.CubeStage;
@@ -37,6 +38,7 @@ import io.churnscope.jobs.upkeep.MaintainStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -144,17 +146,34 @@ public final class NightlyJob {
   private NightlyJob() {}
 
   public static void main(String[] argv) throws Exception {
-    JobRunner.main("nightly", argv, new Args(), NightlyJob::run);
+    main("nightly", argv);
+  }
+
+  /**
+   * The command {@code nightly}, or a stage's own (its argv selects it with {@code --stages}): the
+   * lake's run lock is taken before Spark starts, so a refused run ends at once.
+   */
+  public static void main(String command, String[] argv) throws Exception {
+    JobRunner.main(command, argv, new Args(),
+        args -> lock(Sessions.hadoopConfiguration(args.config()), args), NightlyJob::runLocked);
   }
 
   /** Runs each date under the lake's run lock, released at the end whether the run failed or not. */
   public static List<RunManifest.Entry> run(SparkSession spark, Args args) throws Exception {
+    try (RunLock lock = lock(spark.sparkContext().hadoopConfiguration(), args)) {
+      return runLocked(spark, args);
+    }
+  }
+
+  private static RunLock lock(Configuration hadoop, Args args) {
     List<LocalDate> dates = args.dates();
     String label = dates.size() == 1 ? dates.get(0).toString() : dates.get(0) + ".." + dates.get(dates.size() - 1);
-    try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(), args.lake(),
-        RunLockSettings.from(args.config()), args.command(), label)) {
-      return args.from == null ? runDate(spark, args, args.runDate()) : backfill(spark, args, dates);
-    }
+    return RunLock.acquire(hadoop, args.lake(), RunLockSettings.from(args.config()), args.command(), label);
+  }
+
+  /** Runs each date; the caller holds the lake's run lock. */
+  private static List<RunManifest.Entry> runLocked(SparkSession spark, Args args) throws Exception {
+    return args.from == null ? runDate(spark, args, args.runDate()) : backfill(spark, args, args.dates());
   }
 
   private static List<RunManifest.Entry> runDate(SparkSession spark, Args args, LocalDate date) throws Exception {

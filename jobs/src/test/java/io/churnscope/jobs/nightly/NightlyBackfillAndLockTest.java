@@ -151,7 +151,7 @@ class NightlyBackfillAndLockTest extends SparkTestBase {
       command.addAll(List.of("-Dspark.master=local[1]", "-Dspark.ui.enabled=false", "-Dlog4j2.level=WARN",
           "-cp", System.getProperty("java.class.path"), "io.churnscope.jobs.Churnscope",
           "nightly", "--lake", held.root(), "--run-date", "2026-10-31", "--stages", "ingest-crm",
-          "--set", "privacy.pseudonym-salt=a-test-secret"));
+          "--set", "privacy.pseudonym-salt=a-test-secret", "--set", "catalog.metastore=embedded"));
       Path out = dir.resolve("refused-out.txt");
       Path err = dir.resolve("refused-err.txt");
       Process second = new ProcessBuilder(command).directory(dir.toFile())
@@ -167,6 +167,8 @@ class NightlyBackfillAndLockTest extends SparkTestBase {
       assertTrue(lines.get(0).contains("delete " + held.root() + "/_runs/lock"), lines.get(0));
       assertFalse((stdout + stderr).contains("\tat "), "no stack trace:\n" + stdout + stderr);
       assertFalse(DeltaIO.exists(spark(), held.path(RunTables.RUN_MANIFEST)), "the refused run wrote nothing");
+      // Refused before its Spark session started: a session with the embedded metastore creates <lake>/_catalog.
+      assertFalse(Files.exists(dir.resolve("held-lake/_catalog")), "no Spark session was started");
       assertEquals(other.holder().token(), new com.fasterxml.jackson.databind.ObjectMapper()
           .readTree(dir.resolve("held-lake/_runs/lock").toFile()).get("token").asText(), "the holder keeps its lock");
     }
