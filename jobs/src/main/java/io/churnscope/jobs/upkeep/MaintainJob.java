@@ -5,10 +5,14 @@ import io.churnscope.common.UserError;
 import io.churnscope.common.cli.JobArgs;
 import io.churnscope.common.cli.JobRunner;
 import io.churnscope.common.config.MaintainSettings;
+import io.churnscope.common.config.RunLockSettings;
 import io.churnscope.common.lake.TableSpec;
+import io.churnscope.common.run.RunLock;
+import io.churnscope.common.spark.Sessions;
 import io.churnscope.jobs.catalog.PublishedTables;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -50,17 +54,25 @@ public final class MaintainJob {
 
   private MaintainJob() {}
 
+  /** The command: the lake's run lock is taken before Spark starts, so a refused run ends at once. */
   public static void main(String[] argv) throws Exception {
-    JobRunner.main("maintain", argv, new Args(), MaintainJob::run);
+    JobRunner.main("maintain", argv, new Args(), args -> lock(Sessions.hadoopConfiguration(args.config()), args),
+        MaintainJob::runLocked);
   }
 
   /** Holds the lake's run lock: upkeep during a nightly could delete files a stage is about to commit. */
   public static void run(SparkSession spark, Args args) {
-    try (io.churnscope.common.run.RunLock lock = io.churnscope.common.run.RunLock.acquire(
-        spark.sparkContext().hadoopConfiguration(), args.lake(), io.churnscope.common.config.RunLockSettings.from(
-            args.config()), "maintain", args.runDate().toString())) {
-      LakeUpkeep.Report report = LakeUpkeep.run(spark, args.lake(), args.selected(), MaintainSettings.from(args.config()));
-      report.lines().forEach(System.out::println);
+    try (RunLock lock = lock(spark.sparkContext().hadoopConfiguration(), args)) {
+      runLocked(spark, args);
     }
+  }
+
+  private static RunLock lock(Configuration hadoop, Args args) {
+    return RunLock.acquire(hadoop, args.lake(), RunLockSettings.from(args.config()), "maintain", args.runDate().toString());
+  }
+
+  private static void runLocked(SparkSession spark, Args args) {
+    LakeUpkeep.Report report = LakeUpkeep.run(spark, args.lake(), args.selected(), MaintainSettings.from(args.config()));
+    report.lines().forEach(System.out::println);
   }
 }

@@ -140,37 +140,52 @@ class NightlyBackfillAndLockTest extends SparkTestBase {
         nightly(lake, "--from", "2026-10-30", "--to", "2026-10-31").dates());
   }
 
+  /**
+   * A run started while another holds the lake is refused with one line and status 2, before its Spark
+   * session starts: each command runs with the embedded metastore, whose session would create
+   * {@code <lake>/_catalog}.
+   */
   @Test
-  void aNightlyStartedWhileAnotherRunHoldsTheLakeIsRefusedInOneLineWithStatus2() throws Exception {
+  void aRunStartedWhileAnotherHoldsTheLakeIsRefusedInOneLineWithStatus2BeforeSparkStarts() throws Exception {
     Lake held = new Lake(dir.resolve("held-lake").toString());
     try (RunLock other = RunLock.acquire(spark().sparkContext().hadoopConfiguration(), held,
         RunLockSettings.from(ChurnscopeConfig.defaults()), "nightly", "2026-10-31")) {
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx1g"));
-      command.addAll(Arrays.asList(System.getProperty("churnscope.jvm.opens").trim().split("\\s+")));
-      command.addAll(List.of("-Dspark.master=local[1]", "-Dspark.ui.enabled=false", "-Dlog4j2.level=WARN",
-          "-cp", System.getProperty("java.class.path"), "io.churnscope.jobs.Churnscope",
-          "nightly", "--lake", held.root(), "--run-date", "2026-10-31", "--stages", "ingest-crm",
-          "--set", "privacy.pseudonym-salt=a-test-secret", "--set", "catalog.metastore=embedded"));
-      Path out = dir.resolve("refused-out.txt");
-      Path err = dir.resolve("refused-err.txt");
-      Process second = new ProcessBuilder(command).directory(dir.toFile())
-          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      assertTrue(second.waitFor(3, TimeUnit.MINUTES), "the second run ended");
-      String stdout = Files.readString(out);
-      String stderr = Files.readString(err);
-      assertEquals(2, second.exitValue(), stdout + stderr);
-      List<String> lines = stderr.lines().filter(l -> l.startsWith("churnscope nightly:")).toList();
-      assertEquals(1, lines.size(), stderr);
-      assertTrue(lines.get(0).startsWith("churnscope nightly: the lake is locked by another run: nightly for 2026-10-31 (pid "
-          + ProcessHandle.current().pid() + " on host "), lines.get(0));
-      assertTrue(lines.get(0).contains("delete " + held.root() + "/_runs/lock"), lines.get(0));
-      assertFalse((stdout + stderr).contains("\tat "), "no stack trace:\n" + stdout + stderr);
-      assertFalse(DeltaIO.exists(spark(), held.path(RunTables.RUN_MANIFEST)), "the refused run wrote nothing");
-      // Refused before its Spark session started: a session with the embedded metastore creates <lake>/_catalog.
-      assertFalse(Files.exists(dir.resolve("held-lake/_catalog")), "no Spark session was started");
-      assertEquals(other.holder().token(), new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(dir.resolve("held-lake/_runs/lock").toFile()).get("token").asText(), "the holder keeps its lock");
+      for (List<String> command : List.of(List.of("nightly", "--stages", "ingest-crm"), List.of("mrr-ledger"),
+          List.of("maintain"), List.of("ingest-mapped", "--mapping", "ravenstack", "--source-dir", dir.toString()))) {
+        refused(held, other, command);
+      }
     }
+  }
+
+  private static void refused(Lake held, RunLock other, List<String> args) throws Exception {
+    String name = args.get(0);
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g"));
+    command.addAll(Arrays.asList(System.getProperty("churnscope.jvm.opens").trim().split("\\s+")));
+    command.addAll(List.of("-Dspark.master=local[1]", "-Dspark.ui.enabled=false", "-Dlog4j2.level=WARN",
+        "-cp", System.getProperty("java.class.path"), "io.churnscope.jobs.Churnscope"));
+    command.addAll(args);
+    command.addAll(List.of("--lake", held.root(), "--run-date", "2026-10-31",
+        "--set", "privacy.pseudonym-salt=a-test-secret", "--set", "catalog.metastore=embedded"));
+    Path out = dir.resolve("refused-" + name + "-out.txt");
+    Path err = dir.resolve("refused-" + name + "-err.txt");
+    long started = System.nanoTime();
+    Process second = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertTrue(second.waitFor(3, TimeUnit.MINUTES), name + " ended");
+    System.out.printf("%s refused in %d ms (JVM start included)%n", name, (System.nanoTime() - started) / 1_000_000);
+    String stdout = Files.readString(out);
+    String stderr = Files.readString(err);
+    assertEquals(2, second.exitValue(), name + ": " + stdout + stderr);
+    List<String> lines = stderr.lines().filter(l -> l.startsWith("churnscope " + name + ":")).toList();
+    assertEquals(1, lines.size(), stderr);
+    assertTrue(lines.get(0).startsWith("churnscope " + name + ": the lake is locked by another run: nightly for 2026-10-31 (pid "
+        + ProcessHandle.current().pid() + " on host "), lines.get(0));
+    assertTrue(lines.get(0).contains("delete " + held.root() + "/_runs/lock"), lines.get(0));
+    assertFalse((stdout + stderr).contains("\tat "), "no stack trace:\n" + stdout + stderr);
+    assertFalse(Files.exists(Path.of(held.root(), "_catalog")), name + " started no Spark session");
+    assertFalse(DeltaIO.exists(spark(), held.path(RunTables.RUN_MANIFEST)), "the refused run wrote nothing");
+    assertEquals(other.holder().token(), new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(Path.of(held.root(), "_runs", "lock").toFile()).get("token").asText(), "the holder keeps its lock");
   }
 }

@@ -25,6 +25,7 @@ import io.churnscope.jobs.ingest.SourceIngestion;
 import io.churnscope.jobs.ingest.TableIngestion;
 import io.churnscope.common.run.RunManifest;
 import io.churnscope.common.run.RunSummary;
+import io.churnscope.common.spark.Sessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -73,16 +75,22 @@ public final class MappedIngest {
 
   private MappedIngest() {}
 
+  /** The command: the lake's run lock is taken before Spark starts, so a refused run ends at once. */
   public static void main(String[] argv) throws Exception {
-    JobRunner.main("ingest-mapped", argv, new Args(), MappedIngest::run);
+    JobRunner.main("ingest-mapped", argv, new Args(), args -> lock(Sessions.hadoopConfiguration(args.config()), args),
+        MappedIngest::ingestAll);
   }
 
   /** Ingests under the lake's run lock: it writes staged tables, the quarantine and the manifest as a nightly does. */
   public static StageResult run(SparkSession spark, Args args) {
-    try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(), args.lake(),
-        RunLockSettings.from(args.config()), "ingest-mapped --mapping " + args.mapping, args.runDate().toString())) {
+    try (RunLock lock = lock(spark.sparkContext().hadoopConfiguration(), args)) {
       return ingestAll(spark, args);
     }
+  }
+
+  private static RunLock lock(Configuration hadoop, Args args) {
+    return RunLock.acquire(hadoop, args.lake(), RunLockSettings.from(args.config()), "ingest-mapped --mapping "
+        + args.mapping, args.runDate().toString());
   }
 
   private static StageResult ingestAll(SparkSession spark, Args args) {
