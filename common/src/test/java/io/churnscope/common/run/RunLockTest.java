@@ -156,8 +156,8 @@ class RunLockTest {
 
   /** Starts a JVM that takes the lock under {@link #runs} and holds it until killed; returns once it holds it. */
   private Process holdTheLockInAnotherJvm() throws Exception {
-    List<String> command = List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), HoldTheLock.class.getName(), runs.toString());
+    List<String> command = io.churnscope.common.testing.ChildJvm.java("256m");
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), HoldTheLock.class.getName(), runs.toString()));
     Process holder = new ProcessBuilder(command).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
     String line;

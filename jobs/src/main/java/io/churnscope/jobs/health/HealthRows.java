@@ -21,6 +21,7 @@ final class HealthRows implements MapFunction<Row, Row>, Serializable {
   private final HealthSettings settings;
   private final Date snapshotDate;
 
+  /** {@code snapshotDate} null: each row's own {@code snapshot_date}. */
   HealthRows(HealthSettings settings, Date snapshotDate) {
     Map<String, String> byCard = new LinkedHashMap<>();
     settings.allCards().forEach(card -> byCard.put(card.name(), HealthSettings.version(card)));
@@ -58,7 +59,7 @@ final class HealthRows implements MapFunction<Row, Row>, Serializable {
     String explanation = change != null ? change.sentence()
         : score == null ? "no measure of the " + stage + " scorecard has a value"
         : "first score: " + Math.round(score) + " (" + band + ")";
-    return RowFactory.create(snapshotDate, in.getAs("account_id"), stage, in.getAs("arr_tier"), version,
+    return RowFactory.create(snapshotDate != null ? snapshotDate : in.getAs("snapshot_date"), in.getAs("account_id"), stage, in.getAs("arr_tier"), version,
         score, band, seq(measures), seq(now.missing()), change == null ? null : previousDate,
         change == null ? null : previousScore, change == null ? null : change.total(),
         change == null ? null : CollectionConverters.asScala(change.byMeasure()),

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +54,7 @@ class SqlCommandTest extends SparkTestBase {
   }
 
   private Outcome churnscope(String... argv) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-    command.addAll(Arrays.asList(System.getProperty("churnscope.jvm.opens").trim().split("\\s+")));
+    List<String> command = io.churnscope.common.testing.ChildJvm.javaForSpark("1g");
     command.addAll(List.of("-Dspark.master=local[1]", "-Dspark.ui.enabled=false", "-Dlog4j2.level=WARN",
         "-cp", System.getProperty("java.class.path"), "io.churnscope.jobs.Churnscope"));
     command.addAll(Arrays.asList(argv));

@@ -221,8 +221,7 @@ class CubeStageTest extends SparkTestBase {
         expected.add(CubeReaders.line(reader, check[0], sums.getLong(0), sums.getDecimal(1), sums.getDecimal(2)));
       }
     }
-    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-    command.addAll(List.of(System.getProperty("churnscope.jvm.opens").trim().split("\\s+")));
+    List<String> command = io.churnscope.common.testing.ChildJvm.javaForSpark("512m");
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), CubeReaders.class.getName(), lake.root(),
         Path.of(lake.root(), "_catalog", "churnscope.duckdb").toString()));
     Path out = dir.resolve("readers.out");

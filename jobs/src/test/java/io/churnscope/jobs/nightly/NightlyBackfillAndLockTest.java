@@ -159,9 +159,7 @@ class NightlyBackfillAndLockTest extends SparkTestBase {
 
   private static void refused(Lake held, RunLock other, List<String> args) throws Exception {
     String name = args.get(0);
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g"));
-    command.addAll(Arrays.asList(System.getProperty("churnscope.jvm.opens").trim().split("\\s+")));
+    List<String> command = io.churnscope.common.testing.ChildJvm.javaForSpark("1g");
     command.addAll(List.of("-Dspark.master=local[1]", "-Dspark.ui.enabled=false", "-Dlog4j2.level=WARN",
         "-cp", System.getProperty("java.class.path"), "io.churnscope.jobs.Churnscope"));
     command.addAll(args);
