@@ -141,7 +141,7 @@ public final class ChurnModelJob {
     ChurnBacktest.Spec spec = new ChurnBacktest.Spec(args.id, args.time, features, numeric, args.horizonDays,
         args.holdout, args.seed, null, nightly.permutations(), List.of(ChurnModel.Kind.LOGISTIC_REGRESSION,
         ChurnModel.Kind.GRADIENT_BOOSTED_TREES));
-    ChurnBacktest.Result result = ChurnBacktest.run(prepared, spec, cutoffs);
+    ChurnBacktest.Result result = ChurnBacktest.run(prepared, spec, cutoffs, nightly.parallelism());
     List<BacktestFigures.Figure> figures = BacktestFigures.compute(result.outcomes(), result.rankers(),
         ChurnBacktest.RANDOM, nightly.csmCapacity(), nightly.replicates(), args.seed);
     org.apache.spark.sql.types.StructType predictionSchema = new org.apache.spark.sql.types.StructType()

@@ -64,7 +64,25 @@ class ChurnBacktestTest extends SparkTestBase {
       schema = schema.add(f, DataTypes.DoubleType);
     }
     rows = spark().createDataFrame(data, schema).cache();
-    result = ChurnBacktest.run(rows, SPEC, CUTOFFS);
+    // Every fold at once (churn-model.backtest.parallelism); oneFoldAtATimeGivesTheSameScores checks that it does not matter.
+    result = ChurnBacktest.run(rows, SPEC, CUTOFFS, CUTOFFS.size());
+  }
+
+  /**
+   * Folds trained at once in threads give every test row exactly the scores that folds trained one after
+   * the other give (two of the cut-offs, to keep the suite's time): the parallelism is a speed setting only.
+   */
+  @Test
+  void oneFoldAtATimeGivesTheSameScores() {
+    List<LocalDate> two = CUTOFFS.subList(0, 2);
+    ChurnBacktest.Result sequential = ChurnBacktest.run(rows, SPEC, two, 1);
+    java.util.function.Function<List<BacktestFigures.Outcome>, List<String>> text = outcomes -> outcomes.stream()
+        .filter(o -> two.stream().anyMatch(c -> c.toString().equals(o.snapshot())))
+        .map(o -> o.account() + " " + o.snapshot() + " " + o.label() + " " + java.util.Arrays.toString(o.scores()))
+        .sorted().toList();
+    List<String> expected = text.apply(sequential.outcomes());
+    assertTrue(expected.size() > 100, "test rows of two folds: " + expected.size());
+    assertEquals(expected, text.apply(result.outcomes()));
   }
 
   @Test
