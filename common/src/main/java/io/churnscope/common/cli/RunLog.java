@@ -2,6 +2,7 @@ package io.churnscope.common.cli;
 
 import io.churnscope.common.lake.Lake;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -34,7 +35,8 @@ public final class RunLog {
 
   /**
    * Routes this JVM's log to a new file under a local lake and returns its path; empty for a lake
-   * that is not on the local file system.
+   * that is not on the local file system, or when the running log4j2 configuration does not write the
+   * file {@value #FILE_PROPERTY} names (under spark-submit: the cluster's configuration).
    */
   public static Optional<Path> routeTo(Lake lake, String command, boolean verbose) throws IOException {
     System.setProperty(CONSOLE_LEVEL_PROPERTY, verbose ? "info" : "error");
@@ -46,6 +48,17 @@ public final class RunLog {
       System.setProperty(FILE_PROPERTY, file.get().toString());
     }
     Configurator.reconfigure();
+    if (file.isPresent() && !Files.exists(file.get())) {
+      // The running configuration does not write the property's file (spark-submit keeps the cluster's
+      // own, which collects the logs): no log file, and no empty _logs/ folder left on the lake.
+      System.clearProperty(FILE_PROPERTY);
+      try {
+        Files.deleteIfExists(file.get().getParent());
+      } catch (DirectoryNotEmptyException earlierLogs) {
+        // Earlier local runs' logs stay.
+      }
+      return Optional.empty();
+    }
     return file;
   }
 }

@@ -2,6 +2,7 @@ package io.churnscope.jobs.nightly;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.beust.jcommander.JCommander;
@@ -231,6 +232,14 @@ class NightlyOnAClusterIT extends SparkTestBase {
    * The work really ran on the cluster: the master saw both applications and the cluster-mode
    * driver end well, and each worker started executors for the client-mode nightly.
    */
+  /** Under spark-submit the cluster's log4j2 configuration applies: no log file, so no empty {@code _logs/} on the lake. */
+  @Test
+  void submittedRunsLeaveNoLogsFolderOnTheLake() {
+    for (Lake lake : List.of(client, clusterMode)) {
+      assertFalse(Files.exists(Path.of(lake.root(), "_logs")), lake.root());
+    }
+  }
+
   @Test
   void theMasterRanBothApplicationsOnBothWorkers() throws Exception {
     JsonNode master = cluster.masterState();
