@@ -76,7 +76,8 @@ public final class HealthScoresStage implements Stage {
       // A score never depends on the previous snapshot, only its explanation does: every date is scored
       // once without it, and then against the snapshot before it, whether stored or scored in this run.
       Dataset<Row> firstPass = scoreAll(input, previousRows(stored.limit(0), spark, Map.of()), settings);
-      Dataset<Row> predecessors = stored.where(not(scoring)).unionByName(firstPass);
+      Column[] compared = {col("account_id"), col("snapshot_date"), col("scorecard_version"), col("score"), col("measures")};
+      Dataset<Row> predecessors = stored.where(not(scoring)).select(compared).unionByName(firstPass.select(compared));
       scored = scoreAll(input, previousRows(predecessors, spark, predecessorDates(dates, storedDates)), settings).cache();
       String when = "snapshot_date IN (" + dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", ")) + ")";
       DeltaIO.replaceWhere(spark, run.lake(), HealthTables.HEALTH_SCORES, scored, when);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.apache.spark.sql.functions.expr;
 
 import io.churnscope.common.config.ChurnscopeConfig;
+import io.churnscope.common.lake.DeltaIO;
+import io.churnscope.common.lake.Lake;
+import io.churnscope.common.run.RunContext;
 import io.churnscope.common.schema.HealthTables;
 import io.churnscope.common.testing.SparkTestBase;
 import java.time.LocalDate;
@@ -16,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Health scores of four hand-built accounts on two dates with the default scorecards; every value
@@ -92,6 +96,51 @@ class HealthScoresKnownAnswerTest extends SparkTestBase {
 
   static double contributions(Row row) {
     return row.<Row>getList(row.fieldIndex("measures")).stream().mapToDouble(m -> m.<Double>getAs("contribution")).sum();
+  }
+
+  /**
+   * The stage on a lake: scoring both dates in one run (a back-fill) and scoring them in two runs (the
+   * second compares with the stored first) write the same rows, and those are the rows the date-by-date
+   * scoring above gives, explanations included.
+   */
+  @Test
+  void oneRunOverBothDatesEqualsTwoNightliesAndTheDateByDateScoring(@TempDir java.nio.file.Path dir) throws Exception {
+    Dataset<Row> d1 = measuresRows(D1);
+    Dataset<Row> d2 = measuresRows(D2);
+    Lake backfilled = new Lake(dir.resolve("one-run").toString());
+    DeltaIO.replaceWhere(spark(), backfilled, HealthTables.HEALTH_MEASURES, d1.unionByName(d2), "true");
+    new HealthScoresStage().run(spark(), RunContext.start(D2, backfilled, ChurnscopeConfig.defaults()));
+    Lake nightly = new Lake(dir.resolve("two-runs").toString());
+    DeltaIO.replaceWhere(spark(), nightly, HealthTables.HEALTH_MEASURES, d1, "true");
+    new HealthScoresStage().run(spark(), RunContext.start(D1, nightly, ChurnscopeConfig.defaults()));
+    DeltaIO.replaceWhere(spark(), nightly, HealthTables.HEALTH_MEASURES, d2, "snapshot_date = DATE'" + D2 + "'");
+    new HealthScoresStage().run(spark(), RunContext.start(D2, nightly, ChurnscopeConfig.defaults()));
+    List<String> expected = new java.util.ArrayList<>();
+    first.values().forEach(r -> expected.add(r.toString()));
+    second.values().forEach(r -> expected.add(r.toString()));
+    java.util.Collections.sort(expected);
+    assertFalse(second.values().stream().allMatch(r -> r.isNullAt(r.fieldIndex("previous_score"))),
+        "some D2 rows compare with D1: " + second.keySet());
+    for (Lake lake : List.of(backfilled, nightly)) {
+      List<String> written = DeltaIO.read(spark(), lake, HealthTables.HEALTH_SCORES)
+          .select(java.util.Arrays.stream(HealthTables.HEALTH_SCORES.schema().fieldNames()).map(org.apache.spark.sql.functions::col)
+              .toArray(org.apache.spark.sql.Column[]::new))
+          .collectAsList().stream().map(Row::toString).sorted().toList();
+      assertEquals(expected, written, lake.root());
+    }
+  }
+
+  /** The measures of {@code date} as marts.health_measures holds them (columns the scoring does not read: null). */
+  static Dataset<Row> measuresRows(LocalDate date) {
+    Dataset<Row> measures = HealthInputs.measures(in, HealthInputs.population(in, date, settings, List.of("core")), date)
+        .withColumn("snapshot_date", org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(date)));
+    java.util.Set<String> present = java.util.Set.of(measures.columns());
+    for (org.apache.spark.sql.types.StructField field : HealthTables.HEALTH_MEASURES.schema().fields()) {
+      if (!present.contains(field.name())) {
+        measures = measures.withColumn(field.name(), org.apache.spark.sql.functions.lit(null).cast(field.dataType()));
+      }
+    }
+    return DeltaIO.conform(measures, HealthTables.HEALTH_MEASURES);
   }
 
   @Test
