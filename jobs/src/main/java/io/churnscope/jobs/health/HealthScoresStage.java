@@ -3,7 +3,6 @@ package io.churnscope.jobs.health;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.not;
 
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
@@ -76,9 +75,13 @@ public final class HealthScoresStage implements Stage {
       // A score never depends on the previous snapshot, only its explanation does: every date is scored
       // once without it, and then against the snapshot before it, whether stored or scored in this run.
       Dataset<Row> firstPass = scoreAll(input, previousRows(stored.limit(0), spark, Map.of()), settings);
+      // Only the stored snapshots some date is compared with are read: the table's history grows every night.
+      Map<LocalDate, LocalDate> before = predecessorDates(dates, storedDates);
+      Object[] storedPredecessors = before.values().stream().distinct().filter(d -> !dates.contains(d)).map(Date::valueOf).toArray();
       Column[] compared = {col("account_id"), col("snapshot_date"), col("scorecard_version"), col("score"), col("measures")};
-      Dataset<Row> predecessors = stored.where(not(scoring)).select(compared).unionByName(firstPass.select(compared));
-      scored = scoreAll(input, previousRows(predecessors, spark, predecessorDates(dates, storedDates)), settings).cache();
+      Dataset<Row> predecessors = stored.where(col("snapshot_date").isin(storedPredecessors)).select(compared)
+          .unionByName(firstPass.select(compared));
+      scored = scoreAll(input, previousRows(predecessors, spark, before), settings).cache();
       String when = "snapshot_date IN (" + dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", ")) + ")";
       DeltaIO.replaceWhere(spark, run.lake(), HealthTables.HEALTH_SCORES, scored, when);
       long rows = scored.count();

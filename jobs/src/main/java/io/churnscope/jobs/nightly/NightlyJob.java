@@ -2,15 +2,12 @@ package io.churnscope.jobs.nightly;
 
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.cli.JobArgs;
-import io.churnscope.common.cli.JobRunner;
+import io.churnscope.common.cli.LakeLocked;
 import io.churnscope.common.UserError;
-import io.churnscope.common.config.RunLockSettings;
 import io.churnscope.common.run.RunContext;
-import io.churnscope.common.run.RunLock;
 import io.churnscope.common.run.Dag;
 import io.churnscope.common.run.RunManifest;
 import io.churnscope.common.run.StageRunner;
-import io.churnscope.common.spark.Sessions;
 import io.churnscope.common.run.Stage;
 import io.churnscope.jobs.catalog.CatalogStage;
 import io.churnscope.jobs.cube.CubeStage;
@@ -38,7 +35,6 @@ import io.churnscope.jobs.upkeep.MaintainStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -143,6 +139,8 @@ public final class NightlyJob {
     }
   }
 
+  private static final LakeLocked<Args> LOCK = new LakeLocked<>(Args::command, NightlyJob::dateLabel);
+
   private NightlyJob() {}
 
   public static void main(String[] argv) throws Exception {
@@ -154,21 +152,17 @@ public final class NightlyJob {
    * lake's run lock is taken before Spark starts, so a refused run ends at once.
    */
   public static void main(String command, String[] argv) throws Exception {
-    JobRunner.main(command, argv, new Args(),
-        args -> lock(Sessions.hadoopConfiguration(args.config()), args), NightlyJob::runLocked);
+    LOCK.main(command, argv, new Args(), NightlyJob::runLocked);
   }
 
   /** Runs each date under the lake's run lock, released at the end whether the run failed or not. */
   public static List<RunManifest.Entry> run(SparkSession spark, Args args) throws Exception {
-    try (RunLock lock = lock(spark.sparkContext().hadoopConfiguration(), args)) {
-      return runLocked(spark, args);
-    }
+    return LOCK.run(spark, args, NightlyJob::runLocked);
   }
 
-  private static RunLock lock(Configuration hadoop, Args args) {
+  private static String dateLabel(Args args) {
     List<LocalDate> dates = args.dates();
-    String label = dates.size() == 1 ? dates.get(0).toString() : dates.get(0) + ".." + dates.get(dates.size() - 1);
-    return RunLock.acquire(hadoop, args.lake(), RunLockSettings.from(args.config()), args.command(), label);
+    return dates.size() == 1 ? dates.get(0).toString() : dates.get(0) + ".." + dates.get(dates.size() - 1);
   }
 
   /** Runs each date; the caller holds the lake's run lock. */

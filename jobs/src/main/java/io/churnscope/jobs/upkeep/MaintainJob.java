@@ -3,16 +3,12 @@ package io.churnscope.jobs.upkeep;
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.UserError;
 import io.churnscope.common.cli.JobArgs;
-import io.churnscope.common.cli.JobRunner;
+import io.churnscope.common.cli.LakeLocked;
 import io.churnscope.common.config.MaintainSettings;
-import io.churnscope.common.config.RunLockSettings;
 import io.churnscope.common.lake.TableSpec;
-import io.churnscope.common.run.RunLock;
-import io.churnscope.common.spark.Sessions;
 import io.churnscope.jobs.catalog.PublishedTables;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -52,23 +48,21 @@ public final class MaintainJob {
     }
   }
 
+  private static final LakeLocked<Args> LOCK = new LakeLocked<>(args -> "maintain", args -> args.runDate().toString());
+
   private MaintainJob() {}
 
   /** The command: the lake's run lock is taken before Spark starts, so a refused run ends at once. */
   public static void main(String[] argv) throws Exception {
-    JobRunner.main("maintain", argv, new Args(), args -> lock(Sessions.hadoopConfiguration(args.config()), args),
-        MaintainJob::runLocked);
+    LOCK.main("maintain", argv, new Args(), MaintainJob::runLocked);
   }
 
   /** Holds the lake's run lock: upkeep during a nightly could delete files a stage is about to commit. */
   public static void run(SparkSession spark, Args args) {
-    try (RunLock lock = lock(spark.sparkContext().hadoopConfiguration(), args)) {
-      runLocked(spark, args);
-    }
-  }
-
-  private static RunLock lock(Configuration hadoop, Args args) {
-    return RunLock.acquire(hadoop, args.lake(), RunLockSettings.from(args.config()), "maintain", args.runDate().toString());
+    LOCK.run(spark, args, (session, a) -> {
+      runLocked(session, a);
+      return null;
+    });
   }
 
   private static void runLocked(SparkSession spark, Args args) {

@@ -6,10 +6,8 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.beust.jcommander.Parameter;
 import io.churnscope.common.cli.JobArgs;
-import io.churnscope.common.cli.JobRunner;
+import io.churnscope.common.cli.LakeLocked;
 import io.churnscope.common.UserError;
-import io.churnscope.common.config.RunLockSettings;
-import io.churnscope.common.run.RunLock;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.StageResult;
@@ -25,7 +23,6 @@ import io.churnscope.jobs.ingest.SourceIngestion;
 import io.churnscope.jobs.ingest.TableIngestion;
 import io.churnscope.common.run.RunManifest;
 import io.churnscope.common.run.RunSummary;
-import io.churnscope.common.spark.Sessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -33,7 +30,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -73,24 +69,19 @@ public final class MappedIngest {
     }
   }
 
+  private static final LakeLocked<Args> LOCK =
+      new LakeLocked<>(args -> "ingest-mapped --mapping " + args.mapping, args -> args.runDate().toString());
+
   private MappedIngest() {}
 
   /** The command: the lake's run lock is taken before Spark starts, so a refused run ends at once. */
   public static void main(String[] argv) throws Exception {
-    JobRunner.main("ingest-mapped", argv, new Args(), args -> lock(Sessions.hadoopConfiguration(args.config()), args),
-        MappedIngest::ingestAll);
+    LOCK.main("ingest-mapped", argv, new Args(), MappedIngest::ingestAll);
   }
 
   /** Ingests under the lake's run lock: it writes staged tables, the quarantine and the manifest as a nightly does. */
   public static StageResult run(SparkSession spark, Args args) {
-    try (RunLock lock = lock(spark.sparkContext().hadoopConfiguration(), args)) {
-      return ingestAll(spark, args);
-    }
-  }
-
-  private static RunLock lock(Configuration hadoop, Args args) {
-    return RunLock.acquire(hadoop, args.lake(), RunLockSettings.from(args.config()), "ingest-mapped --mapping "
-        + args.mapping, args.runDate().toString());
+    return LOCK.run(spark, args, MappedIngest::ingestAll);
   }
 
   private static StageResult ingestAll(SparkSession spark, Args args) {
