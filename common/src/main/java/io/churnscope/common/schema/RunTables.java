@@ -20,6 +20,11 @@ public final class RunTables {
       required("source", StringType, "Raw source the record came from (clickstream, invoices, ...)."),
       required("ingest_date", DateType, "Delivery date of the record."),
       required("source_file", StringType, "Raw file the record was read from."),
+      optional("source_line", LongType, "Line of the record in source_file, from 1 (a CSV's header is line 1). For "
+          + "a file Spark read in parts (an uncompressed file over spark.sql.files.maxPartitionBytes, 128 MB by default), "
+          + "the line within the part that starts at byte source_split_byte."),
+      optional("source_split_byte", LongType, "0 when source_file was read whole, so source_line is its line number; "
+          + "otherwise the byte offset where the part source_line counts in begins."),
       required("record", StringType, "The record as delivered (a JSON or CSV line; a line over 10,000 characters keeps its start), its personal data masked: e-mail and IP addresses and the privacy.pii-keys fields replaced by a kind and a salted hash (docs/runbook.md, The quarantine)."),
       required("reason", StringType, "Why it was rejected: oversized_record, invalid_encoding, malformed_json, malformed_csv, missing_field, wrong_type, duplicate, unknown_account, unresolved_account, negative_amount, unknown_currency, too_late, too_old, future_timestamp, invalid_value."),
       optional("detail", StringType, "The field or value at fault."),

@@ -69,34 +69,41 @@ public final class RawDeliveries {
   }
 
   /**
-   * Lines of the given deliveries as {@code record} (the line), {@code ingest_date} and
-   * {@code source_file}; blank lines and CSV header lines are left out. A UTF-8 byte-order mark
-   * starting a file is removed (it would otherwise make the header or the first JSON line unreadable).
-   * A line longer than any record of a feed (its line ends were lost, or the file is not text) is
-   * {@code oversized_record} and only its start is kept, here, before any other expression copies it:
-   * parsing and checking a 50 MB line whole took a minute, and the quarantine needs only its start.
+   * Lines of the given deliveries as {@code record} (the line), {@code ingest_date}, {@code source_file}
+   * and its place in it, {@code source_line} and {@code source_split_byte}; blank lines and CSV header
+   * lines are left out. A UTF-8 byte-order mark starting a file is removed (it would otherwise make the
+   * header or the first JSON line unreadable). A line longer than any record of a feed (its line ends
+   * were lost, or the file is not text) is {@code oversized_record} and only its start is kept, here,
+   * before any other expression copies it: parsing and checking a 50 MB line whole took a minute, and
+   * the quarantine needs only its start.
    */
   public static Dataset<Row> lines(SparkSession spark, Lake lake, String rawDir, List<LocalDate> dates, String csvHeader) {
     String[] paths = dates.stream().map(d -> lake.rawDelivery(rawDir, d)).toArray(String[]::new);
     Dataset<Row> text = spark.read().option("basePath", lake.raw(rawDir)).text(paths);
     return lines(text.select(functions.col("value"), functions.col("dt").cast("date").as("ingest_date"),
-        functions.col("_metadata.file_path").as("source_file")), csvHeader);
+        functions.col("_metadata.file_path").as("source_file"), splitStart()), csvHeader);
+  }
+
+  /** {@code source_split_byte} of a row read by a file source: where the part of its file Spark read begins. */
+  public static Column splitStart() {
+    return functions.col("_metadata.file_block_start").as(SPLIT_BYTE);
   }
 
   /**
-   * The same for text already read ({@code value}, {@code ingest_date}, {@code source_file}), e.g.
-   * the single file of an {@code ingest-mapped} table.
+   * The same for text already read ({@code value}, {@code ingest_date}, {@code source_file},
+   * {@link #splitStart()}), e.g. the single file of an {@code ingest-mapped} table.
    */
   public static Dataset<Row> lines(Dataset<Row> text, String csvHeader) {
     Column value = functions.col("value");
-    Dataset<Row> cut = text.select(
+    Dataset<Row> cut = LineNumbers.number(text.select(
         functions.when(functions.length(value).gt(MAX_RECORD_CHARS), SourceIngestion.kept(value)).otherwise(value).as("value"),
         functions.length(value).gt(MAX_RECORD_CHARS).as("_oversized"),
-        functions.col("ingest_date"), functions.col("source_file"));
+        functions.col("ingest_date"), functions.col("source_file"), functions.col(SPLIT_BYTE)));
     Dataset<Row> lines = Check.classify(cut.select(
         functions.when(functions.col("value").startsWith("\uFEFF"), functions.substring(functions.col("value"), 2, Integer.MAX_VALUE))
             .otherwise(functions.col("value")).as("record"),
-        functions.col("_oversized"), functions.col("ingest_date"), functions.col("source_file")),
+        functions.col("_oversized"), functions.col("ingest_date"), functions.col("source_file"),
+        functions.col(LINE), functions.col(SPLIT_BYTE)),
         List.of(new Check("oversized_record", "longer than " + MAX_RECORD_CHARS + " characters", functions.col("_oversized"))))
         .drop("_oversized");
     lines = lines.where(functions.length(functions.trim(functions.col("record"))).gt(0));
@@ -105,6 +112,11 @@ public final class RawDeliveries {
     }
     return lines;
   }
+
+  /** The line's number in its file, from 1 (or in the part of it that starts at {@link #SPLIT_BYTE}). */
+  public static final String LINE = "source_line";
+  /** 0 for a file read whole; else the byte where the part of the file {@link #LINE} counts in begins. */
+  public static final String SPLIT_BYTE = "source_split_byte";
 
   /** Far above any feed's record (a few hundred characters; a clickstream event a few thousand). */
   static final int MAX_RECORD_CHARS = 1_000_000;

@@ -25,7 +25,8 @@ import org.apache.spark.sql.functions;
  */
 public final class SourceIngestion {
   /** Columns carried from the raw line to the end, besides the typed fields. */
-  static final List<String> LINEAGE = List.of("record", "ingest_date", "source_file", Check.REASON, Check.DETAIL);
+  static final List<String> LINEAGE = List.of("record", "ingest_date", "source_file", RawDeliveries.LINE,
+      RawDeliveries.SPLIT_BYTE, Check.REASON, Check.DETAIL);
 
   private SourceIngestion() {}
 
@@ -167,6 +168,8 @@ public final class SourceIngestion {
         functions.lit(source.name()).as("source"),
         functions.col("ingest_date"),
         functions.col("source_file"),
+        functions.col(RawDeliveries.LINE),
+        functions.col(RawDeliveries.SPLIT_BYTE),
         redaction.masked(functions.col("record"), source.csvColumns()).as("record"),
         functions.col(Check.REASON).as("reason"),
         functions.col(Check.DETAIL).as("detail"),

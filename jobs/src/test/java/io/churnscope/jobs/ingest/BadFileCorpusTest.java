@@ -93,11 +93,56 @@ class BadFileCorpusTest extends SparkTestBase {
     Map<Stage, StageResult> results = ingest(lake, readable,
         List.of(new CrmIngest(), new BillingIngest(), new SupportIngest(), new UsageIngest()));
     assertOutcomes(lake, readable, results);
+    assertQuarantinedRecordsSayTheirLine(new Lake(lake.toString()));
     // Values that a mis-read would change.
     List<Row> crm = DeltaIO.read(spark(), new Lake(lake.toString()), StagedTables.CRM_ACCOUNTS)
         .where("account_id IN ('acc-bom-1', 'acc-quoted-2')").orderBy("account_id").select("account_id", "industry")
         .collectAsList();
     assertEquals("[[acc-bom-1,h\u00f4tellerie], [acc-quoted-2,retail, online]]", crm.toString());
+  }
+
+  /**
+   * Each quarantined record's {@code source_line} is the line of its file that holds it: the file read
+   * again here, line by line as Hadoop splits lines (LF, CRLF or CR), gzip files decompressed. Masked,
+   * cut and re-encoded records differ from their line by design; every other record must equal it.
+   */
+  private static void assertQuarantinedRecordsSayTheirLine(Lake lake) throws IOException {
+    List<Row> rows = DeltaIO.read(spark(), lake, RunTables.QUARANTINE)
+        .select("source_file", "source_line", "source_split_byte", "record", "reason").collectAsList();
+    Map<String, List<String>> files = new TreeMap<>();
+    List<String> wrong = new ArrayList<>();
+    int compared = 0;
+    for (Row row : rows) {
+      String file = row.getString(0);
+      List<String> lines = files.computeIfAbsent(file, BadFileCorpusTest::linesOf);
+      long line = row.getLong(1);
+      String record = row.getString(3);
+      if (row.getLong(2) != 0 || line < 1 || line > lines.size()) {
+        wrong.add(file + ": line " + line + " of " + lines.size() + ", split at " + row.getLong(2));
+        continue;
+      }
+      boolean alteredOnPurpose = record.matches("(?s).*<(email|ip|pii):[0-9a-f]{8}>.*") || record.endsWith("more characters cut]")
+          || row.getString(4).equals("invalid_encoding");
+      if (!alteredOnPurpose) {
+        compared++;
+        String delivered = lines.get((int) line - 1);
+        if (!record.equals(delivered.startsWith("\uFEFF") ? delivered.substring(1) : delivered)) {
+          wrong.add(file + " line " + line + ": quarantined " + record + ", the line is " + delivered);
+        }
+      }
+    }
+    assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    assertTrue(compared > rows.size() / 2, compared + " of " + rows.size() + " quarantined records compared with their line");
+  }
+
+  private static List<String> linesOf(String fileUri) {
+    try (InputStream raw = Files.newInputStream(Path.of(java.net.URI.create(fileUri)));
+        InputStream in = fileUri.endsWith(".gz") ? new java.util.zip.GZIPInputStream(raw) : raw) {
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return Arrays.asList(text.split("\r\n|\n|\r", -1));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The generated files, each alone: the corpus's batch stays quick to debug. */

@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Test;
 /** The ingestion transforms on a few hand-built rows each. */
 class SourceIngestionTest extends SparkTestBase {
   static final StructType LINES = new StructType()
-      .add("record", DataTypes.StringType).add("ingest_date", DataTypes.DateType).add("source_file", DataTypes.StringType);
+      .add("record", DataTypes.StringType).add("ingest_date", DataTypes.DateType).add("source_file", DataTypes.StringType)
+      .add(RawDeliveries.LINE, DataTypes.LongType).add(RawDeliveries.SPLIT_BYTE, DataTypes.LongType);
   static final Date DAY = Date.valueOf("2026-03-01");
 
   static Dataset<Row> lines(String... records) {
-    return rows(LINES, java.util.Arrays.stream(records).map(r -> new Object[] {r, DAY, "f1"}).toArray(Object[][]::new));
+    return rows(LINES, java.util.Arrays.stream(records).map(r -> new Object[] {r, DAY, "f1", 1L, 0L}).toArray(Object[][]::new));
   }
 
   static List<Row> reasons(Dataset<Row> classified) {

@@ -128,9 +128,11 @@ public final class MappedIngest {
     IngestWindow window = new IngestWindow(sourceName, List.of(run.runDate()));
 
     Dataset<Row> lines = RawDeliveries.lines(spark.read().text(file).select(col("value"),
-        lit(java.sql.Date.valueOf(run.runDate())).as("ingest_date"), col("_metadata.file_path").as("source_file")), headerLine);
+        lit(java.sql.Date.valueOf(run.runDate())).as("ingest_date"), col("_metadata.file_path").as("source_file"),
+        RawDeliveries.splitStart()), headerLine);
     Dataset<Row> parsed = RecordParser.csv(lines, RecordParser.strings(header.toArray(String[]::new)));
-    Dataset<Row> flat = parsed.select(col("record"), col("ingest_date"), col("source_file"), col(Check.REASON),
+    Dataset<Row> flat = parsed.select(col("record"), col("ingest_date"), col("source_file"), col(RawDeliveries.LINE),
+        col(RawDeliveries.SPLIT_BYTE), col(Check.REASON),
         col(Check.DETAIL), col("r.*"));
     if (table.accountFromSubscription() != null) {
       Dataset<Row> accounts = DeltaIO.readOrEmpty(spark, run.lake(), StagedTables.SUBSCRIPTION_VERSIONS)
@@ -142,7 +144,8 @@ public final class MappedIngest {
       String expression = table.columns().get(field.name());
       mapped.add((expression == null ? lit(null) : expr(expression)).cast(DataTypes.StringType).as(field.name()));
     }
-    Dataset<Row> withR = flat.select(col("record"), col("ingest_date"), col("source_file"), col(Check.REASON),
+    Dataset<Row> withR = flat.select(col("record"), col("ingest_date"), col("source_file"), col(RawDeliveries.LINE),
+        col(RawDeliveries.SPLIT_BYTE), col(Check.REASON),
         col(Check.DETAIL), functions.struct(mapped.toArray(Column[]::new)).as("r"));
     Dataset<Row> typed = SourceIngestion.typed(withR, fields);
 
@@ -179,7 +182,8 @@ public final class MappedIngest {
   /** The header's column names, none of them one of ingestion's own columns. */
   static List<String> columns(String file, String headerLine) {
     List<String> columns = Arrays.stream(headerLine.split(",")).map(String::trim).toList();
-    for (String reserved : List.of("record", "ingest_date", "source_file", Check.REASON, Check.DETAIL, "r")) {
+    for (String reserved : List.of("record", "ingest_date", "source_file", RawDeliveries.LINE, RawDeliveries.SPLIT_BYTE,
+        Check.REASON, Check.DETAIL, "r")) {
       if (columns.contains(reserved)) {
         throw new UserError(file + ": column '" + reserved + "' clashes with ingestion's own columns; rename it in the file");
       }
