@@ -67,6 +67,7 @@ public final class DeltaIO {
   public static void replaceWhere(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows, String predicate) {
     TableAccess.wrote(table);
     createIfAbsent(spark, lake, table);
+    WriteFaults.before(table);
     conform(rows, table).write().format("delta")
         .mode("overwrite")
         .option("replaceWhere", predicate)
@@ -76,6 +77,7 @@ public final class DeltaIO {
         // and partition; for the small tables the extra shuffle would cost more than it saves.
         .option("optimizeWrite", String.valueOf(!table.partitionBy().isEmpty()))
         .save(lake.path(table));
+    WriteFaults.after(table);
   }
 
   /**
@@ -85,10 +87,12 @@ public final class DeltaIO {
   public static void overwrite(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows) {
     TableAccess.wrote(table);
     createIfAbsent(spark, lake, table);
+    WriteFaults.before(table);
     conform(rows, table).write().format("delta")
         .mode("overwrite")
         .option("overwriteSchema", "true")
         .save(lake.path(table));
+    WriteFaults.after(table);
   }
 
   public static void append(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows) {
@@ -102,9 +106,11 @@ public final class DeltaIO {
   public static void append(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> rows, boolean addNewColumns) {
     TableAccess.wrote(table);
     createIfAbsent(spark, lake, table);
+    WriteFaults.before(table);
     conform(rows, table).write().format("delta").mode("append")
         .option("mergeSchema", String.valueOf(addNewColumns))
         .save(lake.path(table));
+    WriteFaults.after(table);
   }
 
   /**
