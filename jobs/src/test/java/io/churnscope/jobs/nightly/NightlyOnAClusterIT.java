@@ -53,7 +53,9 @@ import org.junit.jupiter.api.Test;
  *   <li>client deploy mode: the nightly's stages {@link #CLIENT_MODE_STAGES} (in CI the ingestion of
  *       CRM and billing and the MRR ledger: joins, windows and shuffles across both workers; measured
  *       with the churn metrics too at 7 min 10 s under a load of 10, too long for CI; {@code -Dchurnscope.cluster-it.stages=all}: the whole nightly) through {@code SparkSubmit},
- *       its tasks on the workers' executors, at the same time as the reference (the same stages);
+ *       its tasks on the workers' executors, at the same time as the reference (the same stages).
+ *       Worker 2 is killed with SIGKILL, executor and all, 20 s after that executor started, in the middle
+ *       of the run: the driver runs the lost tasks again on worker 1;
  *       every table those stages write must equal the
  *       reference's row for row, though the two ran different physical plans (the tests' session
  *       interprets expressions and has no adaptive execution; the submitted job runs with
@@ -132,6 +134,7 @@ class NightlyOnAClusterIT extends SparkTestBase {
     List<String> stageFlags = CLIENT_MODE_STAGES == null ? List.of() : List.of("--stages", String.join(",", CLIENT_MODE_STAGES));
     CompletableFuture<Integer> clientRun = submit("client", List.of("--master", cluster.masterUrl(), "--deploy-mode", "client"),
         client, "2g", stageFlags);
+    CompletableFuture<Boolean> workerKilled = killWorkerTwoDuring(clientRun);
     NightlyJob.Args reference = new NightlyJob.Args();
     reference.lake = local.root();
     reference.runDate = RUN_DATE;
@@ -141,6 +144,7 @@ class NightlyOnAClusterIT extends SparkTestBase {
     NightlyJob.run(spark(), reference);
     took.put("local nightly (in this JVM, while the client-mode one runs)", since(runs));
     assertEquals(0, clientRun.get(), cluster.tail("client"));
+    killedWhileRunning = workerKilled.get();
     took.put("client-mode " + (CLIENT_MODE_STAGES == null ? "nightly" : String.join(",", CLIENT_MODE_STAGES)), since(runs));
 
     long clusterRun = System.nanoTime();
@@ -154,6 +158,38 @@ class NightlyOnAClusterIT extends SparkTestBase {
     took.put("all", since(start));
     System.out.println("NightlyOnAClusterIT wall times: " + took);
   }
+
+  /**
+   * Kills worker 2, executors and all, {@link #KILL_AFTER} after the client-mode run's executor started on it
+   * (its work folder holds the application's): in the middle of the run's first stages (ingest-crm alone
+   * took 75 s there). The future says whether the run was still going when the worker died.
+   */
+  static CompletableFuture<Boolean> killWorkerTwoDuring(CompletableFuture<Integer> run) {
+    Path work = cluster.logs().resolve("worker-2-work");
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!run.isDone() && System.nanoTime() < deadline) {
+          try (Stream<Path> apps = Files.list(work)) {
+            if (apps.anyMatch(p -> p.getFileName().toString().startsWith("app-"))) {
+              break;
+            }
+          }
+          Thread.sleep(500);
+        }
+        Thread.sleep(KILL_AFTER.toMillis());
+        boolean running = !run.isDone();
+        cluster.killWorker(2);
+        System.out.println("NightlyOnAClusterIT: worker 2 killed " + (running ? "during" : "after") + " the client-mode run");
+        return running;
+      } catch (Exception e) {
+        throw new IllegalStateException("killing worker 2: " + e.getMessage(), e);
+      }
+    });
+  }
+
+  static final Duration KILL_AFTER = Duration.ofSeconds(20);
+  static boolean killedWhileRunning;
 
   @AfterAll
   static void stopTheCluster() {
@@ -233,6 +269,18 @@ class NightlyOnAClusterIT extends SparkTestBase {
    * driver end well, and each worker started executors for the client-mode nightly.
    */
   /** Under spark-submit the cluster's log4j2 configuration applies: no log file, so no empty {@code _logs/} on the lake. */
+  /**
+   * Worker 2 died, executor and all, while the client-mode run was going: its driver lost that executor
+   * and ran the lost tasks on the other worker, and the run still published the local run's tables
+   * ({@link #theClientModeNightlyPublishesTheTablesOfALocalRun}).
+   */
+  @Test
+  void aWorkerKilledDuringTheClientModeRunCostItNoRow() throws Exception {
+    assertTrue(killedWhileRunning, "worker 2 was killed while the client-mode run was still going");
+    String driverLog = Files.readString(cluster.logs().resolve("client.log"));
+    assertTrue(driverLog.contains("Lost executor"), "the client-mode driver lost worker 2's executor:\n" + cluster.tail("client"));
+  }
+
   @Test
   void submittedRunsLeaveNoLogsFolderOnTheLake() {
     for (Lake lake : List.of(client, clusterMode)) {

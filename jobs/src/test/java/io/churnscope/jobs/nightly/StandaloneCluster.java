@@ -30,6 +30,7 @@ final class StandaloneCluster implements AutoCloseable {
   private final int masterPort = freePort();
   private final int masterUiPort = freePort();
   private final List<Process> started = new ArrayList<>();
+  private final List<Process> workers = new ArrayList<>();
   private final Thread killOnExit = new Thread(this::killAll, "kill-standalone-cluster");
 
   private StandaloneCluster(Path home, Path logs, List<String> jvmOptions) {
@@ -83,9 +84,9 @@ final class StandaloneCluster implements AutoCloseable {
     for (int i = 1; i <= workers; i++) {
       Path work = logs.resolve("worker-" + i + "-work");
       Files.createDirectories(work);
-      cluster.launch(cluster.java("256m", List.of(), "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-          "--webui-port", String.valueOf(freePort()), "--cores", String.valueOf(cores), "--memory", memory,
-          "--work-dir", work.toString(), cluster.masterUrl()), "worker-" + i);
+      cluster.workers.add(cluster.launch(cluster.java("256m", List.of(), "org.apache.spark.deploy.worker.Worker",
+          "--host", "127.0.0.1", "--webui-port", String.valueOf(freePort()), "--cores", String.valueOf(cores),
+          "--memory", memory, "--work-dir", work.toString(), cluster.masterUrl()), "worker-" + i));
     }
     return cluster;
   }
@@ -152,6 +153,18 @@ final class StandaloneCluster implements AutoCloseable {
       throw new AssertionError(name + " still running after " + timeout + ":\n" + tail(name));
     }
     return process.exitValue();
+  }
+
+  /**
+   * Kills worker {@code number} and its executors with SIGKILL, as a machine that fails: the master and
+   * the drivers find out only when the connections drop.
+   */
+  void killWorker(int number) {
+    Process worker;
+    synchronized (started) {
+      worker = workers.get(number - 1);
+    }
+    kill(worker);
   }
 
   /** The last lines of {@code <logs>/<name>.log}, for a failure message. */
