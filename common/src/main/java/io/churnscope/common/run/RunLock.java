@@ -39,11 +39,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The lock is a file created only if absent, holding the holder as JSON (host, pid, user,
  * command, run date, start time, lease, a random token). It is never rewritten: the holder renews
- * its lease by rewriting a second file, {@code _runs/lock.heartbeat} (its token and the time),
- * every quarter of the lease, from a daemon thread. A lock is stale, and the next run takes it over
- * saying so in one line, when its last sign of life (start or heartbeat) is older than its lease,
- * or at once when its holder ran on this host and its process is gone. A run killed with SIGKILL
- * thus blocks the lake for one lease at most; SIGTERM releases the lock through a shutdown hook.
+ * its lease by rewriting a second file, {@code _runs/lock.heartbeat} (its token, the time, and the
+ * run id and stage it is at), every quarter of the lease from a daemon thread and at each stage's
+ * start. A lock is stale, and the next run takes it over saying so in one line, when its last sign
+ * of life (start or heartbeat) is older than its lease, or at once when its holder ran on this host
+ * and its process is gone. The run that takes over learns from the heartbeat which run and stage
+ * died ({@link #takeInterrupted}), for the run manifest. A run killed with SIGKILL thus blocks the
+ * lake for one lease at most; SIGTERM releases the lock through a shutdown hook.
  *
  * <p>Only the creation must be atomic. It is on HDFS (the NameNode refuses an existing path) and on
  * a local or NFS file system (a hard link to a written file, not Hadoop's exists-then-create). On S3
@@ -100,7 +102,22 @@ public final class RunLock implements AutoCloseable {
    * @param holder null when the file cannot be read as a lock (being written, or damaged)
    * @param lastSign the holder's last heartbeat, else its start, else the file's modification time
    */
-  record Found(byte[] bytes, Holder holder, Instant lastSign) {}
+  record Found(byte[] bytes, Holder holder, Instant lastSign, Work lastWork) {}
+
+  /** What a holder said it was doing at its last heartbeat: a run's id and the stage it was running. */
+  record Work(String runId, String stage) {}
+
+  /**
+   * A run whose holder died while it held the lock, found when this run took the lock over.
+   *
+   * @param runId the dead run's id, {@code stage} the stage it was running at its last heartbeat
+   * @param lastSign its last heartbeat
+   * @param why e.g. {@code nightly for 2026-10-31 (pid 4242 ...): its process 4242 is no longer alive on this host}
+   */
+  public record Interrupted(String runId, String stage, Instant lastSign, String why) {}
+
+  /** The locks this process holds, by their {@code _runs} folder: what {@link #working} finds. */
+  private static final java.util.Map<String, RunLock> HELD = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final FileSystem fs;
   /** The file system {@link #acquire(Configuration, Lake, RunLockSettings, String, String)} opened, closed with the lock. */
@@ -112,6 +129,8 @@ public final class RunLock implements AutoCloseable {
   private final Runnable onShutdown;
   private volatile boolean released;
   private String tookOver;
+  private volatile Interrupted interrupted;
+  private volatile Work work;
 
   private RunLock(FileSystem fs, Path runs, Holder holder) {
     this.fs = fs;
@@ -132,7 +151,7 @@ public final class RunLock implements AutoCloseable {
    */
   public static RunLock acquire(Configuration hadoop, Lake lake, RunLockSettings settings, String command,
       String runDate) {
-    Path runs = new Path(lake.root() + "/_runs");
+    Path runs = runsFolder(lake);
     try {
       // An instance of its own: Hadoop caches file systems by scheme, and a lock taken before Spark starts
       // must not leave Spark the one built from a configuration without Spark's settings.
@@ -173,9 +192,12 @@ public final class RunLock implements AutoCloseable {
         throw new UserError(wanted.refusal(found));
       }
       if (wanted.takeOver(found)) {
-        wanted.tookOver = "taking over the lake's run lock " + wanted.lock + " from "
-            + (found.holder() == null ? "an unreadable lock file" : found.holder().describe()) + ": " + stale;
+        String from = (found.holder() == null ? "an unreadable lock file" : found.holder().describe()) + ": " + stale;
+        wanted.tookOver = "taking over the lake's run lock " + wanted.lock + " from " + from;
         LOG.warn(wanted.tookOver);
+        if (found.lastWork() != null) {
+          wanted.interrupted = new Interrupted(found.lastWork().runId(), found.lastWork().stage(), found.lastSign(), from);
+        }
       }
     }
     wanted.beats.shutdown();
@@ -191,6 +213,43 @@ public final class RunLock implements AutoCloseable {
   /** The line said when this run took the lock over from a dead run, if it did. */
   public java.util.Optional<String> tookOver() {
     return java.util.Optional.ofNullable(tookOver);
+  }
+
+  /**
+   * Says, in the heartbeat, which run and stage the process holding {@code lake}'s lock is at (written at
+   * once): a run that later takes the lock over from a dead holder knows what it was doing. Nothing
+   * when this process holds no lock on the lake (a stage run on its own session, in a test).
+   */
+  public static void working(Lake lake, String runId, String stage) {
+    RunLock held = HELD.get(runsFolder(lake).toString());
+    if (held != null) {
+      held.work = new Work(runId, stage);
+      try {
+        held.beat();
+      } catch (IOException e) {
+        LOG.debug("could not write the run lock's heartbeat", e);
+      }
+    }
+  }
+
+  /**
+   * The run that died holding {@code lake}'s lock, found when this process took the lock over, given
+   * once (the caller records it); empty when there was none or it was given already.
+   */
+  public static java.util.Optional<Interrupted> takeInterrupted(Lake lake) {
+    RunLock held = HELD.get(runsFolder(lake).toString());
+    if (held == null) {
+      return java.util.Optional.empty();
+    }
+    synchronized (held) {
+      Interrupted found = held.interrupted;
+      held.interrupted = null;
+      return java.util.Optional.ofNullable(found);
+    }
+  }
+
+  private static Path runsFolder(Lake lake) {
+    return new Path(lake.root() + "/_runs");
   }
 
   /** Releases the lock if this run still holds it. */
@@ -214,6 +273,7 @@ public final class RunLock implements AutoCloseable {
       return;
     }
     released = true;
+    HELD.remove(lock.getParent().toString(), this);
     beats.shutdownNow();
     try {
       Found found = read();
@@ -232,6 +292,7 @@ public final class RunLock implements AutoCloseable {
 
   private void start() throws IOException {
     beat();
+    HELD.put(lock.getParent().toString(), this);
     long every = Math.max(200, holder.lease().toMillis() / 4);
     beats.scheduleWithFixedDelay(this::beatOrSayWhy, every, every, TimeUnit.MILLISECONDS);
     // Through Hadoop's hook manager, ahead of the hook that closes every FileSystem (an HDFS client
@@ -255,9 +316,13 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
-  private void beat() throws IOException {
-    byte[] json = (JSON.createObjectNode().put("token", holder.token()).put("heartbeat_at", Instant.now().toString())
-        .toString() + "\n").getBytes(StandardCharsets.UTF_8);
+  private synchronized void beat() throws IOException {
+    ObjectNode node = JSON.createObjectNode().put("token", holder.token()).put("heartbeat_at", Instant.now().toString());
+    Work now = work;
+    if (now != null) {
+      node.put("run_id", now.runId()).put("stage", now.stage());
+    }
+    byte[] json = (node.toString() + "\n").getBytes(StandardCharsets.UTF_8);
     try (OutputStream out = fs.create(heartbeat, true)) {
       out.write(json);
     }
@@ -310,16 +375,17 @@ public final class RunLock implements AutoCloseable {
     try {
       found = Holder.fromJson(bytes);
     } catch (IOException | RuntimeException e) {
-      return new Found(bytes, null, modified);
+      return new Found(bytes, null, modified, null);
     }
-    return new Found(bytes, found, lastHeartbeat(found).orElse(found.startedAt()));
+    java.util.Optional<Beat> beat = lastHeartbeat(found);
+    return new Found(bytes, found, beat.map(Beat::at).orElse(found.startedAt()), beat.map(Beat::work).orElse(null));
   }
 
   /**
    * The holder's last heartbeat; a heartbeat file being rewritten right now cannot be parsed, and its
    * modification time is then the sign of life.
    */
-  private java.util.Optional<Instant> lastHeartbeat(Holder of) throws IOException {
+  private java.util.Optional<Beat> lastHeartbeat(Holder of) throws IOException {
     try {
       Instant modified = Instant.ofEpochMilli(fs.getFileStatus(heartbeat).getModificationTime());
       byte[] bytes;
@@ -331,14 +397,18 @@ public final class RunLock implements AutoCloseable {
         if (!of.token().equals(node.path("token").asText())) {
           return java.util.Optional.empty();
         }
-        return java.util.Optional.of(Instant.parse(node.get("heartbeat_at").asText()));
+        Work work = node.hasNonNull("run_id") ? new Work(node.get("run_id").asText(), node.path("stage").asText("?")) : null;
+        return java.util.Optional.of(new Beat(Instant.parse(node.get("heartbeat_at").asText()), work));
       } catch (IOException | RuntimeException e) {
-        return java.util.Optional.of(modified);
+        return java.util.Optional.of(new Beat(modified, null));
       }
     } catch (FileNotFoundException e) {
       return java.util.Optional.empty();
     }
   }
+
+  /** A heartbeat as read: when, and what the holder said it was doing (null when it said nothing). */
+  private record Beat(Instant at, Work work) {}
 
   /** Why the lock found is stale, or null when its holder may still be running. */
   String staleBecause(Found found) {

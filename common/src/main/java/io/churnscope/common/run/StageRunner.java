@@ -5,6 +5,7 @@ import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.spark.JobDescription;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class StageRunner {
     boolean skipUnchanged = io.churnscope.common.config.RunSettings.SKIP_UNCHANGED.from(run.config());
     Map<String, RunManifest.Recorded> recorded = skipUnchanged
         ? RunManifest.fingerprints(spark, run.lake(), run.runDate()) : Map.of();
+    recordInterrupted(spark, run);
     for (Stage stage : stages) {
       if (failure != null) {
         entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "skipped", Instant.now(), 0,
@@ -51,6 +53,7 @@ public final class StageRunner {
         continue;
       }
       LOG.info("stage {} ({}) starting for {}", stage.name(), stage.description(), run.runDate());
+      RunLock.working(run.lake(), run.runId(), stage.name());
       StageMeter.Measurement meter = StageMeter.of(spark.sparkContext()).start(stage.name());
       try (JobDescription label = JobDescription.group(spark, stage.name(), stage.name() + " for " + run.runDate());
           TableAccess access = TableAccess.record()) {
@@ -77,6 +80,22 @@ public final class StageRunner {
       throw failure;
     }
     return entries;
+  }
+
+  /**
+   * When this process took the lake's lock over from a run that died holding it (a driver killed, a
+   * machine lost), the manifest gets that run's {@code interrupted} row, under its run id, for the stage
+   * its last heartbeat named: the stage never recorded as succeeded or failed, so the dead run is told
+   * apart from a run still going or one that stopped at a failure.
+   */
+  private static void recordInterrupted(SparkSession spark, RunContext run) {
+    RunLock.takeInterrupted(run.lake()).ifPresent(dead -> {
+      int at = dead.runId().indexOf('@');
+      LocalDate date = at == 10 ? LocalDate.parse(dead.runId().substring(0, at)) : run.runDate();
+      record(spark, new RunContext(dead.runId(), date, run.lake(), run.config()), new RunManifest.Entry(dead.stage(),
+          "interrupted", dead.lastSign(), 0, StageResult.nothingToDo("the run's driver died during this stage (last "
+              + "heartbeat " + dead.lastSign() + "): " + dead.why() + "; found by run " + run.runId())));
+    });
   }
 
   /**

@@ -36,7 +36,9 @@ public final class RunTables {
       required("run_date", DateType, "Business date the run processed."),
       required("stage", StringType, "Stage name."),
       required("status", StringType, "succeeded; unchanged (not run again: its inputs, outputs, code and configuration "
-          + "were those its last success on the run date left, see fingerprint); failed; or skipped (an earlier stage failed)."),
+          + "were those its last success on the run date left, see fingerprint); failed; skipped (an earlier stage failed); or "
+          + "interrupted (the run's driver died during this stage: recorded, under the dead run's id, by the next run that "
+          + "took over the lake's lock)."),
       required("started_at", TimestampType, "Stage start, UTC."),
       required("duration_ms", LongType, "Stage wall time."),
       required("rows_in", LongType, "Records read."),

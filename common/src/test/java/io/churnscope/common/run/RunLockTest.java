@@ -185,14 +185,28 @@ class RunLockTest {
     try (RunLock lock = RunLock.acquire(fs, runs, RunLock.Holder.thisProcess("nightly", "2026-11-01", LEASE))) {
       assertTrue(lock.tookOver().orElseThrow().contains("its process " + holder.pid() + " is no longer alive"),
           lock.tookOver().get());
+      // What the dead run said it was doing, from its last heartbeat, for the run manifest: given once.
+      io.churnscope.common.lake.Lake lake = lakeOf(runs.toString());
+      RunLock.Interrupted dead = RunLock.takeInterrupted(lake).orElseThrow();
+      assertEquals(HoldTheLock.RUN_ID + " " + HoldTheLock.STAGE, dead.runId() + " " + dead.stage());
+      assertTrue(dead.why().contains("pid " + holder.pid()), dead.why());
+      assertTrue(RunLock.takeInterrupted(lake).isEmpty(), "given once");
     }
   }
 
-  /** Holds the lock under {@code args[0]} until killed. */
+  static io.churnscope.common.lake.Lake lakeOf(String runsFolder) {
+    return new io.churnscope.common.lake.Lake(runsFolder.substring(0, runsFolder.length() - "/_runs".length()));
+  }
+
+  /** Holds the lock under {@code args[0]} until killed, saying in its heartbeat that it runs {@link #STAGE}. */
   public static final class HoldTheLock {
+    static final String RUN_ID = "2026-10-31@20261101T023000";
+    static final String STAGE = "cube";
+
     public static void main(String[] args) throws Exception {
       FileSystem fs = FileSystem.getLocal(new Configuration());
       RunLock.acquire(fs, new Path(args[0]), RunLock.Holder.thisProcess("nightly", "2026-10-31", LEASE));
+      RunLock.working(lakeOf(args[0]), RUN_ID, STAGE);
       System.out.println("held");
       System.out.flush();
       Thread.sleep(600_000);

@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * watermark; between the two ledger tables.
  * Then: every table a reader can open is as before the run or as an uninterrupted run left it (the
  * quarantine and the watermarks source by source), never half-written; the killed stage is not recorded
- * as succeeded; and the re-run in this JVM (taking over the dead run's lock) leaves every table equal,
- * row for row, to the uninterrupted run's.
+ * as succeeded; and the re-run in this JVM (taking over the dead run's lock) records the dead run's
+ * stage as {@code interrupted} under its run id and leaves every table equal, row for row, to the
+ * uninterrupted run's.
  */
 class KilledDriverTest extends SparkTestBase {
   static final LocalDate END = LocalDate.parse("2026-10-31");
@@ -103,8 +104,15 @@ class KilledDriverTest extends SparkTestBase {
         .select("status").collectAsList().stream().map(r -> r.getString(0)).toList();
     assertEquals(List.of(), recorded, "the killed stage has no manifest row: it is not taken for done");
 
+    String killedRun = DeltaIO.read(spark(), lake, RunTables.RUN_MANIFEST).where(col("stage").equalTo("ingest-crm"))
+        .first().getAs("run_id");
+
     List<RunManifest.Entry> rerun = NightlyJob.run(spark(), nightly(lake));
     assertTrue(rerun.stream().anyMatch(e -> e.stage().equals(killedStage) && e.status().equals("succeeded")), rerun.toString());
+    // The re-run took the dead run's lock over and recorded it: the stage it died in, under its id.
+    List<String> interrupted = DeltaIO.read(spark(), lake, RunTables.RUN_MANIFEST).where(col("status").equalTo("interrupted"))
+        .collectAsList().stream().map(r -> r.getAs("run_id") + " " + r.getAs("stage")).toList();
+    assertEquals(List.of(killedRun + " " + killedStage), interrupted);
     Map<String, List<String>> repaired = states(lake);
     assertEquals(uninterrupted.keySet(), repaired.keySet());
     uninterrupted.forEach((part, rows) -> assertEquals(rows, repaired.get(part), part + " after the re-run"));
