@@ -130,6 +130,7 @@ public final class RunLock implements AutoCloseable {
   private volatile boolean released;
   private String tookOver;
   private volatile Interrupted interrupted;
+  private volatile boolean lost;
   private volatile Work work;
 
   private RunLock(FileSystem fs, Path runs, Holder holder) {
@@ -223,11 +224,11 @@ public final class RunLock implements AutoCloseable {
   public static void working(Lake lake, String runId, String stage) {
     RunLock held = HELD.get(runsFolder(lake).toString());
     if (held != null) {
-      held.work = new Work(runId, stage);
+      held.work = stage == null ? null : new Work(runId, stage);
       try {
         held.beat();
-      } catch (IOException e) {
-        LOG.debug("could not write the run lock's heartbeat", e);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("could not write the run lock's heartbeat {}: {}", held.heartbeat, e.getMessage());
       }
     }
   }
@@ -307,6 +308,8 @@ public final class RunLock implements AutoCloseable {
         LOG.error("this run lost the lake's run lock {} to {}: another run may be writing the lake", lock,
             found == null ? "nobody (it was deleted)" : found.holder() == null ? "an unreadable lock file"
                 : found.holder().describe());
+        lost = true;
+        HELD.remove(lock.getParent().toString(), this);
         beats.shutdown();
         return;
       }
@@ -317,6 +320,9 @@ public final class RunLock implements AutoCloseable {
   }
 
   private synchronized void beat() throws IOException {
+    if (lost || released) {
+      return; // the heartbeat file is another run's now, or gone
+    }
     ObjectNode node = JSON.createObjectNode().put("token", holder.token()).put("heartbeat_at", Instant.now().toString());
     Work now = work;
     if (now != null) {

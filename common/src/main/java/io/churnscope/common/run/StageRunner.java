@@ -90,11 +90,17 @@ public final class StageRunner {
    */
   private static void recordInterrupted(SparkSession spark, RunContext run) {
     RunLock.takeInterrupted(run.lake()).ifPresent(dead -> {
-      int at = dead.runId().indexOf('@');
-      LocalDate date = at == 10 ? LocalDate.parse(dead.runId().substring(0, at)) : run.runDate();
-      record(spark, new RunContext(dead.runId(), date, run.lake(), run.config()), new RunManifest.Entry(dead.stage(),
-          "interrupted", dead.lastSign(), 0, StageResult.nothingToDo("the run's driver died during this stage (last "
-              + "heartbeat " + dead.lastSign() + "): " + dead.why() + "; found by run " + run.runId())));
+      try {
+        int at = dead.runId().indexOf('@');
+        LocalDate date = at == 10 ? LocalDate.parse(dead.runId().substring(0, at)) : run.runDate();
+        record(spark, new RunContext(dead.runId(), date, run.lake(), run.config()), new RunManifest.Entry(dead.stage(),
+            "interrupted", dead.lastSign(), 0, StageResult.nothingToDo("the run's driver died during this stage (last "
+                + "heartbeat " + dead.lastSign() + "): " + dead.why() + "; found by run " + run.runId())));
+      } catch (RuntimeException e) {
+        // A note about another run: never a reason to fail this one.
+        LOG.warn("could not record the interrupted run {} (stage {}) in the run manifest: {}", dead.runId(), dead.stage(),
+            e.getMessage());
+      }
     });
   }
 
@@ -132,8 +138,13 @@ public final class StageRunner {
     }
   }
 
+  /**
+   * Appends the stage's manifest row. The lock's heartbeat then names no stage: a driver that dies before
+   * the next stage starts has left no stage unrecorded.
+   */
   private static RunManifest.Entry record(SparkSession spark, RunContext run, RunManifest.Entry entry) {
     RunManifest.record(spark, run, entry);
+    RunLock.working(run.lake(), run.runId(), null);
     return entry;
   }
 }

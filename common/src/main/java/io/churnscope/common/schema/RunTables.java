@@ -20,9 +20,10 @@ public final class RunTables {
       required("source", StringType, "Raw source the record came from (clickstream, invoices, ...)."),
       required("ingest_date", DateType, "Delivery date of the record."),
       required("source_file", StringType, "Raw file the record was read from."),
-      optional("source_line", LongType, "Line of the record in source_file, from 1 (a CSV's header is line 1). For "
-          + "a file Spark read in parts (an uncompressed file over spark.sql.files.maxPartitionBytes, 128 MB by default), "
-          + "the line within the part that starts at byte source_split_byte."),
+      optional("source_line", LongType, "Line of the record in source_file, from 1 (a CSV's header is line 1), when "
+          + "source_split_byte is 0. For a file Spark read in parts (an uncompressed file bigger than "
+          + "min(spark.sql.files.maxPartitionBytes, max(spark.sql.files.openCostInBytes, bytes per core))), the line "
+          + "within the part, which begins with the first line starting after byte source_split_byte."),
       optional("source_split_byte", LongType, "0 when source_file was read whole, so source_line is its line number; "
           + "otherwise the byte offset where the part source_line counts in begins."),
       required("record", StringType, "The record as delivered (a JSON or CSV line; a line over 10,000 characters keeps its start), its personal data masked: e-mail and IP addresses and the privacy.pii-keys fields replaced by a kind and a salted hash (docs/runbook.md, The quarantine)."),
@@ -37,7 +38,7 @@ public final class RunTables {
       required("stage", StringType, "Stage name."),
       required("status", StringType, "succeeded; unchanged (not run again: its inputs, outputs, code and configuration "
           + "were those its last success on the run date left, see fingerprint); failed; skipped (an earlier stage failed); or "
-          + "interrupted (the run's driver died during this stage: recorded, under the dead run's id, by the next run that "
+          + "interrupted (the run's driver died during this stage: recorded, under the dead run's id, by the next nightly that "
           + "took over the lake's lock)."),
       required("started_at", TimestampType, "Stage start, UTC."),
       required("duration_ms", LongType, "Stage wall time."),

@@ -75,7 +75,7 @@ public final class SourceIngestion {
 
   /**
    * Marks as {@code duplicate} every good record whose key was already seen: earlier in the batch
-   * (by delivery date, then file, then content — a deterministic order) or in {@code existingKeys}
+   * (by delivery date, then file, then line: the first delivered copy is kept) or in {@code existingKeys}
    * (keys staged by earlier deliveries).
    */
   public static Dataset<Row> markDuplicates(Dataset<Row> records, List<String> keys, Dataset<Row> existingKeys) {
@@ -85,7 +85,7 @@ public final class SourceIngestion {
     Column[] partition = java.util.stream.Stream.concat(Arrays.stream(keyColumns), java.util.stream.Stream.of(Check.isGood()))
         .toArray(Column[]::new);
     Dataset<Row> ranked = records.withColumn("_rank", functions.row_number().over(
-        Window.partitionBy(partition).orderBy("ingest_date", "source_file", "record")));
+        Window.partitionBy(partition).orderBy("ingest_date", "source_file", RawDeliveries.SPLIT_BYTE, RawDeliveries.LINE)));
     Dataset<Row> seen = existingKeys.select(keyColumns).distinct().withColumn("_seen", functions.lit(true));
     Dataset<Row> joined = ranked.join(seen, scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left");
     Dataset<Row> marked = Check.classify(joined, List.of(

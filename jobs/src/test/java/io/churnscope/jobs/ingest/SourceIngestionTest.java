@@ -74,16 +74,22 @@ class SourceIngestionTest extends SparkTestBase {
   @Test
   void theEarliestCopyOfAKeyWinsAndEarlierDeliveriesCount() {
     StructType schema = new StructType().add("record", DataTypes.StringType).add("ingest_date", DataTypes.DateType)
-        .add("source_file", DataTypes.StringType).add(Check.REASON, DataTypes.StringType)
+        .add("source_file", DataTypes.StringType).add(RawDeliveries.SPLIT_BYTE, DataTypes.LongType)
+        .add(RawDeliveries.LINE, DataTypes.LongType).add(Check.REASON, DataTypes.StringType)
         .add(Check.DETAIL, DataTypes.StringType).add("id", DataTypes.StringType);
     Dataset<Row> batch = rows(schema,
-        new Object[] {"x-late", Date.valueOf("2026-03-02"), "f2", null, null, "x"},
-        new Object[] {"x-early", DAY, "f1", null, null, "x"},
-        new Object[] {"y-bad", DAY, "f1", "wrong_type", "n", "y"},
-        new Object[] {"y-good", DAY, "f1", null, null, "y"},
-        new Object[] {"z", DAY, "f1", null, null, "z"});
+        new Object[] {"x-late", Date.valueOf("2026-03-02"), "f2", 0L, 1L, null, null, "x"},
+        new Object[] {"x-early", DAY, "f1", 0L, 9L, null, null, "x"},
+        new Object[] {"y-bad", DAY, "f1", 0L, 2L, "wrong_type", "n", "y"},
+        new Object[] {"y-good", DAY, "f1", 0L, 3L, null, null, "y"},
+        new Object[] {"z", DAY, "f1", 0L, 4L, null, null, "z"},
+        // In one file the earlier line wins, whatever the text.
+        new Object[] {"w-b", DAY, "f1", 0L, 5L, null, null, "w"},
+        new Object[] {"w-a", DAY, "f1", 0L, 6L, null, null, "w"});
     Dataset<Row> staged = rows(new StructType().add("id", DataTypes.StringType), new Object[] {"z"});
     DatasetAssertions.assertSameRows(List.of(
+        RowFactory.create("w-b", null, null),
+        RowFactory.create("w-a", "duplicate", "key id repeated in this delivery"),
         RowFactory.create("x-late", "duplicate", "key id repeated in this delivery"),
         RowFactory.create("x-early", null, null),
         RowFactory.create("y-bad", "wrong_type", "n"),

@@ -111,8 +111,8 @@ class KilledDriverTest extends SparkTestBase {
     assertTrue(rerun.stream().anyMatch(e -> e.stage().equals(killedStage) && e.status().equals("succeeded")), rerun.toString());
     // The re-run took the dead run's lock over and recorded it: the stage it died in, under its id.
     List<String> interrupted = DeltaIO.read(spark(), lake, RunTables.RUN_MANIFEST).where(col("status").equalTo("interrupted"))
-        .collectAsList().stream().map(r -> r.getAs("run_id") + " " + r.getAs("stage")).toList();
-    assertEquals(List.of(killedRun + " " + killedStage), interrupted);
+        .collectAsList().stream().map(r -> r.getAs("run_id") + " " + r.getAs("stage") + " " + r.getAs("run_date")).toList();
+    assertEquals(List.of(killedRun + " " + killedStage + " " + END), interrupted);
     Map<String, List<String>> repaired = states(lake);
     assertEquals(uninterrupted.keySet(), repaired.keySet());
     uninterrupted.forEach((part, rows) -> assertEquals(rows, repaired.get(part), part + " after the re-run"));

@@ -268,7 +268,6 @@ class NightlyOnAClusterIT extends SparkTestBase {
    * The work really ran on the cluster: the master saw both applications and the cluster-mode
    * driver end well, and each worker started executors for the client-mode nightly.
    */
-  /** Under spark-submit the cluster's log4j2 configuration applies: no log file, so no empty {@code _logs/} on the lake. */
   /**
    * Worker 2 died, executor and all, while the client-mode run was going: its driver lost that executor
    * and ran the lost tasks on the other worker, and the run still published the local run's tables
@@ -281,6 +280,7 @@ class NightlyOnAClusterIT extends SparkTestBase {
     assertTrue(driverLog.contains("Lost executor"), "the client-mode driver lost worker 2's executor:\n" + cluster.tail("client"));
   }
 
+  /** Under spark-submit the cluster's log4j2 configuration applies: no log file, so no empty {@code _logs/} on the lake. */
   @Test
   void submittedRunsLeaveNoLogsFolderOnTheLake() {
     for (Lake lake : List.of(client, clusterMode)) {
