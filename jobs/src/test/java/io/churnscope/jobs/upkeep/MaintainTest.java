@@ -231,7 +231,7 @@ class MaintainTest extends SparkTestBase {
         "event_date = '2026-10-02'");
     DeltaIO.append(spark(), lake, RunTables.QUARANTINE, spark().range(0, 4, 1, 2).selectExpr("'invoices' AS source",
         "date'2026-10-0" + night + "' AS ingest_date", "'raw/invoices/part-0.csv' AS source_file",
-        "concat('line ', id) AS record", "'malformed_csv' AS reason", "CAST(NULL AS STRING) AS detail",
+        "id + 2 AS source_line", "0L AS source_split_byte", "concat('line ', id) AS record", "'malformed_csv' AS reason", "CAST(NULL AS STRING) AS detail",
         "'night-" + night + "' AS run_id"));
   }
 
