@@ -104,17 +104,21 @@ public final class RunLock implements AutoCloseable {
    */
   record Found(byte[] bytes, Holder holder, Instant lastSign, Work lastWork) {}
 
-  /** What a holder said it was doing at its last heartbeat: a run's id and the stage it was running. */
-  record Work(String runId, String stage) {}
+  /**
+   * What a holder said it was doing at its last heartbeat: a run's id and date and the stage it was
+   * running (the date null in a heartbeat written before it was carried).
+   */
+  record Work(String runId, java.time.LocalDate runDate, String stage) {}
 
   /**
    * A run whose holder died while it held the lock, found when this run took the lock over.
    *
    * @param runId the dead run's id, {@code stage} the stage it was running at its last heartbeat
+   * @param runDate the date the dead run computed, null when its heartbeat did not say
    * @param lastSign its last heartbeat
    * @param why e.g. {@code nightly for 2026-10-31 (pid 4242 ...): its process 4242 is no longer alive on this host}
    */
-  public record Interrupted(String runId, String stage, Instant lastSign, String why) {}
+  public record Interrupted(String runId, java.time.LocalDate runDate, String stage, Instant lastSign, String why) {}
 
   /** The locks this process holds, by their {@code _runs} folder: what {@link #working} finds. */
   private static final java.util.Map<String, RunLock> HELD = new java.util.concurrent.ConcurrentHashMap<>();
@@ -197,7 +201,8 @@ public final class RunLock implements AutoCloseable {
         wanted.tookOver = "taking over the lake's run lock " + wanted.lock + " from " + from;
         LOG.warn(wanted.tookOver);
         if (found.lastWork() != null) {
-          wanted.interrupted = new Interrupted(found.lastWork().runId(), found.lastWork().stage(), found.lastSign(), from);
+          wanted.interrupted = new Interrupted(found.lastWork().runId(), found.lastWork().runDate(),
+              found.lastWork().stage(), found.lastSign(), from);
         }
       }
     }
@@ -221,10 +226,10 @@ public final class RunLock implements AutoCloseable {
    * once): a run that later takes the lock over from a dead holder knows what it was doing. Nothing
    * when this process holds no lock on the lake (a stage run on its own session, in a test).
    */
-  public static void working(Lake lake, String runId, String stage) {
+  public static void working(Lake lake, String runId, java.time.LocalDate runDate, String stage) {
     RunLock held = HELD.get(runsFolder(lake).toString());
     if (held != null) {
-      held.work = stage == null ? null : new Work(runId, stage);
+      held.work = stage == null ? null : new Work(runId, runDate, stage);
       try {
         held.beat();
       } catch (IOException | RuntimeException e) {
@@ -326,7 +331,7 @@ public final class RunLock implements AutoCloseable {
     ObjectNode node = JSON.createObjectNode().put("token", holder.token()).put("heartbeat_at", Instant.now().toString());
     Work now = work;
     if (now != null) {
-      node.put("run_id", now.runId()).put("stage", now.stage());
+      node.put("run_id", now.runId()).put("run_date", String.valueOf(now.runDate())).put("stage", now.stage());
     }
     byte[] json = (node.toString() + "\n").getBytes(StandardCharsets.UTF_8);
     try (OutputStream out = fs.create(heartbeat, true)) {
@@ -403,13 +408,22 @@ public final class RunLock implements AutoCloseable {
         if (!of.token().equals(node.path("token").asText())) {
           return java.util.Optional.empty();
         }
-        Work work = node.hasNonNull("run_id") ? new Work(node.get("run_id").asText(), node.path("stage").asText("?")) : null;
+        Work work = node.hasNonNull("run_id") ? new Work(node.get("run_id").asText(), runDate(node.path("run_date")),
+            node.path("stage").asText("?")) : null;
         return java.util.Optional.of(new Beat(Instant.parse(node.get("heartbeat_at").asText()), work));
       } catch (IOException | RuntimeException e) {
         return java.util.Optional.of(new Beat(modified, null));
       }
     } catch (FileNotFoundException e) {
       return java.util.Optional.empty();
+    }
+  }
+
+  private static java.time.LocalDate runDate(JsonNode field) {
+    try {
+      return field.isTextual() ? java.time.LocalDate.parse(field.asText()) : null;
+    } catch (java.time.DateTimeException e) {
+      return null;
     }
   }
 

@@ -53,7 +53,7 @@ public final class StageRunner {
         continue;
       }
       LOG.info("stage {} ({}) starting for {}", stage.name(), stage.description(), run.runDate());
-      RunLock.working(run.lake(), run.runId(), stage.name());
+      RunLock.working(run.lake(), run.runId(), run.runDate(), stage.name());
       StageMeter.Measurement meter = StageMeter.of(spark.sparkContext()).start(stage.name());
       try (JobDescription label = JobDescription.group(spark, stage.name(), stage.name() + " for " + run.runDate());
           TableAccess access = TableAccess.record()) {
@@ -91,8 +91,7 @@ public final class StageRunner {
   private static void recordInterrupted(SparkSession spark, RunContext run) {
     RunLock.takeInterrupted(run.lake()).ifPresent(dead -> {
       try {
-        int at = dead.runId().indexOf('@');
-        LocalDate date = at == 10 ? LocalDate.parse(dead.runId().substring(0, at)) : run.runDate();
+        LocalDate date = dead.runDate() != null ? dead.runDate() : run.runDate();
         record(spark, new RunContext(dead.runId(), date, run.lake(), run.config()), new RunManifest.Entry(dead.stage(),
             "interrupted", dead.lastSign(), 0, StageResult.nothingToDo("the run's driver died during this stage (last "
                 + "heartbeat " + dead.lastSign() + "): " + dead.why() + "; found by run " + run.runId())));
@@ -144,7 +143,7 @@ public final class StageRunner {
    */
   private static RunManifest.Entry record(SparkSession spark, RunContext run, RunManifest.Entry entry) {
     RunManifest.record(spark, run, entry);
-    RunLock.working(run.lake(), run.runId(), null);
+    RunLock.working(run.lake(), run.runId(), run.runDate(), null);
     return entry;
   }
 }

@@ -188,7 +188,8 @@ class RunLockTest {
       // What the dead run said it was doing, from its last heartbeat, for the run manifest: given once.
       io.churnscope.common.lake.Lake lake = lakeOf(runs.toString());
       RunLock.Interrupted dead = RunLock.takeInterrupted(lake).orElseThrow();
-      assertEquals(HoldTheLock.RUN_ID + " " + HoldTheLock.STAGE, dead.runId() + " " + dead.stage());
+      assertEquals(HoldTheLock.RUN_ID + " " + HoldTheLock.RUN_DATE + " " + HoldTheLock.STAGE,
+          dead.runId() + " " + dead.runDate() + " " + dead.stage());
       assertTrue(dead.why().contains("pid " + holder.pid()), dead.why());
       assertTrue(RunLock.takeInterrupted(lake).isEmpty(), "given once");
     }
@@ -201,12 +202,13 @@ class RunLockTest {
   /** Holds the lock under {@code args[0]} until killed, saying in its heartbeat that it runs {@link #STAGE}. */
   public static final class HoldTheLock {
     static final String RUN_ID = "2026-10-31@20261101T023000";
+    static final java.time.LocalDate RUN_DATE = java.time.LocalDate.parse("2026-10-31");
     static final String STAGE = "cube";
 
     public static void main(String[] args) throws Exception {
       FileSystem fs = FileSystem.getLocal(new Configuration());
       RunLock.acquire(fs, new Path(args[0]), RunLock.Holder.thisProcess("nightly", "2026-10-31", LEASE));
-      RunLock.working(lakeOf(args[0]), RUN_ID, STAGE);
+      RunLock.working(lakeOf(args[0]), RUN_ID, RUN_DATE, STAGE);
       System.out.println("held");
       System.out.flush();
       Thread.sleep(600_000);

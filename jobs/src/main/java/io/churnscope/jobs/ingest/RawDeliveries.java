@@ -80,25 +80,21 @@ public final class RawDeliveries {
   public static Dataset<Row> lines(SparkSession spark, Lake lake, String rawDir, List<LocalDate> dates, String csvHeader) {
     String[] paths = dates.stream().map(d -> lake.rawDelivery(rawDir, d)).toArray(String[]::new);
     Dataset<Row> text = spark.read().option("basePath", lake.raw(rawDir)).text(paths);
-    return lines(text.select(functions.col("value"), functions.col("dt").cast("date").as("ingest_date"),
-        functions.col("_metadata.file_path").as("source_file"), splitStart()), csvHeader);
-  }
-
-  /** {@code source_split_byte} of a row read by a file source: where the part of its file Spark read begins. */
-  public static Column splitStart() {
-    return functions.col("_metadata.file_block_start").as(SPLIT_BYTE);
+    return lines(text, functions.col("dt").cast("date"), csvHeader);
   }
 
   /**
-   * The same for text already read ({@code value}, {@code ingest_date}, {@code source_file},
-   * {@link #splitStart()}), e.g. the single file of an {@code ingest-mapped} table.
+   * The same for a text read of its own ({@code spark.read().text(...)}, nothing selected yet), delivered
+   * on {@code ingestDate}: e.g. the single file of an {@code ingest-mapped} table. The file and the byte
+   * where Spark's part of it begins come from the read's file metadata.
    */
-  public static Dataset<Row> lines(Dataset<Row> text, String csvHeader) {
+  public static Dataset<Row> lines(Dataset<Row> text, Column ingestDate, String csvHeader) {
     Column value = functions.col("value");
+    Column split = functions.col("_metadata.file_block_start");
     Dataset<Row> cut = LineNumbers.number(text.select(
         functions.when(functions.length(value).gt(MAX_RECORD_CHARS), SourceIngestion.kept(value)).otherwise(value).as("value"),
         functions.length(value).gt(MAX_RECORD_CHARS).as("_oversized"),
-        functions.col("ingest_date"), functions.col("source_file"), functions.col(SPLIT_BYTE)));
+        ingestDate.as("ingest_date"), functions.col("_metadata.file_path").as("source_file"), split.as(SPLIT_BYTE)));
     Dataset<Row> lines = Check.classify(cut.select(
         functions.when(functions.col("value").startsWith("\uFEFF"), functions.substring(functions.col("value"), 2, Integer.MAX_VALUE))
             .otherwise(functions.col("value")).as("record"),

@@ -65,9 +65,7 @@ class LineNumbersTest extends SparkTestBase {
     Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     List<Row> rows;
     try (ConfRestore small = withConf(Map.of("spark.sql.files.maxPartitionBytes", "16k"))) {
-      rows = RawDeliveries.lines(spark().read().text(file.toString()).select(functions.col("value"),
-              functions.current_date().as("ingest_date"), functions.col("_metadata.file_path").as("source_file"),
-              RawDeliveries.splitStart()), null)
+      rows = RawDeliveries.lines(spark().read().text(file.toString()), functions.current_date(), null)
           .select(RawDeliveries.SPLIT_BYTE, RawDeliveries.LINE, "record").collectAsList();
     }
     assertEquals(lines.size(), rows.size(), "every line once");
@@ -101,9 +99,7 @@ class LineNumbersTest extends SparkTestBase {
   /** File name → line number → record. */
   private static Map<String, Map<Long, String>> numbered(String folder, String header) {
     Map<String, Map<Long, String>> out = new TreeMap<>();
-    for (Row r : RawDeliveries.lines(spark().read().text(folder).select(functions.col("value"),
-            functions.current_date().as("ingest_date"), functions.col("_metadata.file_path").as("source_file"),
-            RawDeliveries.splitStart()), header)
+    for (Row r : RawDeliveries.lines(spark().read().text(folder), functions.current_date(), header)
         .select("source_file", RawDeliveries.LINE, RawDeliveries.SPLIT_BYTE, "record").collectAsList()) {
       assertEquals(0L, r.getLong(2), "read whole");
       String name = r.getString(0).substring(r.getString(0).lastIndexOf('/') + 1);

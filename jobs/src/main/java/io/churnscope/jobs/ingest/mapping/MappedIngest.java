@@ -127,9 +127,8 @@ public final class MappedIngest {
     RawSource source = RawSource.csv(sourceName, file, header, fields, table.key());
     IngestWindow window = new IngestWindow(sourceName, List.of(run.runDate()));
 
-    Dataset<Row> lines = RawDeliveries.lines(spark.read().text(file).select(col("value"),
-        lit(java.sql.Date.valueOf(run.runDate())).as("ingest_date"), col("_metadata.file_path").as("source_file"),
-        RawDeliveries.splitStart()), headerLine);
+    Dataset<Row> lines = RawDeliveries.lines(spark.read().text(file), lit(java.sql.Date.valueOf(run.runDate())),
+        headerLine);
     Dataset<Row> parsed = RecordParser.csv(lines, RecordParser.strings(header.toArray(String[]::new)));
     Dataset<Row> flat = parsed.select(col("record"), col("ingest_date"), col("source_file"), col(RawDeliveries.LINE),
         col(RawDeliveries.SPLIT_BYTE), col(Check.REASON),
