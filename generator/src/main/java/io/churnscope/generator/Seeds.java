@@ -22,6 +22,7 @@ final class Seeds {
   static final long SURVEY = 0x100b;
   static final long MOVES = 0x100c;
   static final long DISTRESS = 0x100d;
+  static final long POOL = 0x100e;
 
   private Seeds() {}
 

@@ -32,6 +32,10 @@ public final class ChurnscopeTools {
     tools.put("bench-hotspots", new Command(
         "time the hot-spot search on a synthetic population (default 1,000,000 accounts x 12 dimensions, bench/hotspots)",
         io.churnscope.tools.bench.HotspotScaleBench::main));
+    tools.put("bench-planted-power", new Command(
+        "the hot-spot search's power and false discoveries under each parent test, over planted and null populations "
+            + "(bench/planted-power)",
+        io.churnscope.tools.bench.PlantedPowerBench::main));
     tools.put("bench-upkeep", new Command(
         "the lake's size after N nightlies with and without maintain, on a small generated lake (bench/upkeep)",
         io.churnscope.tools.bench.UpkeepBench::main));

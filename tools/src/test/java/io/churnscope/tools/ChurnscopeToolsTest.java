@@ -14,7 +14,8 @@ class ChurnscopeToolsTest {
   void theProductKnowsNoToolAndBinChurnscopeKnowsBoth() {
     List<String> expected = new ArrayList<>(Churnscope.commands().keySet());
     assertTrue(expected.contains("nightly") && !expected.contains("generate"), expected.toString());
-    expected.addAll(List.of("demo", "generate", "bench", "check-planted", "bench-hotspots", "bench-upkeep"));
+    expected.addAll(List.of("demo", "generate", "bench", "check-planted", "bench-hotspots", "bench-planted-power",
+        "bench-upkeep"));
     assertEquals(expected, List.copyOf(ChurnscopeTools.commands().keySet()));
   }
 

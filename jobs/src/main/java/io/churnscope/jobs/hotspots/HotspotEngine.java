@@ -42,8 +42,8 @@ public final class HotspotEngine {
   }
 
   /**
-   * Searches of one input that differ only in their weight, in the order given — the nightly's count
-   * and revenue analyses of a churn kind. One preparation and one lattice walk serve them all (the walk
+   * Searches of one input that differ only in their weight and their parent test, in the order given —
+   * the nightly's count and revenue analyses of a churn kind, or a bench's two parent tests. One preparation and one lattice walk serve them all (the walk
    * counts rows and sums the weight in the same aggregation; a search without a weight reads the
    * counts as its weights), so the lattice, the nightly's costliest part, is walked once, not per analysis.
    */
@@ -51,8 +51,10 @@ public final class HotspotEngine {
     long started = System.nanoTime();
     List<String> weights = specs.stream().map(HotspotSpec::weight).filter(java.util.Objects::nonNull).distinct().toList();
     HotspotSpec walked = weights.isEmpty() ? specs.get(0) : specs.get(0).withWeight(weights.get(0));
-    if (weights.size() > 1 || specs.stream().anyMatch(s -> !s.withWeight(walked.weight()).equals(walked))) {
-      throw new IllegalArgumentException("searches of one walk differ only in their weight (one at most): " + specs);
+    if (weights.size() > 1 || specs.stream().anyMatch(s -> !s.withWeight(walked.weight())
+        .withSettings(s.settings().withParentTest(walked.settings().parentTest())).equals(walked))) {
+      throw new IllegalArgumentException("searches of one walk differ only in their weight (one at most) and parent test: "
+          + specs);
     }
     List<String> shared = new ArrayList<>();
     Population.Prepared population = Population.prepare(input, walked);
@@ -73,7 +75,7 @@ public final class HotspotEngine {
 
   private static Search select(Population.Prepared population, SegmentLattice.Result lattice, HotspotSpec spec,
       List<String> log, long started) {
-    List<ScoredSegment> scored = SegmentScorer.score(lattice);
+    List<ScoredSegment> scored = SegmentScorer.score(lattice, spec.settings());
     List<ScoredSegment> candidates = HotspotSelection.candidates(scored, lattice.all(), spec.settings(), spec.weighted());
     List<OverlapSignatures.Signature> signatures =
         OverlapSignatures.of(population.rows(), candidates.stream().map(ScoredSegment::segment).toList());

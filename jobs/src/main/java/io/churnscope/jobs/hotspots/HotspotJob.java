@@ -72,6 +72,11 @@ public final class HotspotJob {
     @Parameter(names = "--min-lift", description = "Smallest churn rate / baseline worth reporting (default hotspots.min-lift = 1.2).")
     public Double minLift;
 
+    @Parameter(names = "--parent-test", description = "How a segment's test against its parents is corrected: selective "
+        + "(Benjamini-Bogomolov: held to fdr x selected / tested) or combined (one Benjamini-Hochberg with the test against "
+        + "the complement) (default hotspots.parent-test).")
+    public String parentTest;
+
     @Parameter(names = "--bins", description = "Quantile bands for numeric dimensions (default hotspots.bins = 4).")
     public Integer bins;
 
@@ -91,7 +96,8 @@ public final class HotspotJob {
             floorLift != null ? floorLift : base.floorLift(),
             fdr != null ? fdr : base.fdr(),
             minLift != null ? minLift : base.minLift(),
-            bins != null ? bins : base.bins(), base.maxValuesPerDimension(), base.maxCandidates());
+            bins != null ? bins : base.bins(), base.maxValuesPerDimension(), base.maxCandidates(),
+            parentTest != null ? HotspotSettings.ParentTest.named(parentTest) : base.parentTest());
         spec = new HotspotSpec(dimensions.stream().map(String::trim).filter(d -> !d.isEmpty()).toList(), outcome,
             weight, id, settings);
       }

@@ -3,6 +3,7 @@ package io.churnscope.jobs.hotspots;
 import io.churnscope.common.UserError;
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.config.ConfigKey;
+import java.util.List;
 
 /**
  * How the search is bounded and what counts as a hot-spot. Defaults live in
@@ -19,9 +20,39 @@ import io.churnscope.common.config.ConfigKey;
  * @param bins quantile bands a numeric dimension is cut into
  * @param maxValuesPerDimension more distinct values than this is an id, not a dimension: refused
  * @param maxCandidates significant segments carried into the explain-away step, by impact
+ * @param parentTest how a segment's tests against its parents are corrected for the number of segments
  */
 public record HotspotSettings(int maxOrder, long minSupport, double minSupportShare, double floorLift, double fdr,
-    double minLift, int bins, int maxValuesPerDimension, int maxCandidates) {
+    double minLift, int bins, int maxValuesPerDimension, int maxCandidates, ParentTest parentTest) {
+
+  /**
+   * How the test "higher than the rest of every parent" is corrected for the number of segments tested
+   * (docs/hotspots.md, "Significance"; bench/planted-power measures both on the planted generator).
+   */
+  public enum ParentTest {
+    /**
+     * One Benjamini–Hochberg over every segment tested of max(p against the complement, p against the
+     * rest of each parent): a child must clear the bar of the whole search on both tests.
+     */
+    COMBINED,
+    /**
+     * Benjamini–Bogomolov: Benjamini–Hochberg at fdr over every segment's test against its complement
+     * selects R of the m segments tested; a selected segment's test against the rest of its parents is
+     * then passed at fdr × R / m. The parent comparisons of the few selected segments no longer pay for
+     * every segment tested.
+     */
+    SELECTIVE;
+
+    /** The configured name (combined, selective), case-insensitively. */
+    public static ParentTest named(String name) {
+      for (ParentTest test : values()) {
+        if (test.name().equalsIgnoreCase(name.trim())) {
+          return test;
+        }
+      }
+      throw new UserError("hotspots.parent-test = " + name + ": must be selective or combined");
+    }
+  }
 
   public HotspotSettings {
     if (maxOrder < 1) {
@@ -51,6 +82,9 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
     if (maxCandidates < 1) {
       throw new UserError("max-candidates = " + maxCandidates + ": must be at least 1");
     }
+    if (parentTest == null) {
+      throw new UserError("parent-test: must be selective or combined");
+    }
   }
 
   public static final ConfigKey<Integer> MAX_ORDER = ConfigKey.intAtLeast("hotspots.max-order", 1);
@@ -62,12 +96,13 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
   public static final ConfigKey<Integer> BINS = ConfigKey.intAtLeast("hotspots.bins", 2);
   public static final ConfigKey<Integer> MAX_VALUES_PER_DIMENSION = ConfigKey.intAtLeast("hotspots.max-values-per-dimension", 2);
   public static final ConfigKey<Integer> MAX_CANDIDATES = ConfigKey.intAtLeast("hotspots.max-candidates", 1);
+  public static final ConfigKey<String> PARENT_TEST = ConfigKey.oneOf("hotspots.parent-test", List.of("selective", "combined"));
 
   /** The {@code hotspots.*} keys of the configuration; the record's checks apply to them as to the job's flags. */
   public static HotspotSettings from(ChurnscopeConfig config) {
     return new HotspotSettings(MAX_ORDER.from(config), MIN_SUPPORT.from(config), MIN_SUPPORT_SHARE.from(config),
         FLOOR_LIFT.from(config), FDR.from(config), MIN_LIFT.from(config), BINS.from(config), MAX_VALUES_PER_DIMENSION.from(config),
-        MAX_CANDIDATES.from(config));
+        MAX_CANDIDATES.from(config), ParentTest.named(PARENT_TEST.from(config)));
   }
 
   /** The packaged defaults, for tests and callers without a configuration. */
@@ -77,12 +112,17 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
 
   public HotspotSettings withMaxOrder(int value) {
     return new HotspotSettings(value, minSupport, minSupportShare, floorLift, fdr, minLift, bins, maxValuesPerDimension,
-        maxCandidates);
+        maxCandidates, parentTest);
   }
 
   public HotspotSettings withFloorLift(double value) {
     return new HotspotSettings(maxOrder, minSupport, minSupportShare, value, fdr, minLift, bins, maxValuesPerDimension,
-        maxCandidates);
+        maxCandidates, parentTest);
+  }
+
+  public HotspotSettings withParentTest(ParentTest value) {
+    return new HotspotSettings(maxOrder, minSupport, minSupportShare, floorLift, fdr, minLift, bins, maxValuesPerDimension,
+        maxCandidates, value);
   }
 
   /** The fixed part of the support floor: the larger of min-support and min-support-share × population. */

@@ -33,6 +33,10 @@ public record HotspotSpec(List<String> dimensions, String outcome, String weight
     return new HotspotSpec(dimensions, outcome, column, idColumn, settings);
   }
 
+  public HotspotSpec withSettings(HotspotSettings value) {
+    return new HotspotSpec(dimensions, outcome, weight, idColumn, value);
+  }
+
   public HotspotSpec withId(String column) {
     return new HotspotSpec(dimensions, outcome, weight, column, settings);
   }

@@ -6,18 +6,22 @@ import java.util.Map;
 
 /**
  * Statistics for every frequent segment, on the driver from the lattice's counts: Wilson interval,
- * lift, the test against the complement, the tests against the rest of each parent, and
- * Benjamini–Hochberg q-values over all of them (every segment tested counts towards m). When rows
+ * lift, the test against the complement, the tests against the rest of each parent, and the q-value
+ * of both over all of them (every segment tested counts towards m), by the configured
+ * {@link HotspotSettings.ParentTest}. When rows
  * share an id (an account's renewals), the interval and the tests count each group's rows at their
  * design effect ({@link ClusterSums}).
  */
 public final class SegmentScorer {
   private SegmentScorer() {}
 
-  public static List<ScoredSegment> score(SegmentLattice.Result lattice) {
+  public static List<ScoredSegment> score(SegmentLattice.Result lattice, HotspotSettings settings) {
     List<ScoredSegment> unadjusted = lattice.frequent().values().stream()
         .map(c -> test(c, lattice.all(), lattice.frequent())).toList();
-    double[] q = BenjaminiHochberg.qValues(unadjusted.stream().mapToDouble(ScoredSegment::pValueCombined).toArray());
+    double[] q = switch (settings.parentTest()) {
+      case COMBINED -> BenjaminiHochberg.qValues(unadjusted.stream().mapToDouble(ScoredSegment::pValueCombined).toArray());
+      case SELECTIVE -> selective(unadjusted, settings.fdr());
+    };
     List<ScoredSegment> scored = new ArrayList<>();
     for (int i = 0; i < q.length; i++) {
       ScoredSegment s = unadjusted.get(i);
@@ -25,6 +29,25 @@ public final class SegmentScorer {
           s.liftVsStrongestParent(), s.pValueVsParents(), s.pValueCombined(), q[i]));
     }
     return scored;
+  }
+
+  /**
+   * Benjamini–Bogomolov (2014) over the segments as families: Benjamini–Hochberg q-values of the tests
+   * against the complement select the R segments at or under {@code fdr} of the m tested; a selected
+   * segment's test against its parents (one test: the largest p over the parents, an intersection–union
+   * test) is then held to fdr × R / m. Its q-value is max(complement q, parent p × m / R): at or under
+   * fdr exactly when it passes both. Valid at the configured fdr only (R depends on it).
+   */
+  static double[] selective(List<ScoredSegment> segments, double fdr) {
+    double[] complement = BenjaminiHochberg.qValues(segments.stream().mapToDouble(ScoredSegment::pValue).toArray());
+    long selected = java.util.Arrays.stream(complement).filter(q -> q <= fdr).count();
+    double[] q = new double[complement.length];
+    for (int i = 0; i < q.length; i++) {
+      Double parents = segments.get(i).pValueVsParents();
+      double parentQ = parents == null ? 0 : selected == 0 ? 1 : Math.min(1, parents * segments.size() / selected);
+      q[i] = Math.max(complement[i], parentQ);
+    }
+    return q;
   }
 
   /** Every statistic but the q-value, which needs all the p-values (left at 1 here). */

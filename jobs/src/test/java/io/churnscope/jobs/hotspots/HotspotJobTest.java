@@ -57,7 +57,7 @@ class HotspotJobTest extends SparkTestBase {
     // 500 distinct ids against a bound of 100 values per dimension.
     HotspotSettings d = HotspotSettings.defaults();
     HotspotSettings strict = new HotspotSettings(d.maxOrder(), d.minSupport(), d.minSupportShare(), d.floorLift(), d.fdr(), d.minLift(),
-        d.bins(), 100, d.maxCandidates());
+        d.bins(), 100, d.maxCandidates(), d.parentTest());
     UserError identifier = assertThrows(UserError.class, () -> Population.prepare(population,
         HotspotSpec.of(List.of("account_id"), "churned", strict)));
     assertTrue(identifier.getMessage().startsWith("dimension 'account_id' has about"), identifier.getMessage());

@@ -37,7 +37,7 @@ class RepeatedRowsTest extends SparkTestBase {
 
   private static HotspotSettings share(HotspotSettings d, double share) {
     return new HotspotSettings(d.maxOrder(), d.minSupport(), share, 0, d.fdr(), d.minLift(), d.bins(),
-        d.maxValuesPerDimension(), d.maxCandidates());
+        d.maxValuesPerDimension(), d.maxCandidates(), d.parentTest());
   }
 
   private static HotspotSpec spec(String id) {
@@ -101,7 +101,8 @@ class RepeatedRowsTest extends SparkTestBase {
     add(rows, "F", "y", 3, 2);
     java.util.Collections.shuffle(rows, new java.util.Random(3));
     Dataset<Row> population = spark().createDataFrame(rows, schema).repartition(3);
-    HotspotSettings tiny = new HotspotSettings(1, 1, 0, 0, 0.05, 1, 5, 10, 10);
+    HotspotSettings tiny = new HotspotSettings(1, 1, 0, 0, 0.05, 1, 5, 10, 10,
+        HotspotSettings.ParentTest.SELECTIVE);
     Population.Prepared prepared = Population.prepare(population,
         new HotspotSpec(List.of("dim"), "churned", null, "account", tiny));
     SegmentLattice.Result lattice = SegmentLattice.explore(prepared.rows(), List.of("dim"), "account", tiny);

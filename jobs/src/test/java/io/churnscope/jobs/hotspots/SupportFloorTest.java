@@ -46,7 +46,8 @@ class SupportFloorTest extends SparkTestBase {
     List<String> dimensions = List.of("channel", "country", "plan", "programme");
     HotspotSettings defaults = HotspotSettings.defaults();
     HotspotSettings onePercent = new HotspotSettings(defaults.maxOrder(), defaults.minSupport(), 0.01, 0,
-        defaults.fdr(), defaults.minLift(), defaults.bins(), defaults.maxValuesPerDimension(), defaults.maxCandidates());
+        defaults.fdr(), defaults.minLift(), defaults.bins(), defaults.maxValuesPerDimension(), defaults.maxCandidates(),
+        defaults.parentTest());
     Segment pilot = Segment.ALL.with("programme", "pilot");
     try (HotspotEngine.Search search = HotspotEngine.search(population, HotspotSpec.of(dimensions, "churned", defaults));
         HotspotEngine.Search flat = HotspotEngine.search(population, HotspotSpec.of(dimensions, "churned", onePercent))) {
