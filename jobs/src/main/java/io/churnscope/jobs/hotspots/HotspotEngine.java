@@ -64,7 +64,7 @@ public final class HotspotEngine {
       shared.add(population.rowsWithoutOutcome() + " rows without an outcome left out");
     }
     SegmentLattice.Result lattice = SegmentLattice.explore(population.rows(), population.dimensions(), population.idColumn(),
-        walked.settings());
+        walked.weighted(), walked.settings());
     shared.addAll(lattice.levels());
     List<Search> out = new ArrayList<>();
     for (HotspotSpec spec : specs) {

@@ -35,17 +35,35 @@ public final class SegmentScorer {
    * Benjamini–Bogomolov (2014) over the segments as families: Benjamini–Hochberg q-values of the tests
    * against the complement select the R segments at or under {@code fdr} of the m tested; a selected
    * segment's test against its parents (one test: the largest p over the parents, an intersection–union
-   * test) is then held to fdr × R / m. Its q-value is max(complement q, parent p × m / R): at or under
-   * fdr exactly when it passes both. Valid at the configured fdr only (R depends on it).
+   * test) is then held to fdr × R / m. That bound counts wrongly passed parent tests per selected
+   * segment: when a large hot-spot makes thousands of its sub-segments significant against their
+   * complement, R / m grows and so would the reports of children that only inherit. So the parent tests
+   * of the selected segments must also pass Benjamini–Hochberg at {@code fdr} among themselves, which
+   * bounds the share of such children among those that pass. The q-value is the largest of the three
+   * adjusted values: at or under fdr exactly when the segment passes all. Valid at the configured fdr
+   * only (R depends on it).
    */
   static double[] selective(List<ScoredSegment> segments, double fdr) {
     double[] complement = BenjaminiHochberg.qValues(segments.stream().mapToDouble(ScoredSegment::pValue).toArray());
-    long selected = java.util.Arrays.stream(complement).filter(q -> q <= fdr).count();
+    List<Integer> selected = new ArrayList<>();
+    for (int i = 0; i < complement.length; i++) {
+      if (complement[i] <= fdr) {
+        selected.add(i);
+      }
+    }
+    List<Integer> selectedChildren = selected.stream().filter(i -> segments.get(i).pValueVsParents() != null).toList();
+    double[] amongSelected = BenjaminiHochberg.qValues(selectedChildren.stream()
+        .mapToDouble(i -> segments.get(i).pValueVsParents()).toArray());
     double[] q = new double[complement.length];
     for (int i = 0; i < q.length; i++) {
       Double parents = segments.get(i).pValueVsParents();
-      double parentQ = parents == null ? 0 : selected == 0 ? 1 : Math.min(1, parents * segments.size() / selected);
+      double parentQ = parents == null ? 0 : selected.isEmpty() ? 1
+          : Math.min(1, parents * segments.size() / selected.size());
       q[i] = Math.max(complement[i], parentQ);
+    }
+    for (int k = 0; k < selectedChildren.size(); k++) {
+      int i = selectedChildren.get(k);
+      q[i] = Math.max(q[i], amongSelected[k]);
     }
     return q;
   }

@@ -61,11 +61,11 @@ class StatisticsKnownAnswerTest {
   /**
    * Benjamini–Bogomolov by hand, m = 6. BH over the complement tests (0.001, 0.002, 0.003, 0.004, 0.2,
    * 0.5) gives 0.006 for the first four, then 0.24, 0.5: R = 4 selected at 5 %, so a selected segment's
-   * parent test is held to 0.05 × 4 / 6 = 0.0333 and its q-value is max(complement q, parent p × 6 / 4).
-   * The third segment (parent p 0.03) passes at 0.045; one BH over max(p, parent p) would give it
-   * 0.06 (sorted 0.001, 0.01, 0.03, 0.2, 0.5, 0.9: 0.03 × 6 / 3) and miss it. The child that only
-   * inherits (parent p 0.9) is selected but fails; the one not above its complement (p 0.2) fails
-   * whatever its parent test.
+   * parent test is held to 0.05 × 4 / 6 = 0.0333 (adjusted: parent p × 6 / 4), and BH among the selected
+   * segments' parent tests (0.01, 0.03, 0.9: q 0.03, 0.045, 0.9) must pass too. The third segment
+   * (parent p 0.03) passes at 0.045; one BH over max(p, parent p) would give it 0.06 (sorted 0.001,
+   * 0.01, 0.03, 0.2, 0.5, 0.9: 0.03 × 6 / 3) and miss it. The child that only inherits (parent p 0.9) is
+   * selected but fails; the one not above its complement (p 0.2) fails whatever its parent test.
    */
   @Test
   void selectiveParentTestsByHand() {
@@ -77,7 +77,7 @@ class StatisticsKnownAnswerTest {
       double combined = parents == null ? tests[i][0] : Math.max(tests[i][0], parents);
       segments.add(new ScoredSegment(counts, 0, 1, 1, tests[i][0], counts, 1, parents, combined, 1));
     }
-    assertArrayEquals(new double[] {0.006, 0.015, 0.045, 0.24, 0.5, 1.0}, SegmentScorer.selective(segments, 0.05), 1e-12);
+    assertArrayEquals(new double[] {0.006, 0.03, 0.045, 0.24, 0.5, 1.0}, SegmentScorer.selective(segments, 0.05), 1e-12);
     double[] combined = BenjaminiHochberg.qValues(segments.stream().mapToDouble(ScoredSegment::pValueCombined).toArray());
     assertEquals(0.06, combined[2], 1e-12);
   }
