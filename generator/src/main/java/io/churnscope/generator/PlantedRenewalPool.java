@@ -24,8 +24,9 @@ import org.apache.spark.sql.types.StructType;
  * <p>The same accounts as the lake of that seed and scale ({@link AccountFactory}), the same monthly
  * hazard (base × the lifts of the planted segments an account belongs to, {@link PlantedHotspot}),
  * drawn at every monthly anniversary from the account's first paid month (trials that never convert
- * never enter), so survival before the pool is as in the lake. Simplified against the lake: no
- * distress episodes, no plan changes, and the usage bands other than utilization (frequency, breadth,
+ * never enter) but, as in the lake, not before its 24-month history starts (older accounts reach it
+ * alive). Simplified against the lake: no distress episodes, no plan changes, and the usage bands other
+ * than utilization (frequency, breadth,
  * trend, concentration) are drawn per row independently of churn, from distributions of the same
  * number of values as the nightly's bands; frequency leans on the account's adoption as usage does.
  * A null population ({@code planted = false}) sets every lift to 1: nothing is there to be found.
@@ -68,6 +69,7 @@ public final class PlantedRenewalPool {
   public static Dataset<Row> draw(SparkSession spark, double scale, long seed, double baseHazard, boolean planted) {
     GeneratorParams params = new GeneratorParams(seed, scale, END, HISTORY_MONTHS, 1, 0, baseHazard, 0, 1);
     LocalDate poolStart = END.plusDays(1).minusMonths(POOL_MONTHS);
+    LocalDate historyStart = params.historyStart();
     List<Row> rows = new ArrayList<>();
     for (AccountProfile a : AccountFactory.create(params)) {
       if (a.trial() && !a.trialConverts()) {
@@ -81,7 +83,7 @@ public final class PlantedRenewalPool {
         if (anniversary.isAfter(END)) {
           break;
         }
-        boolean churned = r.nextDouble() < hazard;
+        boolean churned = !anniversary.isBefore(historyStart) && r.nextDouble() < hazard;
         if (!anniversary.isBefore(poolStart)) {
           rows.add(row(a, r, m, churned));
         }

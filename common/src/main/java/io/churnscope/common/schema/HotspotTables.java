@@ -44,7 +44,7 @@ public final class HotspotTables {
       optional("lift", DoubleType, "churn_rate / baseline_rate."),
       optional("p_value", DoubleType, "One-sided p-value that the segment churns more than its complement (z-test, Fisher when an expected cell < 5)."),
       optional("p_value_vs_parents", DoubleType, "Largest one-sided p-value of the segment against the rest of each parent; null for one value."),
-      optional("q_value", DoubleType, "Adjusted p-value of both tests over every segment tested (hotspots.parent-test): selective, the larger of the Benjamini-Hochberg q-value of p_value and p_value_vs_parents x tested / selected; combined, the Benjamini-Hochberg q-value of max(p_value, p_value_vs_parents). At or under hotspots.fdr when significant."),
+      optional("q_value", DoubleType, "Adjusted p-value of both tests over every segment tested (hotspots.parent-test): selective, the largest of the Benjamini-Hochberg q-value of p_value, p_value_vs_parents x tested / selected, and the Benjamini-Hochberg q-value of p_value_vs_parents among the selected segments that have parents; combined, the Benjamini-Hochberg q-value of max(p_value, p_value_vs_parents). At or under hotspots.fdr when significant."),
       optional("p_value_outside_overlaps", DoubleType, "Explain-away re-test outside earlier hot-spots it overlaps; null when it overlaps none."),
       optional("strongest_parent", StringType, "The parent segment with the highest churn rate ('*' = whole population)."),
       optional("lift_vs_strongest_parent", DoubleType, "churn_rate / the strongest parent's churn rate."),

@@ -73,7 +73,7 @@ public final class HotspotJob {
     public Double minLift;
 
     @Parameter(names = "--parent-test", description = "How a segment's test against its parents is corrected: selective "
-        + "(Benjamini-Bogomolov: held to fdr x selected / tested) or combined (one Benjamini-Hochberg with the test against "
+        + "(Benjamini-Bogomolov: held to fdr x selected / tested, and Benjamini-Hochberg among the selected) or combined (one Benjamini-Hochberg with the test against "
         + "the complement) (default hotspots.parent-test).")
     public String parentTest;
 

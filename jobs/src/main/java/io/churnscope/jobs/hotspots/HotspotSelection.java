@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
 /**
  * From significant segments to hot-spots, on the driver (the inputs are small):
  * <ol>
- *   <li><b>Candidates</b>: q ≤ fdr on the combined test (so higher than the complement <em>and</em> than
+ *   <li><b>Candidates</b>: q ≤ fdr on both tests ({@link HotspotSettings.ParentTest}: higher than the complement <em>and</em> than
  *       the rest of every parent — a child that only inherits its parent's excess fails here and is folded
  *       into the parent) and lift ≥ min-lift; by excess over the baseline, at most max-candidates.</li>
  *   <li><b>Same accounts</b>: candidates covering exactly the same rows are reported once, as the shortest.</li>

@@ -27,7 +27,7 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
 
   /**
    * How the test "higher than the rest of every parent" is corrected for the number of segments tested
-   * (docs/hotspots.md, "Significance"; bench/planted-power measures both on the planted generator).
+   * (docs/hotspots.md, "The method", step 3; bench/planted-power measures both on the planted generator).
    */
   public enum ParentTest {
     /**
@@ -38,8 +38,8 @@ public record HotspotSettings(int maxOrder, long minSupport, double minSupportSh
     /**
      * Benjamini–Bogomolov: Benjamini–Hochberg at fdr over every segment's test against its complement
      * selects R of the m segments tested; a selected segment's test against the rest of its parents is
-     * then passed at fdr × R / m. The parent comparisons of the few selected segments no longer pay for
-     * every segment tested.
+     * then passed at fdr × R / m, and by Benjamini–Hochberg at fdr among the selected segments' parent
+     * tests. The parent comparisons of the selected segments no longer pay for every segment tested.
      */
     SELECTIVE;
 

@@ -12,7 +12,8 @@ package io.churnscope.jobs.hotspots;
  *     {@code pValue} is that test)
  * @param pValueCombined max(pValue, pValueVsParents): the intersection–union test of "higher than the
  *     complement and than every parent", which needs no correction across the parents
- * @param qValue Benjamini–Hochberg q-value of {@code pValueCombined} over every segment tested
+ * @param qValue the adjusted p-value of both tests over every segment tested, by
+ *     {@link HotspotSettings.ParentTest}: at or under fdr exactly when the segment is significant
  */
 public record ScoredSegment(SegmentCounts counts, double ciLow, double ciHigh, double lift, double pValue,
     SegmentCounts strongestParent, double liftVsStrongestParent, Double pValueVsParents, double pValueCombined,

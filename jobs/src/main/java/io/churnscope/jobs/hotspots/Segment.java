@@ -44,7 +44,7 @@ public record Segment(SortedMap<String, String> values) {
   public int hashCode() {
     int h = 1;
     for (Map.Entry<String, String> e : values.entrySet()) {
-      h = 31 * (31 * h + e.getKey().hashCode()) + e.getValue().hashCode();
+      h = 31 * (31 * h + e.getKey().hashCode()) + java.util.Objects.hashCode(e.getValue());
     }
     return h;
   }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The two parent tests on one of the generator's planted renewal pools where they differ (scale 2,
- * seed 4: 2,000 accounts, one row per renewal; bench/planted-power measures 30 such pools and 100 null
+ * seed 8: 2,000 accounts, one row per renewal; bench/planted-power measures 30 such pools and 100 null
  * ones). The selective test (Benjamini–Bogomolov) holds a selected segment's parent comparison to
  * fdr × selected / tested instead of the bar of every segment tested, so it reports the planted
  * children the combined test misses, and nothing that was not planted.
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ParentTestPowerTest extends SparkTestBase {
   @Test
   void theSelectiveParentTestFindsThePlantedSegmentsTheCombinedOneMisses() {
-    Dataset<Row> pool = PlantedRenewalPool.draw(spark(), 2, 4, 0.03, true).cache();
+    Dataset<Row> pool = PlantedRenewalPool.draw(spark(), 2, 8, 0.03, true).cache();
     List<HotspotSpec> specs = new ArrayList<>();
     for (ParentTest test : List.of(ParentTest.COMBINED, ParentTest.SELECTIVE)) {
       specs.add(new HotspotSpec(PlantedRenewalPool.DIMENSIONS, PlantedRenewalPool.OUTCOME, null, PlantedRenewalPool.ID,

@@ -81,4 +81,21 @@ class StatisticsKnownAnswerTest {
     double[] combined = BenjaminiHochberg.qValues(segments.stream().mapToDouble(ScoredSegment::pValueCombined).toArray());
     assertEquals(0.06, combined[2], 1e-12);
   }
+
+  /**
+   * The stage Benjamini–Bogomolov alone would pass: m = R = 4 (every complement p 0.001, q 0.001), parent
+   * p 0.02, 0.9, 0.9, 0.9. The first child clears fdr × R / m = 0.05 (adjusted 0.02), but among the four
+   * selected parent tests BH gives it 0.02 × 4 / 1 = 0.08: one real-looking child among three that only
+   * inherit is not reported.
+   */
+  @Test
+  void theSelectedParentTestsMustAlsoPassBenjaminiHochbergAmongThemselves() {
+    java.util.List<ScoredSegment> segments = new java.util.ArrayList<>();
+    double[] parents = {0.02, 0.9, 0.9, 0.9};
+    for (int i = 0; i < parents.length; i++) {
+      SegmentCounts counts = new SegmentCounts(Segment.ALL.with("a", "1").with("d", "v" + i), 100, 10, 100, 10);
+      segments.add(new ScoredSegment(counts, 0, 1, 1, 0.001, counts, 1, parents[i], parents[i], 1));
+    }
+    assertArrayEquals(new double[] {0.08, 0.9, 0.9, 0.9}, SegmentScorer.selective(segments, 0.05), 1e-12);
+  }
 }

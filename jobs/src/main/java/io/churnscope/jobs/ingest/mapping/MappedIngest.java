@@ -45,7 +45,7 @@ import org.apache.spark.sql.types.StructField;
  * sources. Every row lands in its staged table or in quarantine ({@code <mapping>.<table>}). Each
  * file is checked whole first as a delivered file is ({@link DeliveryFiles}: readable, UTF-8 — a
  * file that is not fails the run with one line naming it), and a line longer than any record is
- * {@code oversized_record}, kept short ({@link RawDeliveries#lines(Dataset, String)}).
+ * {@code oversized_record}, kept short ({@link RawDeliveries#lines(Dataset, Column, String)}).
  *
  * <pre>
  * bin/churnscope ingest-mapped --mapping ravenstack --source-dir DATASETS/ravenstack \
