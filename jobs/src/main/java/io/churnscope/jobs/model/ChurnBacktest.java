@@ -141,13 +141,15 @@ public final class ChurnBacktest {
         return new FoldResult(fold, outcomes);
       }
       List<Map<String, Double>> models = new ArrayList<>();
-      for (ChurnModel.Kind kind : spec.kinds()) {
-        models.add(probabilities(ChurnModel.fit(train, spec.features(), spec.numeric(), kind, spec.seed()), test, spec));
-      }
       List<Map<String, Double>> shuffled = new ArrayList<>();
-      for (int p = 0; p < spec.permutations(); p++) {
-        shuffled.add(probabilities(ChurnModel.fit(shuffleLabels(train, spec, p), spec.features(), spec.numeric()),
-            test, spec));
+      try (ChurnModel.Encoded encoded = ChurnModel.Encoded.of(train, spec.features(), spec.numeric())) {
+        for (ChurnModel.Kind kind : spec.kinds()) {
+          models.add(probabilities(encoded.fit(kind, spec.seed()), test, spec));
+        }
+        for (int p = 0; p < spec.permutations(); p++) {
+          shuffled.add(probabilities(encoded.fitRelabelled(shuffleLabels(encoded.rows(), spec, p),
+              ChurnModel.Kind.LOGISTIC_REGRESSION, spec.seed()), test, spec));
+        }
       }
       Column random = pmod(xxhash64(col(spec.id()), lit(cutoff.toString()), lit(spec.seed())), lit(1_000_003L));
       List<Column> columns = new ArrayList<>(List.of(col(spec.id()).cast("string"), col(ChurnModel.LABEL),

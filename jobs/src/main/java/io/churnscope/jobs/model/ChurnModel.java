@@ -125,11 +125,9 @@ public final class ChurnModel {
   }
 
   static Fitted fit(Dataset<Row> train, List<String> features, List<String> numeric, Kind kind, long seed) {
-    // A number with no value in any training row (usage before the usage history began) cannot be
-    // imputed or learnt from: the model leaves it out.
-    List<String> valued = valued(train, numeric);
-    List<String> used = features.stream().filter(f -> !numeric.contains(f) || valued.contains(f)).toList();
-    return fitOn(train, used, valued, kind, seed);
+    try (Encoded encoded = Encoded.of(train, features, numeric)) {
+      return encoded.fit(kind, seed);
+    }
   }
 
   /** The numeric features with at least one value in {@code rows}. */
@@ -142,10 +140,41 @@ public final class ChurnModel {
     return numeric.stream().filter(f -> row.<Long>getAs(f) > 0).toList();
   }
 
-  private static Fitted fitOn(Dataset<Row> train, List<String> features, List<String> numeric, Kind kind, long seed) {
-    PipelineModel encoder = featurePipeline(features, numeric).fit(train);
-    Dataset<Row> encoded = encoder.transform(train).cache();
-    try {
+  /**
+   * Training rows with their feature encoding fitted and applied once, held in memory for the fits that
+   * follow. The encoding (medians, category indices, means and deviations) does not read the label, so
+   * every model of a fold — each family and each shuffled-label control — is fitted on the same encoded
+   * rows. They are held in as many partitions as the cluster has cores: a fit is hundreds of small passes
+   * over them (an iteration or a tree level each), and each pass costs a task per partition.
+   *
+   * @param features the features the encoding uses: a number with no value in any training row (usage
+   *     before the usage history began) cannot be imputed or learnt from, so it is left out
+   */
+  record Encoded(PipelineModel encoder, Dataset<Row> rows, List<String> features) implements AutoCloseable {
+    static Encoded of(Dataset<Row> train, List<String> features, List<String> numeric) {
+      List<String> valued = valued(train, numeric);
+      List<String> used = features.stream().filter(f -> !numeric.contains(f) || valued.contains(f)).toList();
+      PipelineModel encoder = featurePipeline(used, valued).fit(train);
+      int cores = train.sparkSession().sparkContext().defaultParallelism();
+      return new Encoded(encoder, encoder.transform(train).coalesce(cores).cache(), used);
+    }
+
+    /** The model of {@code kind} and its calibration, on these rows. */
+    Fitted fit(Kind kind, long seed) {
+      return fitOn(rows, kind, seed);
+    }
+
+    /** As {@link #fit}, on these rows with other labels (the shuffled-label control): the same encoding. */
+    Fitted fitRelabelled(Dataset<Row> relabelled, Kind kind, long seed) {
+      Dataset<Row> held = relabelled.cache();
+      try {
+        return fitOn(held, kind, seed);
+      } finally {
+        held.unpersist();
+      }
+    }
+
+    private Fitted fitOn(Dataset<Row> encoded, Kind kind, long seed) {
       Scorer scorer;
       Platt platt;
       if (kind == Kind.LOGISTIC_REGRESSION) {
@@ -160,8 +189,11 @@ public final class ChurnModel {
         platt = Platt.fit(parts[1], scorer);
       }
       return new Fitted(kind, encoder, scorer, platt, slotFeatures(encoded.schema().apply("raw_features"), features));
-    } finally {
-      encoded.unpersist();
+    }
+
+    @Override
+    public void close() {
+      rows.unpersist();
     }
   }
 
