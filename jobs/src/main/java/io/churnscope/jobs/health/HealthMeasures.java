@@ -1,10 +1,14 @@
 package io.churnscope.jobs.health;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.substring_index;
 
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
@@ -30,10 +34,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The rows of {@code marts.health_measures} for any set of snapshot dates, computed point in time from
@@ -144,9 +152,9 @@ public final class HealthMeasures {
   /**
    * {@link AccountEngagement#at} for the keys the nightly snapshot would have (an account_day row in the
    * look-back, or paid seats on the date) whose date's MAU window the usage rollups cover: before the
-   * first rolled-up day the usage is unknown, not zero (as in the dated account attributes). A date
-   * before the rollups' latest delivery reads rollups {@link #asDelivered} on it, so late events
-   * delivered after it do not count, as they did not for its nightly.
+   * first rolled-up day the usage is unknown, not zero (as in the dated account attributes). Dates before
+   * the rollups' latest delivery read the rollups {@link #asDelivered} on them, so late events delivered
+   * after a date do not count, as they did not for its nightly; all those dates in one plan.
    */
   static Dataset<Row> engagement(History in, Dataset<Row> keys, Dataset<Row> seats, List<LocalDate> dates, Settings s) {
     EngagementSettings usage = s.usage();
@@ -159,13 +167,16 @@ public final class HealthMeasures {
         .filter(d -> !d.minusDays(usage.mauWindowDays() - 1L).isBefore(firstDay)).toList();
     LocalDate rolledUpThrough = in.usage().rolledUpThrough();
     List<LocalDate> settled = covered.stream().filter(d -> rolledUpThrough == null || !d.isBefore(rolledUpThrough)).toList();
-    List<Dataset<Row>> parts = new ArrayList<>();
-    parts.add(engagementOn(keys, in.accountDays(), in.userDays(), seats, settled, firstDay, usage));
-    for (LocalDate date : covered.stream().filter(d -> !settled.contains(d)).toList()) {
-      Rollups rollups = asDelivered(in, date, s);
-      parts.add(engagementOn(keys, rollups.accountDays(), rollups.userDays(), seats, List.of(date), firstDay, usage));
+    List<LocalDate> past = covered.stream().filter(d -> !settled.contains(d)).toList();
+    Dataset<Row> published = engagementOn(keys, in.accountDays(), in.userDays(), seats, settled, firstDay, usage);
+    if (past.isEmpty()) {
+      return published;
     }
-    return unionAll(parts);
+    Column onPast = col("as_of_date").isin(past.stream().map(Date::valueOf).toArray());
+    Rollups rollups = asDelivered(in, past, s);
+    Dataset<Row> asDelivered = engagementOn(keys.where(onPast).withColumn("account_id", versioned()), rollups.accountDays(),
+        rollups.userDays(), seats.where(onPast).withColumn("account_id", versioned()), past, firstDay, usage);
+    return published.unionByName(asDelivered.withColumn("account_id", unversioned()));
   }
 
   /** {@link AccountEngagement#at} for the keys of {@code dates} that have usage, from the given rollups. */
@@ -190,29 +201,106 @@ public final class HealthMeasures {
   record Rollups(Dataset<Row> accountDays, Dataset<Row> userDays) {}
 
   /**
-   * The usage rollups as a nightly of {@code date} saw them, over the windows ending on it. User-days:
-   * the days a delivery after the date can still reach (ingestion quarantines events more than
-   * {@code ingest.max-lateness-days} before their delivery) rolled up again from the events delivered
-   * by the date, the days before them as published — a user-day depends on that user's events of that
-   * day alone. Account-days: rolled up again from those user-days and the volumetrics and
-   * configuration snapshots delivered by the date, which have no lateness bound (docs/health.md,
-   * back-fill).
+   * Sits between an account id and the snapshot date whose as-delivered rollups a row belongs to
+   * ({@link #asDelivered}): with the date in the account key, the nightly's own rollups and engagement
+   * code compute every date's version at once, each apart from the others.
    */
+  private static final String VERSION = "\u0001";
+
+  /** {@code account_id} keyed by {@code as_of_date} as well. */
+  private static Column versioned() {
+    return concat(col("account_id"), lit(VERSION), date_format(col("as_of_date"), "yyyy-MM-dd"));
+  }
+
+  private static Column unversioned() {
+    return substring_index(col("account_id"), VERSION, 1);
+  }
+
+  /** {@link #asDelivered(History, List, Settings)} of one date, with plain account ids. */
   static Rollups asDelivered(History in, LocalDate date, Settings s) {
-    Column from = lit(Date.valueOf(AccountEngagement.firstDayRead(date, s.usage())));
-    Column since = lit(Date.valueOf(date.minusDays(s.maxLatenessDays() + 1L)));
-    Column day = lit(Date.valueOf(date));
-    Column delivered = col("ingest_date").leq(day);
+    Rollups versioned = asDelivered(in, List.of(date), s);
+    return new Rollups(versioned.accountDays().withColumn("account_id", unversioned()),
+        versioned.userDays().withColumn("account_id", unversioned()));
+  }
+
+  /**
+   * The usage rollups as the nightly of each date saw them, over the windows ending on it, every row's
+   * account id {@link #versioned} by its date (a row per date whose window holds it). A rollup row is
+   * as published unless a delivery after the date changed it: user-days of the days a later delivery can
+   * still reach (ingestion quarantines events more than {@code ingest.max-lateness-days} before their
+   * delivery) that hold events delivered after the date are rolled up again from the events delivered by
+   * it — a user-day depends on that user's events of that day alone; account-days with such a user-day,
+   * or with volumetrics or configuration snapshots delivered after the date (these have no lateness
+   * bound), are rolled up again from those user-days and the extracts delivered by the date
+   * (docs/health.md, back-fill).
+   */
+  static Rollups asDelivered(History in, List<LocalDate> dates, Settings s) {
     DeliveredUsage staged = in.usage();
-    Dataset<Row> reRolled = UserDayRollup.apply(
-        staged.events().where(col("event_date").between(since, day).and(delivered)), s.usage());
-    Dataset<Row> published = in.userDays().where(col("activity_date").geq(from).and(col("activity_date").lt(since)));
-    Dataset<Row> userDays = DeltaIO.conform(published, EngagementTables.USER_DAY)
+    SparkSession spark = in.userDays().sparkSession();
+    Function<LocalDate, LocalDate> firstDay = d -> AccountEngagement.firstDayRead(d, s.usage());
+    Function<LocalDate, LocalDate> lateFrom = d -> d.minusDays(s.maxLatenessDays() + 1L);
+    Dataset<Row> window = broadcast(spark.createDataFrame(dates.stream().map(d -> RowFactory.create(Date.valueOf(d),
+        Date.valueOf(firstDay.apply(d)), Date.valueOf(lateFrom.apply(d)))).toList(), new StructType()
+        .add("as_of_date", DataTypes.DateType).add("first_day", DataTypes.DateType).add("late_from", DataTypes.DateType)));
+    Column deliveredAfter = col("ingest_date").gt(col("as_of_date"));
+    // Literal ranges first, so that each table is read once and only on the days some window holds.
+    Dataset<Row> events = staged.events().where(within("event_date", lateFrom, dates));
+    Dataset<Row> lateEvents = events.join(window, col("event_date").between(col("late_from"), col("as_of_date"))
+            .and(deliveredAfter))
+        .select(col("account_id"), col("event_date").as("activity_date"), col("as_of_date"));
+    Dataset<Row> volumetrics = staged.volumetrics().where(within("extract_date", firstDay, dates));
+    Dataset<Row> config = staged.config().where(within("snapshot_date", firstDay, dates));
+    Dataset<Row> lateExtracts = lateRows(volumetrics, "extract_date", window).union(lateRows(config, "snapshot_date", window));
+    // (account, day, date)s whose rollup a delivery after the date changed: a few a date.
+    Dataset<Row> changedEvents = materialized(lateEvents.distinct());
+    Dataset<Row> changed = materialized(changedEvents.union(lateExtracts).distinct());
+    String[] key = {"account_id", "activity_date", "as_of_date"};
+
+    Dataset<Row> reRolled = UserDayRollup.apply(events
+        .join(broadcast(changedEvents.withColumnRenamed("activity_date", "event_date")), new String[] {"account_id", "event_date"})
+        .where(col("ingest_date").leq(col("as_of_date")))
+        .withColumn("account_id", versioned()), s.usage());
+    Dataset<Row> userDays = DeltaIO.conform(published(in.userDays(), window, dates, firstDay)
+            .join(broadcast(changedEvents), key, "left_anti").withColumn("account_id", versioned()), EngagementTables.USER_DAY)
         .unionByName(DeltaIO.conform(reRolled, EngagementTables.USER_DAY));
-    Dataset<Row> accountDays = AccountDayRollup.apply(userDays,
-        staged.volumetrics().where(col("extract_date").between(from, day).and(delivered)),
-        staged.config().where(col("snapshot_date").between(from, day).and(delivered)));
-    return new Rollups(DeltaIO.conform(accountDays, EngagementTables.ACCOUNT_DAY), userDays);
+
+    Dataset<Row> changedKeys = broadcast(changed.select(versioned().as("account_id"), col("activity_date")));
+    Dataset<Row> reRolledAccountDays = AccountDayRollup.apply(
+        userDays.join(changedKeys, new String[] {"account_id", "activity_date"}, "left_semi"),
+        deliveredOn(volumetrics, "extract_date", changed), deliveredOn(config, "snapshot_date", changed));
+    Dataset<Row> accountDays = DeltaIO.conform(published(in.accountDays(), window, dates, firstDay)
+            .join(broadcast(changed), key, "left_anti").withColumn("account_id", versioned()), EngagementTables.ACCOUNT_DAY)
+        .unionByName(DeltaIO.conform(reRolledAccountDays, EngagementTables.ACCOUNT_DAY));
+    return new Rollups(accountDays, userDays);
+  }
+
+  /** {@code column} within one of the ranges from {@code start} of a date to the date. */
+  private static Column within(String column, Function<LocalDate, LocalDate> start, List<LocalDate> dates) {
+    return dates.stream().map(d -> col(column).between(lit(Date.valueOf(start.apply(d))), lit(Date.valueOf(d))))
+        .reduce(Column::or).orElse(lit(false));
+  }
+
+  /** A published rollup's rows once for each date whose window holds them, with that {@code as_of_date}. */
+  private static Dataset<Row> published(Dataset<Row> rollup, Dataset<Row> window, List<LocalDate> dates,
+      Function<LocalDate, LocalDate> firstDay) {
+    return rollup.where(within("activity_date", firstDay, dates))
+        .join(window, col("activity_date").between(col("first_day"), col("as_of_date")))
+        .drop("first_day", "late_from");
+  }
+
+  /** (account, day, date) of an extract's rows in a date's window delivered after the date. */
+  private static Dataset<Row> lateRows(Dataset<Row> extract, String dateColumn, Dataset<Row> window) {
+    return extract.join(window, col(dateColumn).between(col("first_day"), col("as_of_date"))
+            .and(col("ingest_date").gt(col("as_of_date"))))
+        .select(col("account_id"), col(dateColumn).as("activity_date"), col("as_of_date"));
+  }
+
+  /** The rows of an extract for the changed (account, day, date)s that were delivered by the date, versioned. */
+  private static Dataset<Row> deliveredOn(Dataset<Row> extract, String dateColumn, Dataset<Row> changed) {
+    return extract.join(broadcast(changed.select(col("account_id"), col("activity_date").as(dateColumn), col("as_of_date"))),
+            new String[] {"account_id", dateColumn})
+        .where(col("ingest_date").leq(col("as_of_date")))
+        .withColumn("account_id", versioned());
   }
 
   /**

@@ -164,9 +164,13 @@ public final class ChurnModel {
       return fitOn(rows, kind, seed);
     }
 
-    /** As {@link #fit}, on these rows with other labels (the shuffled-label control): the same encoding. */
+    /**
+     * As {@link #fit}, on these rows with other labels (the shuffled-label control): the same encoding,
+     * held in as many partitions as cores, as {@link #of} holds its rows (the relabelling's join leaves them in
+     * the shuffle's).
+     */
     Fitted fitRelabelled(Dataset<Row> relabelled, Kind kind, long seed) {
-      Dataset<Row> held = relabelled.cache();
+      Dataset<Row> held = relabelled.coalesce(rows.sparkSession().sparkContext().defaultParallelism()).cache();
       try {
         return fitOn(held, kind, seed);
       } finally {

@@ -53,8 +53,12 @@ class HealthAsDeliveredTest extends SparkTestBase {
         EngagementTables.ACCOUNT_DAY);
   }
 
-  @Test
-  void whatWasDeliveredAfterTheDateIsTakenOutAndEverythingElseIsAsPublished() {
+  /**
+   * Staged rows and the rollups published on 2026-10-31 from them, which hold three rows delivered
+   * after D: u1's second event of RECENT (delivered 2026-10-03), 2 of A's records of SETTLED (2026-10-02)
+   * and C's only configuration snapshot of SETTLED (2026-10-05).
+   */
+  static HealthMeasures.History history() {
     // Staged: u1's second event of RECENT in account A arrived after D; u2's (account B) did not.
     Dataset<Row> events = event("e1", "u1", "A", RECENT + " 09:00:00", RECENT)
         .union(event("e2", "u1", "A", RECENT + " 09:05:00", "2026-10-03"))
@@ -72,10 +76,13 @@ class HealthAsDeliveredTest extends SparkTestBase {
         .union(userDay(SETTLED, "A", "u3", 5));
     Dataset<Row> accountDays = accountDay(RECENT, "A", 2, 0, null).union(accountDay(RECENT, "B", 1, 0, null))
         .union(accountDay(SETTLED, "A", 5, 5, null)).union(accountDay(SETTLED, "C", 0, 0, 1));
-    HealthMeasures.History history = new HealthMeasures.History(null, null, null, null, accountDays, userDays, null, null,
+    return new HealthMeasures.History(null, null, null, null, accountDays, userDays, null, null,
         null, new HealthMeasures.DeliveredUsage(events, volumetrics, config, LocalDate.parse("2026-10-31")));
+  }
 
-    HealthMeasures.Rollups asOfD = HealthMeasures.asDelivered(history, D,
+  @Test
+  void whatWasDeliveredAfterTheDateIsTakenOutAndEverythingElseIsAsPublished() {
+    HealthMeasures.Rollups asOfD = HealthMeasures.asDelivered(history(), D,
         HealthMeasures.Settings.from(ChurnscopeConfig.defaults()));
 
     assertEquals(Map.of(RECENT + " A u1", 1L, RECENT + " B u2", 1L, SETTLED + " A u3", 5L),
@@ -86,11 +93,30 @@ class HealthAsDeliveredTest extends SparkTestBase {
         byKey(asOfD.accountDays(), null, "records_created"), "the 2 records delivered after D are not counted");
   }
 
-  /** "day account [user]" → the column's value. */
+  /**
+   * Several dates in one plan, each row's account keyed by its date: on 2026-10-03 u1's second event and
+   * A's 2 records had been delivered, C's snapshot had not; on D none of them had.
+   */
+  @Test
+  void eachDateInOnePlanSeesWhatWasDeliveredByItself() {
+    String later = "2026-10-03";
+    HealthMeasures.Rollups both = HealthMeasures.asDelivered(history(), java.util.List.of(D, LocalDate.parse(later)),
+        HealthMeasures.Settings.from(ChurnscopeConfig.defaults()));
+
+    assertEquals(Map.of(RECENT + " A@" + D + " u1", 1L, RECENT + " B@" + D + " u2", 1L, SETTLED + " A@" + D + " u3", 5L,
+            RECENT + " A@" + later + " u1", 2L, RECENT + " B@" + later + " u2", 1L, SETTLED + " A@" + later + " u3", 5L),
+        byKey(both.userDays(), "user_key", "events"), "user-days of each date");
+    assertEquals(Map.of(RECENT + " A@" + D, 0L, RECENT + " B@" + D, 0L, SETTLED + " A@" + D, 3L,
+            RECENT + " A@" + later, 0L, RECENT + " B@" + later, 0L, SETTLED + " A@" + later, 5L),
+        byKey(both.accountDays(), null, "records_created"), "records delivered by each date; C's snapshot by neither");
+  }
+
+  /** "day account [user]" → the column's value (an account keyed by its date as "account@date"). */
   static Map<String, Long> byKey(Dataset<Row> rows, String user, String column) {
     Map<String, Long> out = new TreeMap<>();
     for (Row r : rows.collectAsList()) {
-      String key = r.getAs("activity_date").toString() + " " + r.getAs("account_id") + (user == null ? "" : " " + r.getAs(user));
+      String key = r.getAs("activity_date").toString() + " " + r.<String>getAs("account_id").replace('\u0001', '@')
+          + (user == null ? "" : " " + r.getAs(user));
       out.put(key, ((Number) r.getAs(column)).longValue());
     }
     return out;
