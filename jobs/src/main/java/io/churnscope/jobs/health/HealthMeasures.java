@@ -224,7 +224,8 @@ public final class HealthMeasures {
   }
 
   /**
-   * The usage rollups as the nightly of each date saw them, over the windows ending on it, every row's
+   * The usage rollups as the nightly of each date saw them, over the windows ending on it (the look-back
+   * of account-days, the MAU window of user-days), every row's
    * account id {@link #versioned} by its date (a row per date whose window holds it). A rollup row is
    * as published unless a delivery after the date changed it: user-days of the days a later delivery can
    * still reach (ingestion quarantines events more than {@code ingest.max-lateness-days} before their
@@ -238,10 +239,12 @@ public final class HealthMeasures {
     DeliveredUsage staged = in.usage();
     SparkSession spark = in.userDays().sparkSession();
     Function<LocalDate, LocalDate> firstDay = d -> AccountEngagement.firstDayRead(d, s.usage());
+    Function<LocalDate, LocalDate> userFirstDay = d -> AccountEngagement.userDaysFrom(d, s.usage());
     Function<LocalDate, LocalDate> lateFrom = d -> d.minusDays(s.maxLatenessDays() + 1L);
     Dataset<Row> window = broadcast(spark.createDataFrame(dates.stream().map(d -> RowFactory.create(Date.valueOf(d),
-        Date.valueOf(firstDay.apply(d)), Date.valueOf(lateFrom.apply(d)))).toList(), new StructType()
-        .add("as_of_date", DataTypes.DateType).add("first_day", DataTypes.DateType).add("late_from", DataTypes.DateType)));
+        Date.valueOf(firstDay.apply(d)), Date.valueOf(userFirstDay.apply(d)), Date.valueOf(lateFrom.apply(d)))).toList(),
+        new StructType().add("as_of_date", DataTypes.DateType).add("first_day", DataTypes.DateType)
+            .add("user_first_day", DataTypes.DateType).add("late_from", DataTypes.DateType)));
     Column deliveredAfter = col("ingest_date").gt(col("as_of_date"));
     // Literal ranges first, so that each table is read once and only on the days some window holds.
     Dataset<Row> events = staged.events().where(within("event_date", lateFrom, dates));
@@ -260,15 +263,18 @@ public final class HealthMeasures {
         .join(broadcast(changedEvents.withColumnRenamed("activity_date", "event_date")), new String[] {"account_id", "event_date"})
         .where(col("ingest_date").leq(col("as_of_date")))
         .withColumn("account_id", versioned()), s.usage());
-    Dataset<Row> userDays = DeltaIO.conform(published(in.userDays(), window, dates, firstDay)
+    Dataset<Row> userDays = DeltaIO.conform(published(in.userDays(), window, dates, userFirstDay, "user_first_day")
             .join(broadcast(changedEvents), key, "left_anti").withColumn("account_id", versioned()), EngagementTables.USER_DAY)
         .unionByName(DeltaIO.conform(reRolled, EngagementTables.USER_DAY));
 
-    Dataset<Row> changedKeys = broadcast(changed.select(versioned().as("account_id"), col("activity_date")));
-    Dataset<Row> reRolledAccountDays = AccountDayRollup.apply(
-        userDays.join(changedKeys, new String[] {"account_id", "activity_date"}, "left_semi"),
+    // A changed account-day may lie before the MAU window (the look-back is longer): its user-days.
+    Dataset<Row> changedUserDays = DeltaIO.conform(in.userDays().where(within("activity_date", firstDay, dates))
+            .join(broadcast(changed), new String[] {"account_id", "activity_date"})
+            .join(broadcast(changedEvents), key, "left_anti").withColumn("account_id", versioned()), EngagementTables.USER_DAY)
+        .unionByName(DeltaIO.conform(reRolled, EngagementTables.USER_DAY));
+    Dataset<Row> reRolledAccountDays = AccountDayRollup.apply(changedUserDays,
         deliveredOn(volumetrics, "extract_date", changed), deliveredOn(config, "snapshot_date", changed));
-    Dataset<Row> accountDays = DeltaIO.conform(published(in.accountDays(), window, dates, firstDay)
+    Dataset<Row> accountDays = DeltaIO.conform(published(in.accountDays(), window, dates, firstDay, "first_day")
             .join(broadcast(changed), key, "left_anti").withColumn("account_id", versioned()), EngagementTables.ACCOUNT_DAY)
         .unionByName(DeltaIO.conform(reRolledAccountDays, EngagementTables.ACCOUNT_DAY));
     return new Rollups(accountDays, userDays);
@@ -282,10 +288,10 @@ public final class HealthMeasures {
 
   /** A published rollup's rows once for each date whose window holds them, with that {@code as_of_date}. */
   private static Dataset<Row> published(Dataset<Row> rollup, Dataset<Row> window, List<LocalDate> dates,
-      Function<LocalDate, LocalDate> firstDay) {
+      Function<LocalDate, LocalDate> firstDay, String firstDayColumn) {
     return rollup.where(within("activity_date", firstDay, dates))
-        .join(window, col("activity_date").between(col("first_day"), col("as_of_date")))
-        .drop("first_day", "late_from");
+        .join(window, col("activity_date").between(col(firstDayColumn), col("as_of_date")))
+        .drop("first_day", "user_first_day", "late_from");
   }
 
   /** (account, day, date) of an extract's rows in a date's window delivered after the date. */
