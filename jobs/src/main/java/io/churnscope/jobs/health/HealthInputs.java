@@ -59,13 +59,24 @@ public final class HealthInputs {
    *     those known on the date
    */
   public static Dataset<Row> population(Sources in, LocalDate date, HealthSettings settings, List<String> seatProducts) {
-    Column day = lit(Date.valueOf(date));
-    Dataset<Row> status = in.accountStatus().where(col("snapshot_date").equalTo(day))
+    Dataset<Row> status = in.accountStatus().where(col("snapshot_date").equalTo(lit(Date.valueOf(date))));
+    return populationAt(status, in.versions(), settings, seatProducts).drop("snapshot_date");
+  }
+
+  /**
+   * {@link #population} of every {@code snapshot_date} of {@code accountStatus} in one plan, with
+   * {@code snapshot_date}; an account id's versions must all be of its own date (the health back-fill
+   * keys account ids by date), as each account's subscriptions are looked at on its row's date.
+   */
+  public static Dataset<Row> populationAt(Dataset<Row> accountStatus, Dataset<Row> versions, HealthSettings settings,
+      List<String> seatProducts) {
+    Column day = col("snapshot_date");
+    Dataset<Row> status = accountStatus
         .where(col("lifecycle_status").equalTo("customer").or(col("trial_status").equalTo("open")));
     Column seatProduct = seatProducts.isEmpty() ? lit(true) : col("product").isin(seatProducts.toArray());
-    Dataset<Row> paying = VersionsInForce.at(in.versions(), in.versions().sparkSession().range(1).select(day.as("as_of_date")))
+    Dataset<Row> paying = VersionsInForce.at(versions, status.select(col("account_id"), day.as("as_of_date")))
         .where(col("paying"))
-        .groupBy("account_id")
+        .groupBy(col("account_id"), col("as_of_date").as("snapshot_date"))
         .agg(max(col("billing_interval").equalTo("year")).as("annual"),
             // The main subscription: a seat product's first, then the largest amount (then the plan's name, for ties).
             max_by(struct(col("plan"), col("billing_interval")),
@@ -76,8 +87,8 @@ public final class HealthInputs {
             .and(datediff(col("next_renewal_date"), day).leq(settings.renewalWindowDays())), lit("renewal"))
         .otherwise(lit("adoption"));
     Column customer = col("lifecycle_status").equalTo("customer");
-    return status.join(paying, "account_id", "left")
-        .select(col("account_id"), stage.as("lifecycle_stage"), col("arr_tier"), col("past_due").as("is_past_due"),
+    return status.join(paying, new String[] {"account_id", "snapshot_date"}, "left")
+        .select(day, col("account_id"), stage.as("lifecycle_stage"), col("arr_tier"), col("past_due").as("is_past_due"),
             col("tenure_days"), col("mrr"), col("seats"), when(customer, col("main.plan")).as("plan"),
             when(customer, col("main.billing_interval")).as("billing_interval"),
             datediff(col("next_renewal_date"), day).as("days_to_renewal"));

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.substring_index;
+import static org.apache.spark.sql.functions.trunc;
 
 import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
@@ -46,14 +47,11 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The rows of {@code marts.health_measures} for any set of snapshot dates, computed point in time from
  * the full-history tables, without any stored snapshot of those dates (docs/health.md, back-fill):
- * account status in memory ({@link AccountStatus#apply} per date, from the staged rows delivered by
- * then), engagement for every (account, date) at once ({@link AccountEngagement#at}), and support,
+ * account status of every date in one plan ({@link AccountStatus#at}, from the staged rows delivered by
+ * each date), engagement for every (account, date) at once ({@link AccountEngagement#at}), and support,
  * NPS and billing rows dated and delivered by the date ({@link HealthInputs#measuresAt}).
  */
 public final class HealthMeasures {
-  /** Snapshot dates whose account status is computed in one plan (see {@link #at}: more ran out of memory). */
-  static final int STATUS_BATCH = 1;
-
   private HealthMeasures() {}
 
   /** The full-history tables the measures are computed from. */
@@ -107,46 +105,53 @@ public final class HealthMeasures {
    * time because their month of a date ends on it ({@link #checkLedgerDates}).
    */
   public static Dataset<Row> at(History in, List<LocalDate> dates, Settings s) {
-    List<Dataset<Row>> populations = new ArrayList<>();
-    List<Dataset<Row>> seats = new ArrayList<>();
-    // The status of a date is a plan of its own (a dozen joins on the versions known that day). One plan
-    // for many dates runs every date's sort-merge joins in the same tasks, each reserving its own memory
-    // page: with 25 dates, or batches of 6, a 6 GB local test JVM ran out of execution memory (measured).
-    // So each date's few hundred rows are materialized on their own, from inputs read once (about 2-4 s
-    // a date on the 24-month test lake); STATUS_BATCH dates share one plan.
-    List<Dataset<Row>> inputs = List.of(in.versions().cache(), in.crmAccounts().cache(), in.accountLedger().cache(),
-        in.churnEvents().cache());
+    // Every date's own copy of the versions and CRM rows delivered by it, each account id keyed by its
+    // date: one plan computes every date's status with the nightly's code (AccountStatus.at). A few
+    // thousand versions times a few dozen dates.
+    Dataset<Row> window = broadcast(dates(in.versions().sparkSession(), dates));
+    Column delivered = col("ingest_date").leq(col("as_of_date"));
+    Dataset<Row> versions = in.versions().join(window, delivered).withColumn("account_id", versioned()).cache();
+    Dataset<Row> crmRows = in.crmAccounts().join(window, delivered).withColumn("account_id", versioned()).cache();
+    Dataset<Row> month = window.select(col("as_of_date").as("w_date"));
+    Dataset<Row> ledger = in.accountLedger().join(month, col("month").equalTo(trunc(col("w_date"), "month")))
+        .withColumn("account_id", versioned(col("w_date"))).drop("w_date");
+    Dataset<Row> churnEvents = in.churnEvents().crossJoin(month).withColumn("account_id", versioned(col("w_date")))
+        .drop("w_date");
+    Dataset<Row> population;
+    Dataset<Row> seats;
     try {
-      for (int from = 0; from < dates.size(); from += STATUS_BATCH) {
-        List<Dataset<Row>> batch = new ArrayList<>();
-        List<Dataset<Row>> batchSeats = new ArrayList<>();
-        for (LocalDate date : dates.subList(from, Math.min(dates.size(), from + STATUS_BATCH))) {
-          Column day = lit(Date.valueOf(date));
-          Column delivered = col("ingest_date").leq(day);
-          Dataset<Row> versions = inputs.get(0).where(delivered);
-          Dataset<Row> crmRows = inputs.get(1).where(delivered);
-          Dataset<Row> status = AccountStatus.apply(crmRows, versions, inputs.get(2), inputs.get(3), date, s.tiers(),
-              s.seatProducts());
-          Dataset<Row> population = HealthInputs.population(
-              new HealthInputs.Sources(status, null, versions, null, null, null), date, s.health(), s.seatProducts());
-          Dataset<Row> crm = AccountAttributes.crmAsOf(crmRows,
-                  population.select(col("account_id"), day.as("as_of_date")), s.dimensions())
-              .select(col("account_id"), col("acquisition_channel"), col("region"), col("industry"), col("size_band"));
-          batch.add(population.join(crm, "account_id", "left").withColumn("snapshot_date", day));
-          batchSeats.add(LicensedSeats.on(versions, date, s.usage().seatProducts()).withColumn("as_of_date", day));
+      Dataset<Row> undated = versions.drop("as_of_date");
+      Dataset<Row> status = AccountStatus.at(crmRows, versions, ledger, churnEvents, s.tiers(), s.seatProducts());
+      Dataset<Row> scored = HealthInputs.populationAt(status, undated, s.health(), s.seatProducts());
+      Dataset<Row> crm = AccountAttributes.crmAsOf(crmRows.drop("as_of_date"),
+              scored.select(col("account_id"), col("snapshot_date").as("as_of_date")), s.dimensions())
+          .select(col("account_id"), col("acquisition_channel"), col("region"), col("industry"), col("size_band"));
+      Dataset<Row> withCrm = scored.join(crm, "account_id", "left");
+      List<Column> columns = new ArrayList<>();
+      for (String c : withCrm.columns()) {
+        if (!c.equals("snapshot_date")) {
+          columns.add(c.equals("account_id") ? unversioned().as("account_id") : col(c));
         }
-        populations.add(materialized(unionAll(batch)));
-        seats.add(materialized(unionAll(batchSeats)));
       }
+      columns.add(col("snapshot_date"));
+      population = materialized(withCrm.select(columns.toArray(Column[]::new)));
+      seats = materialized(LicensedSeats.at(undated, versions.select("account_id", "as_of_date").distinct(),
+          s.usage().seatProducts()).withColumn("account_id", unversioned()));
     } finally {
-      inputs.forEach(Dataset::unpersist);
+      versions.unpersist();
+      crmRows.unpersist();
     }
-    Dataset<Row> population = unionAll(populations);
     Dataset<Row> engagement = engagement(in, population.select(col("account_id"), col("snapshot_date").as("as_of_date")),
-        unionAll(seats), dates, s).withColumnRenamed("as_of_date", "snapshot_date");
+        seats, dates, s).withColumnRenamed("as_of_date", "snapshot_date");
     HealthInputs.Sources sources = new HealthInputs.Sources(null, engagement, in.versions(), in.tickets(), in.nps(),
         in.invoices());
     return HealthInputs.measuresAt(sources, population);
+  }
+
+  /** One row per date: {@code as_of_date}. */
+  private static Dataset<Row> dates(SparkSession spark, List<LocalDate> dates) {
+    return spark.createDataFrame(dates.stream().map(d -> RowFactory.create(Date.valueOf(d))).toList(),
+        new StructType().add("as_of_date", DataTypes.DateType));
   }
 
   /**
@@ -209,7 +214,11 @@ public final class HealthMeasures {
 
   /** {@code account_id} keyed by {@code as_of_date} as well. */
   private static Column versioned() {
-    return concat(col("account_id"), lit(VERSION), date_format(col("as_of_date"), "yyyy-MM-dd"));
+    return versioned(col("as_of_date"));
+  }
+
+  private static Column versioned(Column date) {
+    return concat(col("account_id"), lit(VERSION), date_format(date, "yyyy-MM-dd"));
   }
 
   private static Column unversioned() {
@@ -329,18 +338,9 @@ public final class HealthMeasures {
 
   /**
    * The rows computed once, as a plan without their origin (a few hundred rows a date, so they are
-   * collected). Measured on the 24-month test lake, 24 dates: 84 s and 1.6 GB of heap still live right
-   * after, against 107 s and 2.3 GB with a local checkpoint per date.
+   * collected; a local checkpoint per date took longer and kept more heap, measured).
    */
   private static Dataset<Row> materialized(Dataset<Row> rows) {
     return rows.sparkSession().createDataFrame(rows.collectAsList(), rows.schema());
-  }
-
-  private static Dataset<Row> unionAll(List<Dataset<Row>> parts) {
-    Dataset<Row> out = parts.get(0);
-    for (Dataset<Row> part : parts.subList(1, parts.size())) {
-      out = out.unionByName(part);
-    }
-    return out;
   }
 }

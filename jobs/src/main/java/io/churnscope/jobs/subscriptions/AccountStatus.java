@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
@@ -50,18 +51,33 @@ public final class AccountStatus {
   public static Dataset<Row> apply(Dataset<Row> crmAccounts, Dataset<Row> versions, Dataset<Row> accountLedger,
       Dataset<Row> churnEvents, LocalDate runDate, ArrTiers tiers, List<String> seatProducts) {
     Column day = lit(Date.valueOf(runDate));
+    return at(crmAccounts.withColumn("as_of_date", day), versions.withColumn("as_of_date", day),
+        accountLedger.where(col("month").equalTo(lit(Date.valueOf(runDate.withDayOfMonth(1))))), churnEvents,
+        tiers, seatProducts);
+  }
+
+  /**
+   * The status of many dates in one plan: every CRM row and subscription version carries the
+   * {@code as_of_date} it counts for (one copy per date that knows it), and an account id's rows all
+   * carry the same date (the health back-fill keys account ids by date). {@link #apply} is the one-date
+   * case. The output's {@code snapshot_date} is each row's {@code as_of_date}.
+   */
+  public static Dataset<Row> at(Dataset<Row> crmAccounts, Dataset<Row> versions, Dataset<Row> accountLedger,
+      Dataset<Row> churnEvents, ArrTiers tiers, List<String> seatProducts) {
+    Column day = col("as_of_date");
     Dataset<Row> known = versions.where(col("effective_date").leq(day));
 
-    Dataset<Row> accounts = crmAccounts.where(col("created_date").leq(day)).select("account_id")
-        .union(known.select("account_id")).distinct();
+    Dataset<Row> accounts = crmAccounts.where(col("created_date").leq(day)).select("account_id", "as_of_date")
+        .union(known.select("account_id", "as_of_date")).distinct();
+    Dataset<Row> undated = versions.drop("as_of_date");
 
-    Dataset<Row> inForce = VersionsInForce.on(versions, runDate);
+    Dataset<Row> inForce = VersionsInForce.at(undated, accounts);
     Column paying = col("paying");
     Column live = col("ended_at").isNull().or(col("ended_at").gt(day));
-    Dataset<Row> current = inForce.groupBy(col("account_id").as("c_account_id"))
+    Dataset<Row> current = inForce.groupBy(col("account_id").as("c_account_id"), col("as_of_date").as("c_as_of_date"))
         .agg(array_sort(collect_set(when(paying, col("product")))).as("products"),
             array_sort(collect_set(when(paying, concat_ws(":", col("product"), col("plan"))))).as("plans"),
-            min(when(paying.and(col("ended_at").isNull()), NextRenewal.after(runDate))).as("next_renewal_date"),
+            min(when(paying.and(col("ended_at").isNull()), NextRenewal.after(day))).as("next_renewal_date"),
             count_if(paying.and(col("ended_at").isNull())).as("renewing_subscriptions"),
             max(when(paying, col("ended_at"))).as("latest_end"),
             coalesce(max(col("status").equalTo("past_due").and(live)), lit(false)).as("past_due"),
@@ -72,21 +88,20 @@ public final class AccountStatus {
         .agg(min(when(VersionsInForce.payingVersion(), col("effective_date"))).as("first_paid_date"),
             max(col("trial_start").isNotNull()).as("had_trial"));
 
-    Dataset<Row> seats = LicensedSeats.on(versions, runDate, seatProducts)
+    Dataset<Row> seats = LicensedSeats.at(undated, accounts, seatProducts)
         .select(col("account_id").as("q_account_id"), col("licensed_seats").cast("int").as("seats"));
 
     // The latest churn and the first paid day after it: one definition with the dated account attributes.
-    Dataset<Row> spell = CustomerSpells.at(versions, churnEvents, accounts.withColumn("as_of_date", day))
+    Dataset<Row> spell = CustomerSpells.at(undated, churnEvents, accounts)
         .select(col("account_id").as("s_account_id"), col("last"), col("spell_start"));
 
-    Dataset<Row> mrr = accountLedger.where(col("month").equalTo(lit(Date.valueOf(runDate.withDayOfMonth(1)))))
-        .select(col("account_id").as("l_account_id"), col("end_mrr"));
+    Dataset<Row> mrr = accountLedger.select(col("account_id").as("l_account_id"), col("month"), col("end_mrr"));
 
     Dataset<Row> withSpell = accounts
         .join(current, col("c_account_id").equalTo(col("account_id")), "left")
         .join(history, col("h_account_id").equalTo(col("account_id")), "left")
         .join(spell, col("s_account_id").equalTo(col("account_id")), "left")
-        .join(mrr, col("l_account_id").equalTo(col("account_id")), "left")
+        .join(mrr, col("l_account_id").equalTo(col("account_id")).and(col("month").equalTo(trunc(day, "month"))), "left")
         .join(seats, col("q_account_id").equalTo(col("account_id")), "left")
         .withColumn("mrr", coalesce(col("end_mrr"), lit(0)).cast(MONEY));
 

@@ -9,8 +9,6 @@ import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
-import java.sql.Date;
-import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 
 /**
@@ -23,9 +21,8 @@ import org.apache.spark.sql.Column;
 final class NextRenewal {
   private NextRenewal() {}
 
-  /** Columns {@code trial_end, start_date, billing_interval} of a version in force. */
-  static Column after(LocalDate day) {
-    Column at = lit(Date.valueOf(day));
+  /** Columns {@code trial_end, start_date, billing_interval} of a version in force; {@code at} a date column. */
+  static Column after(Column at) {
     Column anchor = coalesce(col("trial_end"), col("start_date"));
     Column step = when(col("billing_interval").equalTo("year"), lit(12)).otherwise(lit(1));
     Column monthsApart = year(at).minus(year(anchor)).multiply(12).plus(month(at)).minus(month(anchor));
