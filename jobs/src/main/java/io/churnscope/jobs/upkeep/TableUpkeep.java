@@ -85,6 +85,16 @@ final class TableUpkeep {
         after.bytes(), hours, String.join("; ", notes));
   }
 
+  /**
+   * {@code OPTIMIZE} alone, without {@code VACUUM}: the partitions of the table where small files have
+   * piled up, if any. What the nightly does to its own bookkeeping tables when {@code maintain.nightly}
+   * is off ({@link MaintainStage}); the files it replaces stay on disk until a {@code maintain}.
+   */
+  static Compaction compact(SparkSession spark, String path, MaintainSettings settings) {
+    SmallFilePartitions small = SmallFilePartitions.of(spark, path, settings);
+    return small.none() ? Compaction.NONE : optimize(spark, path, small);
+  }
+
   /** What an OPTIMIZE replaced: files removed from the table and files written. */
   record Compaction(long removed, long added) {
     static final Compaction NONE = new Compaction(0, 0);
