@@ -211,11 +211,24 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
+  /** Every port {@link #freePort} has handed out in this JVM. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port free on 127.0.0.1 now and not handed out before: the system may give a port it just gave
+   * again once its socket is closed (seen in CI: the master's RPC and web UI ports were the same, its
+   * UI moved to the next port, and the test asked the RPC port for the UI's JSON for two minutes).
+   */
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port on 127.0.0.1", e);
+    for (int attempt = 0; attempt < 100; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        if (HANDED_OUT.add(socket.getLocalPort())) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("no free port on 127.0.0.1", e);
+      }
     }
+    throw new IllegalStateException("no port on 127.0.0.1 that was not handed out already");
   }
 }
