@@ -18,6 +18,7 @@ import io.churnscope.common.lake.TableSpec;
 import io.churnscope.common.schema.EngagementTables;
 import io.churnscope.common.schema.MartTables;
 import io.churnscope.common.schema.StagedTables;
+import io.churnscope.common.spark.HeldFrames;
 import io.churnscope.jobs.dimensions.AccountAttributes;
 import io.churnscope.jobs.dimensions.DimensionSettings;
 import io.churnscope.jobs.engagement.AccountDayRollup;
@@ -337,10 +338,11 @@ public final class HealthMeasures {
   }
 
   /**
-   * The rows computed once, as a plan without their origin (a few hundred rows a date, so they are
-   * collected; a local checkpoint per date took longer and kept more heap, measured).
+   * The rows computed once, as a plan without their origin: a local checkpoint ({@link HeldFrames}),
+   * not a collect, as the population is every scored account times every date (2.4 million rows for
+   * 24 month-ends of 100,000 accounts), which the driver should not hold as a list or ship in every plan.
    */
   private static Dataset<Row> materialized(Dataset<Row> rows) {
-    return rows.sparkSession().createDataFrame(rows.collectAsList(), rows.schema());
+    return HeldFrames.hold(rows);
   }
 }

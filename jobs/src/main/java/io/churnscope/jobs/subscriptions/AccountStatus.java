@@ -58,9 +58,11 @@ public final class AccountStatus {
 
   /**
    * The status of many dates in one plan: every CRM row and subscription version carries the
-   * {@code as_of_date} it counts for (one copy per date that knows it), and an account id's rows all
-   * carry the same date (the health back-fill keys account ids by date). {@link #apply} is the one-date
-   * case. The output's {@code snapshot_date} is each row's {@code as_of_date}.
+   * {@code as_of_date} it counts for (one copy per date that knows it). {@link #apply} is the one-date
+   * case. The output's {@code snapshot_date} is each row's {@code as_of_date}. Every part is joined on
+   * account and date, but the versions in force are looked up among all of an account id's versions,
+   * whatever their {@code as_of_date}: an account id may carry several dates only when each date's copy
+   * of its versions is the same (the back-fill's copies differ, hence its date-keyed ids).
    */
   public static Dataset<Row> at(Dataset<Row> crmAccounts, Dataset<Row> versions, Dataset<Row> accountLedger,
       Dataset<Row> churnEvents, ArrTiers tiers, List<String> seatProducts) {
@@ -84,25 +86,26 @@ public final class AccountStatus {
             coalesce(max(col("status").equalTo("trialing").and(live)
                 .and(col("trial_end").isNull().or(col("trial_end").gt(day)))), lit(false)).as("trial_open"));
 
-    Dataset<Row> history = known.groupBy(col("account_id").as("h_account_id"))
+    Dataset<Row> history = known.groupBy(col("account_id").as("h_account_id"), col("as_of_date").as("h_as_of_date"))
         .agg(min(when(VersionsInForce.payingVersion(), col("effective_date"))).as("first_paid_date"),
             max(col("trial_start").isNotNull()).as("had_trial"));
 
     Dataset<Row> seats = LicensedSeats.at(undated, accounts, seatProducts)
-        .select(col("account_id").as("q_account_id"), col("licensed_seats").cast("int").as("seats"));
+        .select(col("account_id").as("q_account_id"), col("as_of_date").as("q_as_of_date"),
+            col("licensed_seats").cast("int").as("seats"));
 
     // The latest churn and the first paid day after it: one definition with the dated account attributes.
     Dataset<Row> spell = CustomerSpells.at(undated, churnEvents, accounts)
-        .select(col("account_id").as("s_account_id"), col("last"), col("spell_start"));
+        .select(col("account_id").as("s_account_id"), col("as_of_date").as("s_as_of_date"), col("last"), col("spell_start"));
 
     Dataset<Row> mrr = accountLedger.select(col("account_id").as("l_account_id"), col("month"), col("end_mrr"));
 
     Dataset<Row> withSpell = accounts
-        .join(current, col("c_account_id").equalTo(col("account_id")), "left")
-        .join(history, col("h_account_id").equalTo(col("account_id")), "left")
-        .join(spell, col("s_account_id").equalTo(col("account_id")), "left")
+        .join(current, sameAccountAndDate("c"), "left")
+        .join(history, sameAccountAndDate("h"), "left")
+        .join(spell, sameAccountAndDate("s"), "left")
         .join(mrr, col("l_account_id").equalTo(col("account_id")).and(col("month").equalTo(trunc(day, "month"))), "left")
-        .join(seats, col("q_account_id").equalTo(col("account_id")), "left")
+        .join(seats, sameAccountAndDate("q"), "left")
         .withColumn("mrr", coalesce(col("end_mrr"), lit(0)).cast(MONEY));
 
     Column customer = col("mrr").gt(0);
@@ -127,5 +130,10 @@ public final class AccountStatus {
         coalesce(col("past_due"), lit(false)).as("past_due"),
         when(customer, col("products")).as("products"), when(customer, col("plans")).as("plans"),
         when(customer, col("seats")).as("seats"));
+  }
+
+  /** The join of a part whose account and date columns carry the given prefix ({@code c_account_id}, ...). */
+  private static Column sameAccountAndDate(String prefix) {
+    return col(prefix + "_account_id").equalTo(col("account_id")).and(col(prefix + "_as_of_date").equalTo(col("as_of_date")));
   }
 }

@@ -36,10 +36,14 @@ class AccountStatusKnownAnswerTest extends SparkTestBase {
   static final LocalDate RUN = LocalDate.parse("2026-06-30");
   static Dataset<Row> status;
   static MrrLedgerStage.Ledger ledger;
+  static Dataset<Row> staged;
+  static Dataset<Row> crm;
+  static Dataset<Row> events;
+  static final ArrTiers TIERS = new ArrTiers(List.of(new BigDecimal("5000"), new BigDecimal("2000")));
 
   @BeforeAll
   static void compute() {
-    Dataset<Row> staged = versions(spark(),
+    staged = versions(spark(),
         // Core 500 a month from Jan 31 2025 (10 seats) + analytics 1200 a year from Mar 1 2026 (100 a month,
         // licensed per core seat). MRR 600, ARR 7200: Tier 1. Core renews on the 31st, or the month's last day:
         // Jun 30 is this month's anniversary, so the next is Jul 31 (analytics: 2027-03-01). Tenure Jan 31 2025
@@ -69,16 +73,15 @@ class AccountStatusKnownAnswerTest extends SparkTestBase {
         usd("b1", 2, "acc-back", "100", "canceled", "2026-01-20").started("2025-01-01").cancel("2026-01-05", "2026-01-20", "support"),
         usd("b2", 1, "acc-back", "80", "active", "2026-03-05"),
         usd("b2", 2, "acc-back", "80", "active", "2026-06-25").started("2026-03-05").cancel("2026-06-25", "2026-07-31", "price"));
-    Dataset<Row> crm = crmAccounts(spark(),
+    crm = crmAccounts(spark(),
         crm("acc-cust", "2025-01-10", "organic", "spring", "2025-01-10"),
         // Known only to the CRM: a prospect without a trial.
         crm("acc-crm", "2026-05-01", "paid_search", null, "2026-05-01"),
         // Created after the run date: not in the snapshot.
         crm("acc-future", "2026-07-05", "organic", null, "2026-07-05"));
     ledger = MrrLedgerStage.compute(staged, spark().createDataFrame(List.of(), StagedTables.FX_RATES.schema()), RUN, "USD", 3);
-    Dataset<Row> events = ChurnEvents.apply(ledger.accounts(), staged, 30, 90);
-    status = AccountStatus.apply(crm, staged, ledger.accounts(), events, RUN,
-        new ArrTiers(List.of(new BigDecimal("5000"), new BigDecimal("2000"))), List.of("core")).cache();
+    events = ChurnEvents.apply(ledger.accounts(), staged, 30, 90);
+    status = AccountStatus.apply(crm, staged, ledger.accounts(), events, RUN, TIERS, List.of("core")).cache();
   }
 
   static Row row(String account, String lifecycle, String trial, String since, Integer tenure, String lastChurn, String mrr,
@@ -100,6 +103,23 @@ class AccountStatusKnownAnswerTest extends SparkTestBase {
         row("acc-crm", "prospect", "none", null, null, null, "0", "0", null, null, null, false, null)),
         status.select("account_id", "lifecycle_status", "trial_status", "customer_since", "tenure_days", "last_churn_date",
             "mrr", "arr", "arr_tier", "next_renewal_date", "scheduled_end_date", "past_due", "seats").collectAsList());
+  }
+
+  /**
+   * The many-date form joins every part on account and date: the same account ids on two dates (each
+   * date's copy of the rows the same) give each date exactly the rows the one-date form gives it, once.
+   */
+  @Test
+  void severalDatesInOnePlanEqualEachDateOnItsOwn() {
+    LocalDate march = LocalDate.parse("2026-03-31");
+    Dataset<Row> dates = spark().createDataFrame(List.of(RowFactory.create(Date.valueOf(RUN)), RowFactory.create(Date.valueOf(march))),
+        new org.apache.spark.sql.types.StructType().add("as_of_date", org.apache.spark.sql.types.DataTypes.DateType));
+    Dataset<Row> both = AccountStatus.at(crm.crossJoin(dates), staged.crossJoin(dates), ledger.accounts(), events, TIERS,
+        List.of("core"));
+    Dataset<Row> each = status.unionByName(AccountStatus.apply(crm, staged, ledger.accounts(), events, march, TIERS,
+        List.of("core")));
+    assertEquals(13, each.count(), "8 accounts on Jun 30, 5 on Mar 31 (acc-trial, acc-early and acc-crm are not known yet)");
+    DatasetAssertions.assertSameRows(each.collectAsList(), both.collectAsList());
   }
 
   @Test
