@@ -40,12 +40,6 @@ import org.apache.spark.sql.functions;
  * configuration; the salt only matters to ingestion, which reruns when its delivery changes.
  */
 public final class StageFingerprint {
-  /**
-   * Tables every ingestion writes its own slice of (by source): another stage's slice moves their
-   * version without touching this stage's rows, so they are left out; the manifest is the runner's.
-   */
-  static final List<TableSpec> BOOKKEEPING = List.of(RunTables.RUN_MANIFEST, RunTables.QUARANTINE,
-      RunTables.INGEST_WATERMARKS);
 
   private static final Pattern COMMIT = Pattern.compile("\\d{20}\\.json");
 
@@ -64,7 +58,9 @@ public final class StageFingerprint {
     DataFlow flow = stage.dataFlow();
     TreeSet<String> tables = new TreeSet<>();
     for (TableSpec table : java.util.stream.Stream.concat(flow.reads().stream(), flow.writes().stream()).toList()) {
-      if (!BOOKKEEPING.contains(table)) {
+      // Every ingestion writes its own slice of the bookkeeping tables (by source): another stage's slice
+      // moves their version without touching this stage's rows, so they are left out; the manifest is the runner's.
+      if (!RunTables.BOOKKEEPING.contains(table)) {
         tables.add(table.qualifiedName() + "@" + version(spark, run.lake().path(table)));
       }
     }

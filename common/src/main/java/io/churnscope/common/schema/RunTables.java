@@ -67,4 +67,11 @@ public final class RunTables {
       required("ingested_through", DateType, "Latest delivery date ingested."),
       required("run_id", StringType, "Run that last moved it.")),
       List.of(), "How far each raw source has been ingested: the next nightly reads only newer deliveries.");
+
+  /**
+   * The run's bookkeeping: every night's stages (and each ingested source) append a few rows to them,
+   * each writing its own slice. The stage fingerprint leaves their versions out; the nightly's
+   * maintain-lake stage compacts their small files.
+   */
+  public static final List<TableSpec> BOOKKEEPING = List.of(RUN_MANIFEST, QUARANTINE, INGEST_WATERMARKS);
 }

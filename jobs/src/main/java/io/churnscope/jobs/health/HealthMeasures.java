@@ -135,8 +135,10 @@ public final class HealthMeasures {
         }
       }
       columns.add(col("snapshot_date"));
-      population = materialized(withCrm.select(columns.toArray(Column[]::new)));
-      seats = materialized(LicensedSeats.at(undated, versions.select("account_id", "as_of_date").distinct(),
+      // Held (local checkpoints), not collected: every scored account times every date, 2.4 million rows
+      // for 24 month-ends of 100,000 accounts, would otherwise sit in the driver and in every plan.
+      population = HeldFrames.hold(withCrm.select(columns.toArray(Column[]::new)));
+      seats = HeldFrames.hold(LicensedSeats.at(undated, versions.select("account_id", "as_of_date").distinct(),
           s.usage().seatProducts()).withColumn("account_id", unversioned()));
     } finally {
       versions.unpersist();
@@ -265,8 +267,8 @@ public final class HealthMeasures {
     Dataset<Row> config = staged.config().where(within("snapshot_date", firstDay, dates));
     Dataset<Row> lateExtracts = lateRows(volumetrics, "extract_date", window).union(lateRows(config, "snapshot_date", window));
     // (account, day, date)s whose rollup a delivery after the date changed: a few a date.
-    Dataset<Row> changedEvents = materialized(lateEvents.distinct());
-    Dataset<Row> changed = materialized(changedEvents.union(lateExtracts).distinct());
+    Dataset<Row> changedEvents = HeldFrames.hold(lateEvents.distinct());
+    Dataset<Row> changed = HeldFrames.hold(changedEvents.union(lateExtracts).distinct());
     String[] key = {"account_id", "activity_date", "as_of_date"};
 
     Dataset<Row> reRolled = UserDayRollup.apply(events
@@ -335,14 +337,5 @@ public final class HealthMeasures {
             + "(run mrr-ledger for " + wanted + " first)");
       }
     }
-  }
-
-  /**
-   * The rows computed once, as a plan without their origin: a local checkpoint ({@link HeldFrames}),
-   * not a collect, as the population is every scored account times every date (2.4 million rows for
-   * 24 month-ends of 100,000 accounts), which the driver should not hold as a list or ship in every plan.
-   */
-  private static Dataset<Row> materialized(Dataset<Row> rows) {
-    return HeldFrames.hold(rows);
   }
 }

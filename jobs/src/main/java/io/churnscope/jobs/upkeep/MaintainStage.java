@@ -36,9 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class MaintainStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(MaintainStage.class);
 
-  /** Appended to by every night, a few rows at a time. */
-  static final List<TableSpec> BOOKKEEPING = List.of(RunTables.RUN_MANIFEST, RunTables.QUARANTINE, RunTables.INGEST_WATERMARKS);
-
   @Override
   public String name() {
     return "maintain-lake";
@@ -79,7 +76,7 @@ public final class MaintainStage implements Stage {
 
   private static StageResult compactBookkeeping(SparkSession spark, RunContext run, MaintainSettings settings) {
     List<String> compacted = new ArrayList<>();
-    for (TableSpec table : BOOKKEEPING) {
+    for (TableSpec table : RunTables.BOOKKEEPING) {
       String path = run.lake().path(table);
       if (!DeltaIO.exists(spark, path)) {
         continue;
