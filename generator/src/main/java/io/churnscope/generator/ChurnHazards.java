@@ -58,16 +58,27 @@ public final class ChurnHazards {
   public static ChurnHazards read(String lakePath) throws IOException {
     Path lake = lakePath.startsWith("file:") ? Path.of(URI.create(lakePath)) : Path.of(lakePath);
     Path dir = lake.resolve("_generator");
-    double p = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(GroundTruth.JSON_FILE).toFile())
-        .path("churn_drivers").path("onset_probability").asDouble(Double.NaN);
+    com.fasterxml.jackson.databind.JsonNode truth = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(dir.resolve(GroundTruth.JSON_FILE).toFile());
+    double p = truth.path("churn_drivers").path("onset_probability").asDouble(Double.NaN);
     if (Double.isNaN(p)) {
       throw new IOException(dir.resolve(GroundTruth.JSON_FILE) + " has no churn_drivers.onset_probability");
     }
-    return parse(Files.readAllLines(dir.resolve(FILE)), p);
+    String usageStart = truth.path("parameters").path("usage_start").asText("");
+    return parse(Files.readAllLines(dir.resolve(FILE)), p, usageStart.isEmpty() ? LocalDate.MIN : LocalDate.parse(usageStart));
   }
 
-  /** Parses the lines of a churn_hazards.csv, header first, of a lake generated with this onset probability. */
+  /** Parses the lines of a churn_hazards.csv, header first, of a lake generated with this onset probability and usage everywhere. */
   public static ChurnHazards parse(List<String> lines, double onsetProbability) {
+    return parse(lines, onsetProbability, LocalDate.MIN);
+  }
+
+  /**
+   * Parses the lines of a churn_hazards.csv of a lake whose usage begins on {@code usageStart}: a churn's
+   * usage fade decides it only where the lake shows the fade (from the later of its first day and the
+   * usage start), so the oracle knows no more than the lake's raw data could tell a model.
+   */
+  public static ChurnHazards parse(List<String> lines, double onsetProbability, LocalDate usageStart) {
     List<String> header = Arrays.asList(lines.get(0).split(",", -1));
     if (!header.equals(COLUMNS)) {
       throw new IllegalArgumentException(FILE + ": header " + header + ", expected " + COLUMNS);
@@ -90,7 +101,8 @@ public final class ChurnHazards {
         a.churnDate = LocalDate.parse(v[9]);
         LocalDate decided = row.anniversary();
         LocalDate fade = a.churnDate.minusDays(UsageModel.DECLINE_DAYS - 1L);
-        decided = fade.isBefore(decided) ? fade : decided;
+        fade = fade.isBefore(usageStart) ? usageStart : fade;
+        decided = fade.isBefore(decided) && fade.isBefore(a.churnDate) ? fade : decided;
         LocalDate requested = date(v[10]);
         a.decided = requested != null && requested.isBefore(decided) ? requested : decided;
       }
@@ -113,7 +125,8 @@ public final class ChurnHazards {
    * state at the snapshot: {@link #hazardProbability}, except that a churn already decided by the snapshot
    * is certain (1 if its churn date is inside the horizon, else 0). A churn is decided from the earliest
    * of its anniversary's draw, its cancellation request and the first day of the 28-day usage fade before
-   * it, since each shows in the raw data (or follows from the draw) from then on.
+   * it that the lake's usage window holds, since each shows in the raw data (or follows from the draw)
+   * from then on.
    */
   public double probability(String accountId, LocalDate snapshot, int horizonDays) {
     Account a = accounts.get(accountId);

@@ -22,9 +22,11 @@ import java.util.SplittableRandom;
  *       until the episode ends and recovers linearly over {@link #RECOVERY_DAYS} days (always);</li>
  *   <li>a detractor NPS response (score 0–6) {@link #DETRACTOR_FIRST_DAY}–{@link #DETRACTOR_LAST_DAY}
  *       days after the onset, with probability {@link #DETRACTOR_PROBABILITY};</li>
- *   <li>{@code 1 + Poisson(}{@link #EXTRA_TICKETS_MEAN}{@code )} high or urgent support tickets opened
- *       0–{@link #TICKET_LAST_DAY} days after the onset and open {@link #TICKET_MIN_OPEN_DAYS}–{@link
- *       #TICKET_MAX_OPEN_DAYS} days, with probability {@link #TICKET_PROBABILITY};</li>
+ *   <li>{@code 1 + Poisson(}{@link #EXTRA_TICKETS_MEAN}{@code )} high or urgent support tickets (escalations),
+ *       the first opened 0–{@link #FIRST_TICKET_LAST_DAY} days after the onset (the escalation that opens the
+ *       episode), the others on uniform days 0–{@link #TICKET_LAST_DAY} (the episode's five months), each
+ *       open {@link #TICKET_MIN_OPEN_DAYS}–{@link #TICKET_MAX_OPEN_DAYS} days, with probability
+ *       {@link #TICKET_PROBABILITY};</li>
  *   <li>a past-due spell (status {@code past_due} from the day after the anniversary one month after the
  *       onset, for {@link #PAST_DUE_MIN_DAYS}–{@link #PAST_DUE_MAX_DAYS} days), with probability
  *       {@link #PAST_DUE_PROBABILITY}.</li>
@@ -44,17 +46,19 @@ final class DistressEpisodes {
   static final double DECLINE_FLOOR = 0.3;
   static final int RECOVERY_DAYS = 30;
 
-  static final double DETRACTOR_PROBABILITY = 0.6;
-  static final int DETRACTOR_FIRST_DAY = 7;
-  static final int DETRACTOR_LAST_DAY = 60;
+  static final double DETRACTOR_PROBABILITY = 0.85;
+  static final int DETRACTOR_FIRST_DAY = 5;
+  static final int DETRACTOR_LAST_DAY = 30;
 
-  static final double TICKET_PROBABILITY = 0.6;
-  static final double EXTRA_TICKETS_MEAN = 0.5;
-  static final int TICKET_LAST_DAY = 45;
-  static final int TICKET_MIN_OPEN_DAYS = 14;
-  static final int TICKET_MAX_OPEN_DAYS = 42;
+  static final double TICKET_PROBABILITY = 0.9;
+  static final double EXTRA_TICKETS_MEAN = 4.0;
+  /** The episode opens with an escalation: its first ticket comes in its first week. */
+  static final int FIRST_TICKET_LAST_DAY = 7;
+  static final int TICKET_LAST_DAY = 149;
+  static final int TICKET_MIN_OPEN_DAYS = 2;
+  static final int TICKET_MAX_OPEN_DAYS = 7;
 
-  static final double PAST_DUE_PROBABILITY = 0.35;
+  static final double PAST_DUE_PROBABILITY = 0.6;
   static final int PAST_DUE_MONTH = 1;
   static final int PAST_DUE_MIN_DAYS = 3;
   static final int PAST_DUE_MAX_DAYS = 6;

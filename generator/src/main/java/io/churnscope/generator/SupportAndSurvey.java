@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 /**
  * Support tickets (exported on the day they close) and NPS responses at background rates that depend
  * on no segment attribute, plus the leading signals of distress episodes ({@link DistressEpisodes}): high
- * or urgent tickets open for weeks and a detractor response, early in the episode. Nothing here depends on
+ * or urgent tickets (escalations) all through the episode and a detractor response early in it. Nothing here depends on
  * the churn date itself, so a model can learn only what the latent distress shows.
  */
 final class SupportAndSurvey {
@@ -59,12 +59,13 @@ final class SupportAndSurvey {
     return rows;
   }
 
-  /** An episode's high-priority tickets, opened early in it and open for weeks; returns the last ticket number. */
+  /** An episode's high-priority tickets, the first in its first week, the others any day of its five months, each closed within days; returns the last ticket number. */
   private static int distressTickets(CsvRows rows, GeneratorParams params, AccountHistory h, UsageModel model,
       DistressEpisodes.Episode e, LocalDate start, LocalDate until, int n) {
     SplittableRandom r = e.signalStream(params.seed(), h.profile().index(), 1);
     for (int i = 0; i < e.tickets(); i++) {
-      LocalDate created = e.onset().plusDays(r.nextInt(DistressEpisodes.TICKET_LAST_DAY + 1));
+      LocalDate created = e.onset().plusDays(
+          r.nextInt((i == 0 ? DistressEpisodes.FIRST_TICKET_LAST_DAY : DistressEpisodes.TICKET_LAST_DAY) + 1));
       long createdSecond = created.toEpochDay() * 86_400L + 8 * 3600 + r.nextInt(10 * 3600);
       long closedSecond = createdSecond + 86_400L
           * Draws.between(r, DistressEpisodes.TICKET_MIN_OPEN_DAYS, DistressEpisodes.TICKET_MAX_OPEN_DAYS)

@@ -93,12 +93,12 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
   }
 
   /**
-   * Issue 21's targets on this lake are AUC ≥ 0.80, 0.03 above the rules and within 0.05 of the oracle;
-   * they are NOT met (docs/churn-model.md, "Measured"): without usage history behind the training
-   * snapshots, the signals the lake shows at a month-end (a detractor answer among many, a closed
-   * high-priority ticket, a past-due spell of days) rank churn at AUC 0.53–0.56 each. What holds, and is
-   * asserted: the model is on, the control is at chance, every AUC lies in its interval, and the
-   * model does not beat the oracle.
+   * Issue 21's targets are AUC ≥ 0.80, 0.03 above the rules and within 0.05 of the oracle. This lake's
+   * backtest (3 cut-offs, 52 churned test rows) is too small to rank the rankers: with the planted signals
+   * of 2026-12-07 the trees reached 0.62, the rules 0.69, each interval about ±0.09 (docs/churn-model.md,
+   * "Measured"; on a scale-2 lake with 12 cut-offs the trees beat the rules by +0.14, paired interval above
+   * 0, but that takes minutes the test suite does not have). What holds here, and is asserted: the model
+   * is on, the control is at chance, every AUC lies in its interval, and the model does not beat the oracle.
    */
   @Test
   void theModelIsOnAndItsControlsAreHonest() {
