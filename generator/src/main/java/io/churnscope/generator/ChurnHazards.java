@@ -68,7 +68,7 @@ public final class ChurnHazards {
     return parse(Files.readAllLines(dir.resolve(FILE)), p, usageStart.isEmpty() ? LocalDate.MIN : LocalDate.parse(usageStart));
   }
 
-  /** Parses the lines of a churn_hazards.csv, header first, of a lake generated with this onset probability and usage everywhere. */
+  /** Parses the lines of a churn_hazards.csv, header first, of a lake with this onset probability and usage on every day. */
   public static ChurnHazards parse(List<String> lines, double onsetProbability) {
     return parse(lines, onsetProbability, LocalDate.MIN);
   }

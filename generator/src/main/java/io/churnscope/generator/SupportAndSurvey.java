@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 /**
  * Support tickets (exported on the day they close) and NPS responses at background rates that depend
  * on no segment attribute, plus the leading signals of distress episodes ({@link DistressEpisodes}): high
- * or urgent tickets (escalations) all through the episode and a detractor response early in it. Nothing here depends on
- * the churn date itself, so a model can learn only what the latent distress shows.
+ * or urgent tickets (escalations) all through the episode and a detractor response early in it. Nothing
+ * here depends on the churn date itself, so a model can learn only what the latent distress shows.
  */
 final class SupportAndSurvey {
   static final String[] PRIORITIES = {"low", "normal", "high", "urgent"};
@@ -59,7 +59,10 @@ final class SupportAndSurvey {
     return rows;
   }
 
-  /** An episode's high-priority tickets, the first in its first week, the others any day of its five months, each closed within days; returns the last ticket number. */
+  /**
+   * An episode's high-priority tickets: the first in its first week, the others any day of its five
+   * months, each closed within days. Returns the last ticket number.
+   */
   private static int distressTickets(CsvRows rows, GeneratorParams params, AccountHistory h, UsageModel model,
       DistressEpisodes.Episode e, LocalDate start, LocalDate until, int n) {
     SplittableRandom r = e.signalStream(params.seed(), h.profile().index(), 1);

@@ -171,18 +171,17 @@ class ChurnDriversTest {
     assertEquals(0, hazards.probability("acc-3", LocalDate.parse("2025-11-25"), 30), 0);
     assertEquals(0, hazards.probability("acc-3", LocalDate.parse("2026-01-15"), 90), 0);
     // A monthly churn asked for a day before it is decided earlier, by the 28-day fade (first day 27 days before).
-    ChurnHazards fade = ChurnHazards.parse(List.of(HAND_MADE.get(0), "acc-4,2025-01-15,10,2025-11-15,0.01,0.01,0.1,,,"
-        + "2025-11-15,2025-11-14"), p);
+    List<String> askedADayBefore = List.of(HAND_MADE.get(0), "acc-4,2025-01-15,10,2025-11-15,0.01,0.01,0.1,,,"
+        + "2025-11-15,2025-11-14");
+    ChurnHazards fade = ChurnHazards.parse(askedADayBefore, p);
     assertEquals(0.01, fade.probability("acc-4", LocalDate.parse("2025-10-18"), 30), 1e-12);
     assertEquals(1, fade.probability("acc-4", LocalDate.parse("2025-10-19"), 90), 0);
     // On a lake whose usage begins 2025-11-01 the fade shows only from then: not decided before it.
-    ChurnHazards lateUsage = ChurnHazards.parse(List.of(HAND_MADE.get(0), "acc-4,2025-01-15,10,2025-11-15,0.01,0.01,0.1,,,"
-        + "2025-11-15,2025-11-14"), p, LocalDate.parse("2025-11-01"));
+    ChurnHazards lateUsage = ChurnHazards.parse(askedADayBefore, p, LocalDate.parse("2025-11-01"));
     assertEquals(0.01, lateUsage.probability("acc-4", LocalDate.parse("2025-10-19"), 30), 1e-12);
     assertEquals(1, lateUsage.probability("acc-4", LocalDate.parse("2025-11-01"), 90), 0);
     // Usage that begins after the churn shows no fade; the request (2025-11-14) still decides it.
-    ChurnHazards noUsage = ChurnHazards.parse(List.of(HAND_MADE.get(0), "acc-4,2025-01-15,10,2025-11-15,0.01,0.01,0.1,,,"
-        + "2025-11-15,2025-11-14"), p, LocalDate.parse("2026-01-01"));
+    ChurnHazards noUsage = ChurnHazards.parse(askedADayBefore, p, LocalDate.parse("2026-01-01"));
     assertEquals(0.01, noUsage.probability("acc-4", LocalDate.parse("2025-11-13"), 30), 1e-12);
     assertEquals(1, noUsage.probability("acc-4", LocalDate.parse("2025-11-14"), 90), 0);
     assertThrows(IllegalArgumentException.class, () -> hazards.probability("acc-1", snapshot, 0));
