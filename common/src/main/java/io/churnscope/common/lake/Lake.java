@@ -21,6 +21,13 @@ public record Lake(String root) {
     while (root.endsWith("/") && root.length() > 1) {
       root = root.substring(0, root.length() - 1);
     }
+    if (!root.contains(":")) {
+      // A local path with "." or ".." in it (--lake ../lakes/prod) names a Delta table by two paths,
+      // the given one and the one Hadoop resolves, and Delta refuses a CREATE TABLE across the two
+      // (DELTA_AMBIGUOUS_PATHS_IN_CREATE_TABLE).
+      String normalized = java.nio.file.Path.of(root).normalize().toString();
+      root = normalized.isEmpty() ? "." : normalized;
+    }
   }
 
   /** The folder a raw source delivers into, e.g. {@code raw/clickstream}. */

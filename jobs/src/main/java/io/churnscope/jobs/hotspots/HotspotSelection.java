@@ -63,7 +63,7 @@ public final class HotspotSelection {
     this.all = all;
     this.settings = settings;
     this.weight = weight;
-    this.threshold = rejectionThreshold(scored, settings.fdr());
+    this.threshold = rejectionThreshold(scored, settings);
   }
 
   /** Significant, large enough effects, biggest excess over the baseline first, capped. */
@@ -78,14 +78,15 @@ public final class HotspotSelection {
   }
 
   /**
-   * The Benjamini–Hochberg cut-off, fdr × rejected / tested — a p-value at or under it is rejected among
-   * these tests — and the bar the re-tests must clear. Not the largest rejected p-value: when every
-   * rejection is overwhelming that sits far below the cut-off, and a segment whose excess outside
-   * another is at p = 1e-20 would be explained away by it.
+   * The Benjamini–Hochberg cut-off of the test against the complement, fdr × R / m with R the segments
+   * rejected against their complement ({@link SegmentScorer#rejected}: under {@code selective} the first
+   * stage's selection, not only the segments that also passed their parent tests) — a p-value at or under
+   * it is rejected among these tests — and the bar the re-tests must clear. Not the largest rejected
+   * p-value: when every rejection is overwhelming that sits far below the cut-off, and a segment whose
+   * excess outside another is at p = 1e-20 would be explained away by it.
    */
-  public static double rejectionThreshold(List<ScoredSegment> scored, double fdr) {
-    long rejected = scored.stream().filter(s -> s.qValue() <= fdr).count();
-    return scored.isEmpty() ? 0 : fdr * rejected / scored.size();
+  public static double rejectionThreshold(List<ScoredSegment> scored, HotspotSettings settings) {
+    return scored.isEmpty() ? 0 : settings.fdr() * SegmentScorer.rejected(scored, settings) / scored.size();
   }
 
   /** The passes in order: folded segments, same accounts once, explain away, then the ranking by impact. */

@@ -44,13 +44,8 @@ public final class SegmentScorer {
    * only (R depends on it).
    */
   static double[] selective(List<ScoredSegment> segments, double fdr) {
-    double[] complement = BenjaminiHochberg.qValues(segments.stream().mapToDouble(ScoredSegment::pValue).toArray());
-    List<Integer> selected = new ArrayList<>();
-    for (int i = 0; i < complement.length; i++) {
-      if (complement[i] <= fdr) {
-        selected.add(i);
-      }
-    }
+    double[] complement = complementQValues(segments);
+    List<Integer> selected = selected(complement, fdr);
     List<Integer> selectedChildren = selected.stream().filter(i -> segments.get(i).pValueVsParents() != null).toList();
     double[] amongSelected = BenjaminiHochberg.qValues(selectedChildren.stream()
         .mapToDouble(i -> segments.get(i).pValueVsParents()).toArray());
@@ -66,6 +61,35 @@ public final class SegmentScorer {
       q[i] = Math.max(q[i], amongSelected[k]);
     }
     return q;
+  }
+
+  /**
+   * R, the segments the search rejects against their complement, by the configured method: under
+   * {@code selective} the first stage's selection (whatever their parent tests then show), under
+   * {@code combined} the segments whose q-value passes (its one test holds both). fdr × R / m is then
+   * the Benjamini–Hochberg cut-off of the test against the complement: a p-value at or under it would
+   * have been rejected ({@link HotspotSelection#rejectionThreshold}).
+   */
+  public static long rejected(List<ScoredSegment> scored, HotspotSettings settings) {
+    return switch (settings.parentTest()) {
+      case COMBINED -> scored.stream().filter(s -> s.qValue() <= settings.fdr()).count();
+      case SELECTIVE -> selected(complementQValues(scored), settings.fdr()).size();
+    };
+  }
+
+  private static double[] complementQValues(List<ScoredSegment> segments) {
+    return BenjaminiHochberg.qValues(segments.stream().mapToDouble(ScoredSegment::pValue).toArray());
+  }
+
+  /** The indices whose q-value is at or under fdr. */
+  private static List<Integer> selected(double[] q, double fdr) {
+    List<Integer> selected = new ArrayList<>();
+    for (int i = 0; i < q.length; i++) {
+      if (q[i] <= fdr) {
+        selected.add(i);
+      }
+    }
+    return selected;
   }
 
   /** Every statistic but the q-value, which needs all the p-values (left at 1 here). */

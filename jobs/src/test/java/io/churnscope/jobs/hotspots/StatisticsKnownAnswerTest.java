@@ -83,6 +83,44 @@ class StatisticsKnownAnswerTest {
   }
 
   /**
+   * The bar of the re-tests (folding, explain away) is the cut-off of the test against the complement,
+   * fdr × R / m, with R what that test rejects: the hand example above selects R = 4 of m = 6 against
+   * the complement (0.05 × 4 / 6), though only three also pass their parent tests (the fourth only
+   * inherits: parent p 0.9), which the bar counted until 2026-12-08 (0.05 × 3 / 6); the
+   * combined method's R is the segments its one q-value passes (here 2 of 6: q 0.006 and 0.03; 0.06 fails).
+   */
+  @Test
+  void theRetestBarIsTheCutOffOfTheTestAgainstTheComplement() {
+    double[][] tests = {{0.001, Double.NaN}, {0.002, 0.01}, {0.003, 0.03}, {0.2, 0.001}, {0.5, Double.NaN}, {0.004, 0.9}};
+    java.util.List<ScoredSegment> unadjusted = new java.util.ArrayList<>();
+    for (int i = 0; i < tests.length; i++) {
+      SegmentCounts counts = new SegmentCounts(Segment.ALL.with("d", "v" + i), 100, 10, 100, 10);
+      Double parents = Double.isNaN(tests[i][1]) ? null : tests[i][1];
+      unadjusted.add(new ScoredSegment(counts, 0, 1, 1, tests[i][0], counts, 1, parents,
+          parents == null ? tests[i][0] : Math.max(tests[i][0], parents), 1));
+    }
+    HotspotSettings selective = HotspotSettings.defaults().withParentTest(HotspotSettings.ParentTest.SELECTIVE);
+    java.util.List<ScoredSegment> scored = withQ(unadjusted, SegmentScorer.selective(unadjusted, selective.fdr()));
+    assertEquals(3, scored.stream().filter(s -> s.qValue() <= selective.fdr()).count(), "passing both stages");
+    assertEquals(4, SegmentScorer.rejected(scored, selective));
+    assertEquals(0.05 * 4 / 6, HotspotSelection.rejectionThreshold(scored, selective), 1e-15);
+    HotspotSettings combined = selective.withParentTest(HotspotSettings.ParentTest.COMBINED);
+    java.util.List<ScoredSegment> combinedScored = withQ(unadjusted, BenjaminiHochberg.qValues(
+        unadjusted.stream().mapToDouble(ScoredSegment::pValueCombined).toArray()));
+    assertEquals(0.05 * 2 / 6, HotspotSelection.rejectionThreshold(combinedScored, combined), 1e-15);
+  }
+
+  private static java.util.List<ScoredSegment> withQ(java.util.List<ScoredSegment> segments, double[] q) {
+    java.util.List<ScoredSegment> out = new java.util.ArrayList<>();
+    for (int i = 0; i < q.length; i++) {
+      ScoredSegment s = segments.get(i);
+      out.add(new ScoredSegment(s.counts(), s.ciLow(), s.ciHigh(), s.lift(), s.pValue(), s.strongestParent(),
+          s.liftVsStrongestParent(), s.pValueVsParents(), s.pValueCombined(), q[i]));
+    }
+    return out;
+  }
+
+  /**
    * The stage Benjamini–Bogomolov alone would pass: m = R = 4 (every complement p 0.001, q 0.001), parent
    * p 0.02, 0.9, 0.9, 0.9. The first child clears fdr × R / m = 0.05 (adjusted 0.02), but among the four
    * selected parent tests BH gives it 0.02 × 4 / 1 = 0.08: one real-looking child among three that only
