@@ -21,6 +21,14 @@ public record Hotspot(int rank, ScoredSegment scored, SegmentCounts reference, d
     return scored.segment();
   }
 
+  /**
+   * Whether this report stands for {@code segment}: it is that segment, or covers exactly its accounts
+   * (the segment is in {@link #sameAccountsAs}). How a planted segment counts as found as itself.
+   */
+  public boolean reportsAs(Segment segment) {
+    return segment().equals(segment) || sameAccountsAs.contains(segment.key());
+  }
+
   public boolean referenceIsBaseline() {
     return reference.segment().order() == 0;
   }

@@ -123,14 +123,14 @@ public final class PlantedPowerBench {
           base.withParentTest(test)));
     }
     Map<ParentTest, Tally> out = new EnumMap<>(ParentTest.class);
-    List<HotspotEngine.Search> searches = HotspotEngine.searches(population.cache(), specs);
+    // The searches share one persisted preparation of the population (HotspotEngine.searches).
+    List<HotspotEngine.Search> searches = HotspotEngine.searches(population, specs);
     try {
       for (int i = 0; i < specs.size(); i++) {
         out.put(specs.get(i).settings().parentTest(), tally(searches.get(i).hotspots(), planted));
       }
     } finally {
       searches.get(0).close();
-      population.unpersist();
     }
     return out;
   }
@@ -140,9 +140,7 @@ public final class PlantedPowerBench {
     Set<String> found = new java.util.TreeSet<>();
     int notPlanted = 0;
     for (Hotspot h : hotspots) {
-      List<String> keys = new ArrayList<>(h.sameAccountsAs());
-      keys.add(h.segment().key());
-      List<String> ids = planted.entrySet().stream().filter(p -> keys.contains(p.getValue().key())).map(Map.Entry::getKey)
+      List<String> ids = planted.entrySet().stream().filter(p -> h.reportsAs(p.getValue())).map(Map.Entry::getKey)
           .toList();
       if (ids.isEmpty()) {
         notPlanted++;
