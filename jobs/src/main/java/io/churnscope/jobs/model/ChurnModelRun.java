@@ -97,6 +97,22 @@ final class ChurnModelRun {
    */
   Optional<Outcome> reuse() {
     Optional<ModelRegistry.Entry> latest = registry.latest(run.runDate());
+    Optional<ModelRegistry.OffDecision> off = registry.latestOff(run.runDate());
+    // The newest decision counts. A model registered on a day removes that day's off decision, so an off
+    // decision of the model's own day came after it.
+    boolean offIsNewer = off.isPresent()
+        && (latest.isEmpty() || !off.get().decidedOnDate().isBefore(latest.get().trainedOnDate()));
+    if (offIsNewer) {
+      // The model's latest state is off: keep it while young, with the same gates and settings.
+      ModelRegistry.OffDecision decision = off.get();
+      if (decision.specification().equals(offSpecification())
+          && ChronoUnit.DAYS.between(decision.decidedOnDate(), run.runDate()) < settings.retrainEveryDays()) {
+        return Optional.of(new Outcome("off", decision.reason() + " (as decided on " + decision.decidedOn()
+            + "; decided again after churn-model.retrain-every-days " + settings.retrainEveryDays() + ")", null, null,
+            decision.gates(), ""));
+      }
+      return Optional.empty();
+    }
     if (latest.isPresent() && latest.get().specification().equals(specification())
         && ChronoUnit.DAYS.between(latest.get().trainedOnDate(), run.runDate()) < settings.retrainEveryDays()) {
       ModelRegistry.Entry entry = latest.get();
@@ -173,16 +189,26 @@ final class ChurnModelRun {
         cutoffs.stream().map(LocalDate::toString).toList(), backtest.outcomes().size(), backtest.testChurned(), figures,
         reason);
     registry.save(entry, fitted);
+    registry.removeOff(run.runDate());
     LOG.info("churn-predictions: model {} ({}) registered at {}: {}", version, best.id(), registry.location(version),
         figures.stream().filter(f -> f.metric().equals("auc_roc")).map(BacktestFigures::describe).toList());
     return new Outcome("on", reason, entry, fitted, gates, warning);
   }
 
+  /** The model stays off: said, and recorded so the next nights reuse the decision ({@link #reuse}). */
   private Outcome off(List<Gate> gates) {
     String reason = gates.stream().filter(g -> !g.passed()).map(Gate::describe).reduce((x, y) -> x + "; " + y)
         .orElse("");
     LOG.warn("churn-predictions: model off, {}; the health scorecards run without churn_probability", reason);
+    registry.saveOff(new ModelRegistry.OffDecision(run.runDate().toString(), offSpecification(), reason, gates));
     return new Outcome("off", reason, null, null, gates, "");
+  }
+
+  /** The model's specification and the gates: an off decision holds while neither changes. */
+  String offSpecification() {
+    ChurnModelSettings.Gates g = settings.gates();
+    return specification() + ";" + g.horizons() + ";" + g.trainingEvents() + ";" + g.holdoutEvents() + ";"
+        + g.eventTypes() + ";" + g.cutoffs();
   }
 
   /** The latest {@code churn-model.backtest.cutoffs} month-end snapshots with known outcomes, oldest first. */

@@ -51,6 +51,24 @@ final class ModelRegistry {
     }
   }
 
+  /**
+   * A night's decision that the model stays off (a gate failed), kept so the nights after it do not
+   * build the training set and run the backtest again to reach the same answer; re-decided like a
+   * model is retrained ({@code churn-model.retrain-every-days}), or at once when the settings that
+   * shape the model or the gates change.
+   *
+   * @param specification hash of the model's settings and the gates
+   * @param gates every gate's number, as the night measured them
+   */
+  record OffDecision(String decidedOn, String specification, String reason, List<ChurnModelRun.Gate> gates) {
+    LocalDate decidedOnDate() {
+      return LocalDate.parse(decidedOn);
+    }
+  }
+
+  /** Where the off decisions go, one file per night that decided: {@code _models/churn/off/<date>.json}. */
+  static final String OFF = "off";
+
   private final SparkSession spark;
   private final Path root;
 
@@ -80,6 +98,48 @@ final class ModelRegistry {
     }
   }
 
+  /** Records that the model is off as of its date (the night's file replaced if it decided before). */
+  void saveOff(OffDecision decision) {
+    Path file = new Path(new Path(root, OFF), decision.decidedOn() + ".json");
+    try (OutputStream out = file.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(file, true)) {
+      out.write(JSON.writeValueAsBytes(decision));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the churn model's off decision " + file, e);
+    }
+  }
+
+  /** Removes the off decision of {@code date}, if any: a model registered that day supersedes it. */
+  void removeOff(LocalDate date) {
+    Path file = new Path(new Path(root, OFF), date + ".json");
+    try {
+      file.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(file, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the churn model's off decision " + file, e);
+    }
+  }
+
+  /** The newest off decision taken on or before {@code date}, if any. */
+  Optional<OffDecision> latestOff(LocalDate date) {
+    Path folder = new Path(root, OFF);
+    try {
+      FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(folder)) {
+        return Optional.empty();
+      }
+      List<OffDecision> out = new java.util.ArrayList<>();
+      for (FileStatus file : fs.listStatus(folder)) {
+        if (file.getPath().getName().endsWith(".json")) {
+          try (InputStream in = fs.open(file.getPath())) {
+            out.add(JSON.readValue(in, OffDecision.class));
+          }
+        }
+      }
+      return out.stream().filter(d -> !d.decidedOnDate().isAfter(date)).max(Comparator.comparing(OffDecision::decidedOnDate));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the churn model's off decisions " + folder, e);
+    }
+  }
+
   /** The newest complete version trained on or before {@code date}, if any. */
   Optional<Entry> latest(LocalDate date) {
     return versions().stream().filter(e -> !e.trainedOnDate().isAfter(date))
@@ -99,6 +159,7 @@ final class ModelRegistry {
       List<Entry> out = new java.util.ArrayList<>();
       for (FileStatus dir : fs.listStatus(root)) {
         Path json = new Path(dir.getPath(), MODEL_JSON);
+        // The off folder holds decisions, not a version (no model.json).
         if (dir.isDirectory() && fs.exists(json)) {
           try (InputStream in = fs.open(json)) {
             out.add(JSON.readValue(in, Entry.class));

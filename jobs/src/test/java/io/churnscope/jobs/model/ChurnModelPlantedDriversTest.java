@@ -232,6 +232,25 @@ class ChurnModelPlantedDriversTest extends SparkTestBase {
       assertTrue(r.<String>getAs("status_reason").matches("\\d+ established churn events in the training snapshots, "
           + "100000 needed; (1\\d|2[0-3]) monthly cut-offs with known outcomes, 24 needed"), r.<String>getAs("status_reason"));
     }
+    // The next night inside churn-model.retrain-every-days takes the decision as it was, without building the
+    // training set again: the same reason, the gates' numbers carried; new gates decide again.
+    java.util.Map<String, String> gated = java.util.Map.of("churn-model.gates.training-churn-events", "100000",
+        "churn-model.backtest.cutoffs", "24", "churn-model.gates.backtest-cutoffs", "24",
+        io.churnscope.common.config.RunSettings.SKIP_UNCHANGED.path(), "false");
+    StageRunner.runAll(spark(), RunContext.start(END, copy, ChurnscopeConfig.load(null, gated)),
+        List.of(new ChurnPredictionsStage()));
+    Row kept = DeltaIO.read(spark(), copy, ModelTables.CHURN_PREDICTIONS).first();
+    assertEquals("off", kept.getAs("model_status"));
+    assertEquals(predictions.get(0).<String>getAs("status_reason") + " (as decided on " + END
+        + "; decided again after churn-model.retrain-every-days 28)", kept.getAs("status_reason"));
+    assertEquals(4, DeltaIO.read(spark(), copy, ModelTables.CHURN_MODEL_METRICS).where("ranker = 'gates'").count(),
+        "the gates' numbers, carried");
+    java.util.Map<String, String> otherGates = new java.util.HashMap<>(gated);
+    otherGates.put("churn-model.gates.training-churn-events", "100001");
+    StageRunner.runAll(spark(), RunContext.start(END, copy, ChurnscopeConfig.load(null, otherGates)),
+        List.of(new ChurnPredictionsStage()));
+    String decidedAgain = DeltaIO.read(spark(), copy, ModelTables.CHURN_PREDICTIONS).first().getAs("status_reason");
+    assertTrue(decidedAgain.contains("100001 needed") && !decidedAgain.contains("as decided"), decidedAgain);
   }
 
   /** A re-run inside churn-model.retrain-every-days scores with the registered model: the same predictions. */
