@@ -69,14 +69,7 @@ class StatisticsKnownAnswerTest {
    */
   @Test
   void selectiveParentTestsByHand() {
-    double[][] tests = {{0.001, Double.NaN}, {0.002, 0.01}, {0.003, 0.03}, {0.2, 0.001}, {0.5, Double.NaN}, {0.004, 0.9}};
-    java.util.List<ScoredSegment> segments = new java.util.ArrayList<>();
-    for (int i = 0; i < tests.length; i++) {
-      SegmentCounts counts = new SegmentCounts(Segment.ALL.with("d", "v" + i), 100, 10, 100, 10);
-      Double parents = Double.isNaN(tests[i][1]) ? null : tests[i][1];
-      double combined = parents == null ? tests[i][0] : Math.max(tests[i][0], parents);
-      segments.add(new ScoredSegment(counts, 0, 1, 1, tests[i][0], counts, 1, parents, combined, 1));
-    }
+    java.util.List<ScoredSegment> segments = handExample();
     assertArrayEquals(new double[] {0.006, 0.03, 0.045, 0.24, 0.5, 1.0}, SegmentScorer.selective(segments, 0.05), 1e-12);
     double[] combined = BenjaminiHochberg.qValues(segments.stream().mapToDouble(ScoredSegment::pValueCombined).toArray());
     assertEquals(0.06, combined[2], 1e-12);
@@ -91,14 +84,7 @@ class StatisticsKnownAnswerTest {
    */
   @Test
   void theRetestBarIsTheCutOffOfTheTestAgainstTheComplement() {
-    double[][] tests = {{0.001, Double.NaN}, {0.002, 0.01}, {0.003, 0.03}, {0.2, 0.001}, {0.5, Double.NaN}, {0.004, 0.9}};
-    java.util.List<ScoredSegment> unadjusted = new java.util.ArrayList<>();
-    for (int i = 0; i < tests.length; i++) {
-      SegmentCounts counts = new SegmentCounts(Segment.ALL.with("d", "v" + i), 100, 10, 100, 10);
-      Double parents = Double.isNaN(tests[i][1]) ? null : tests[i][1];
-      unadjusted.add(new ScoredSegment(counts, 0, 1, 1, tests[i][0], counts, 1, parents,
-          parents == null ? tests[i][0] : Math.max(tests[i][0], parents), 1));
-    }
+    java.util.List<ScoredSegment> unadjusted = handExample();
     HotspotSettings selective = HotspotSettings.defaults().withParentTest(HotspotSettings.ParentTest.SELECTIVE);
     java.util.List<ScoredSegment> scored = withQ(unadjusted, SegmentScorer.selective(unadjusted, selective.fdr()));
     assertEquals(3, scored.stream().filter(s -> s.qValue() <= selective.fdr()).count(), "passing both stages");
@@ -108,6 +94,19 @@ class StatisticsKnownAnswerTest {
     java.util.List<ScoredSegment> combinedScored = withQ(unadjusted, BenjaminiHochberg.qValues(
         unadjusted.stream().mapToDouble(ScoredSegment::pValueCombined).toArray()));
     assertEquals(0.05 * 2 / 6, HotspotSelection.rejectionThreshold(combinedScored, combined), 1e-15);
+  }
+
+  /** The hand example's six segments: p against the complement and (NaN: none) against the parents. */
+  private static java.util.List<ScoredSegment> handExample() {
+    double[][] tests = {{0.001, Double.NaN}, {0.002, 0.01}, {0.003, 0.03}, {0.2, 0.001}, {0.5, Double.NaN}, {0.004, 0.9}};
+    java.util.List<ScoredSegment> segments = new java.util.ArrayList<>();
+    for (int i = 0; i < tests.length; i++) {
+      SegmentCounts counts = new SegmentCounts(Segment.ALL.with("d", "v" + i), 100, 10, 100, 10);
+      Double parents = Double.isNaN(tests[i][1]) ? null : tests[i][1];
+      double combined = parents == null ? tests[i][0] : Math.max(tests[i][0], parents);
+      segments.add(new ScoredSegment(counts, 0, 1, 1, tests[i][0], counts, 1, parents, combined, 1));
+    }
+    return segments;
   }
 
   private static java.util.List<ScoredSegment> withQ(java.util.List<ScoredSegment> segments, double[] q) {
