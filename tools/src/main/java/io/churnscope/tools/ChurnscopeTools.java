@@ -39,6 +39,10 @@ public final class ChurnscopeTools {
     tools.put("bench-upkeep", new Command(
         "the lake's size after N nightlies with and without maintain, on a small generated lake (bench/upkeep)",
         io.churnscope.tools.bench.UpkeepBench::main));
+    tools.put("bench-faults", new Command(
+        "the nightly's driver killed at every stage's writes, then the date run again: no table at a state no run "
+            + "left, the last run equal to an uninterrupted one (bench/faults)",
+        io.churnscope.tools.bench.FaultBench::main));
     return tools;
   }
 

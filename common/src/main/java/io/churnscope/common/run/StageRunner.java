@@ -35,6 +35,7 @@ public final class StageRunner {
         ? RunManifest.fingerprints(spark, run.lake(), run.runDate()) : Map.of();
     recordInterrupted(spark, run);
     for (Stage stage : stages) {
+      io.churnscope.common.lake.WriteFaults.inStage(stage.name());
       if (failure != null) {
         entries.add(record(spark, run, new RunManifest.Entry(stage.name(), "skipped", Instant.now(), 0,
             StageResult.nothingToDo("not run: an earlier stage failed"))));

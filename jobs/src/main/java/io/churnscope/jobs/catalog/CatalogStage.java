@@ -6,6 +6,7 @@ import io.churnscope.common.config.ChurnscopeConfig;
 import io.churnscope.common.lake.DeltaIO;
 import io.churnscope.common.lake.Lake;
 import io.churnscope.common.lake.TableSpec;
+import io.churnscope.common.lake.WriteFaults;
 import io.churnscope.common.schema.RunTables;
 import io.churnscope.common.run.RunContext;
 import io.churnscope.common.run.Stage;
@@ -107,7 +108,9 @@ public final class CatalogStage implements Stage {
     int refreshed = changed.size();
     Optional<Path> duckDbFile = duckDbFile(run.config(), run.lake());
     duckDbFile.ifPresent(file -> DuckDbCatalog.write(file, views));
+    WriteFaults.after("catalog.duckdb-file");
     published.save();
+    WriteFaults.after("catalog.published-versions");
     String message = views.size() + " tables published (" + refreshed + " changed since the last publish)" + duckDbFile.map(f -> "; DuckDB catalog " + f).orElse("")
         + (absent.isEmpty() ? "" : "; not created yet: " + String.join(", ", absent));
     LOG.info(message);
