@@ -143,11 +143,17 @@ public final class CubeStage implements Stage {
     try {
       label.then("cube: dimensions");
       writeDimensions(spark, run, history, measures, churnEvents);
-      label.then("cube: facts, changed months");
-      List<LocalDate> changedMonths = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_MONTH, monthFacts);
-      List<LocalDate> changedDays = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_DAY, dayFacts);
+      label.then("cube: which months changed");
+      // The rollup of the changed months is written before the facts it is built from: the facts are
+      // what tells a later run which months changed, so a driver killed between the two commits leaves
+      // the facts unchanged and the re-run writes both (bench/faults found the other order leaving the
+      // rollup empty for good: the re-run saw the facts already written and rolled up no month).
+      List<LocalDate> changedMonths = changedMonths(spark, lake, CubeTables.FACT_ACCOUNT_MONTH, monthFacts);
       label.then("cube: rollup of the changed months");
       long rollupRows = writeRollup(spark, lake, described, sets, changedMonths);
+      label.then("cube: facts, changed months");
+      writeMonths(spark, lake, CubeTables.FACT_ACCOUNT_MONTH, monthFacts, changedMonths);
+      List<LocalDate> changedDays = writeChangedMonths(spark, lake, CubeTables.FACT_ACCOUNT_DAY, dayFacts);
       long rows = measures.count();
       String message = rows + " account-months, " + history.count() + " account versions; " + attributeSources
           + "; months rewritten: fact_account_month "
@@ -226,14 +232,23 @@ public final class CubeStage implements Stage {
    * published but no longer produced is emptied. Returns the months written.
    */
   static List<LocalDate> writeChangedMonths(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> fresh) {
-    Dataset<Row> published = DeltaIO.conform(DeltaIO.readOrEmpty(spark, lake, table), table);
-    List<LocalDate> changed = ChangedMonths.between(fresh, published);
-    if (changed.isEmpty()) {
-      DeltaIO.createIfAbsent(spark, lake, table);
-      return changed;
-    }
-    DeltaIO.replaceWhere(spark, lake, table, fresh.where(col("month").isin(dates(changed))), monthIn(changed));
+    List<LocalDate> changed = changedMonths(spark, lake, table, fresh);
+    writeMonths(spark, lake, table, fresh, changed);
     return changed;
+  }
+
+  /** The months of {@code fresh} that differ from the published table (new, gone or changed). */
+  static List<LocalDate> changedMonths(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> fresh) {
+    return ChangedMonths.between(fresh, DeltaIO.conform(DeltaIO.readOrEmpty(spark, lake, table), table));
+  }
+
+  /** Replaces {@code months} of the table with those of {@code fresh}, in one commit (none: the table is only created). */
+  static void writeMonths(SparkSession spark, Lake lake, TableSpec table, Dataset<Row> fresh, List<LocalDate> months) {
+    if (months.isEmpty()) {
+      DeltaIO.createIfAbsent(spark, lake, table);
+      return;
+    }
+    DeltaIO.replaceWhere(spark, lake, table, fresh.where(col("month").isin(dates(months))), monthIn(months));
   }
 
   static String monthIn(List<LocalDate> months) {
