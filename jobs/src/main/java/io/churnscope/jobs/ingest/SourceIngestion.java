@@ -84,14 +84,21 @@ public final class SourceIngestion {
     // outranks a good one; no filter here, so nothing is pushed back into the parser's plan.
     Column[] partition = java.util.stream.Stream.concat(Arrays.stream(keyColumns), java.util.stream.Stream.of(Check.isGood()))
         .toArray(Column[]::new);
-    Dataset<Row> ranked = records.withColumn("_rank", functions.row_number().over(
-        Window.partitionBy(partition).orderBy("ingest_date", "source_file", RawDeliveries.SPLIT_BYTE, RawDeliveries.LINE)));
+    org.apache.spark.sql.expressions.WindowSpec inDeliveryOrder = Window.partitionBy(partition)
+        .orderBy("ingest_date", "source_file", RawDeliveries.SPLIT_BYTE, RawDeliveries.LINE);
+    // The first copy's delivery date: a later copy from another delivery was "already delivered", in a
+    // back-fill batch of many deliveries as in a night of one (the quarantine says the same either way).
+    Dataset<Row> ranked = records.withColumn("_rank", functions.row_number().over(inDeliveryOrder))
+        .withColumn("_first_delivery", functions.min("ingest_date").over(inDeliveryOrder));
     Dataset<Row> seen = existingKeys.select(keyColumns).distinct().withColumn("_seen", functions.lit(true));
     Dataset<Row> joined = ranked.join(seen, scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left");
+    Column repeated = functions.col("_rank").gt(1);
+    Column earlierDelivery = functions.col("_first_delivery").lt(functions.col("ingest_date"));
     Dataset<Row> marked = Check.classify(joined, List.of(
-        new Check("duplicate", "key " + String.join(",", keys) + " already delivered", functions.col("_seen")),
-        new Check("duplicate", "key " + String.join(",", keys) + " repeated in this delivery", functions.col("_rank").gt(1))));
-    return marked.drop("_rank", "_seen");
+        new Check("duplicate", "key " + String.join(",", keys) + " already delivered",
+            functions.col("_seen").or(repeated.and(earlierDelivery))),
+        new Check("duplicate", "key " + String.join(",", keys) + " repeated in this delivery", repeated)));
+    return marked.drop("_rank", "_seen", "_first_delivery");
   }
 
   /**
