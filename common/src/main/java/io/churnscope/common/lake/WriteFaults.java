@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
  * the run lock left behind. A suffix {@code @<stage>} limits it to that stage's writes (its manifest row
  * included): {@code after:_runs.run_manifest@mrr-ledger} halts once mrr-ledger's row is recorded, and
  * {@code #n} to its n-th write of the table ({@code before:_runs.ingest_watermarks@ingest-billing#3}). Besides
- * the Delta tables, {@link #after(String)} names writes of other files ({@code catalog.duckdb-file}). It
+ * the Delta tables, {@link #after(String)} names writes of other files ({@code duckdb-catalog-file}). It
  * prints one line to stderr first, so a test can tell the fault from another death.
  *
  * <p>With {@code churnscope.fault.trace} set to a file, every write point is appended to it as
@@ -51,7 +51,7 @@ public final class WriteFaults {
     haltIf("after", table.qualifiedName(), WRITES.getOrDefault(stage + " " + table.qualifiedName(), 0));
   }
 
-  /** After a write that is not a Delta table's, named {@code point} (e.g. {@code catalog.duckdb-file}). */
+  /** After a write that is not a Delta table's, named {@code point} (e.g. {@code duckdb-catalog-file}). */
   public static void after(String point) {
     int n = WRITES.merge(stage + " " + point, 1, Integer::sum);
     trace(point);

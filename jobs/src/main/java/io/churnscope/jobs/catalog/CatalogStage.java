@@ -108,9 +108,9 @@ public final class CatalogStage implements Stage {
     int refreshed = changed.size();
     Optional<Path> duckDbFile = duckDbFile(run.config(), run.lake());
     duckDbFile.ifPresent(file -> DuckDbCatalog.write(file, views));
-    WriteFaults.after("catalog.duckdb-file");
+    WriteFaults.after("duckdb-catalog-file");
     published.save();
-    WriteFaults.after("catalog.published-versions");
+    WriteFaults.after("published-versions-file");
     String message = views.size() + " tables published (" + refreshed + " changed since the last publish)" + duckDbFile.map(f -> "; DuckDB catalog " + f).orElse("")
         + (absent.isEmpty() ? "" : "; not created yet: " + String.join(", ", absent));
     LOG.info(message);

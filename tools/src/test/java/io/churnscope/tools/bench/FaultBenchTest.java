@@ -16,7 +16,7 @@ class FaultBenchTest {
       "ingest-billing _runs.run_manifest",
       "ingest-billing staged.invoices", "ingest-billing quarantine.records", "ingest-billing _runs.ingest_watermarks",
       "mrr-ledger marts.mrr_ledger", "mrr-ledger _runs.run_manifest",
-      "publish-catalog catalog.duckdb-file", "publish-catalog catalog.published-versions",
+      "publish-catalog duckdb-catalog-file", "publish-catalog published-versions-file",
       " _runs.run_manifest");
 
   static FaultBench.Args args(String... argv) {
@@ -35,7 +35,7 @@ class FaultBenchTest {
             // The last write is the second source's watermark: the second write of that table in the stage.
             "before:_runs.ingest_watermarks@ingest-billing#2",
             "after:marts.mrr_ledger@mrr-ledger#1",
-            "after:catalog.duckdb-file@publish-catalog#1"),
+            "after:duckdb-catalog-file@publish-catalog#1"),
         List.copyOf(FaultBench.faults(points, args()).keySet()),
         "one write: no point between; a file's last write has only an after, and the one before it is the first");
   }
