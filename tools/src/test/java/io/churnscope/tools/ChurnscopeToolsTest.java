@@ -15,7 +15,7 @@ class ChurnscopeToolsTest {
     List<String> expected = new ArrayList<>(Churnscope.commands().keySet());
     assertTrue(expected.contains("nightly") && !expected.contains("generate"), expected.toString());
     expected.addAll(List.of("demo", "generate", "bench", "check-planted", "bench-hotspots", "bench-planted-power",
-        "bench-upkeep"));
+        "bench-upkeep", "bench-faults"));
     assertEquals(expected, List.copyOf(ChurnscopeTools.commands().keySet()));
   }
 
